@@ -1,0 +1,63 @@
+"""Configuration. Every value can be overridden with an environment variable prefixed MELDPUNT_
+(e.g. MELDPUNT_PROFILE=coevorden) or in instance/meldpunt.cfg; DATABASE_URL and SECRET_KEY are also read
+without the prefix, as hosting platforms set them."""
+
+import os
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///meldpunt.db")
+
+    # Which municipality this deployment serves: emmen, coevorden or midden-drenthe.
+    PROFILE = os.environ.get("MELDPUNT_PROFILE", "emmen")
+
+    LANGUAGES = ["nl", "en"]
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+
+    # Photos: the form refuses files over PHOTO_MAX_BYTES and keeps the rest of what was typed; only a
+    # request over MAX_CONTENT_LENGTH is refused before the form can be read.
+    PHOTO_MAX_BYTES = 10 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 2048
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    UPLOAD_FOLDER = None  # default: <instance>/uploads
+
+    # Map tiles. PDOK's BRT-Achtergrondkaart is the Dutch government's base map: no tracking, no key.
+    TILE_URL = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
+    TILE_ATTRIBUTION = 'Kaartgegevens &copy; <a href="https://www.kadaster.nl">Kadaster</a>'
+
+    # Place search without the map: "gazetteer" (offline list of the profile's places) or "pdok".
+    GEOCODER = "gazetteer"
+    PDOK_LOCATIESERVER_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
+
+    # Rate limits for anonymous endpoints (Flask-Limiter). Use Redis in production so that limits hold across
+    # worker processes: MELDPUNT_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SUBMIT = "10 per hour;3 per minute"
+    RATELIMIT_SEARCH = "60 per minute"
+    RATELIMIT_TRACKING = "30 per minute"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("MELDPUNT_INSECURE_COOKIES") is None
+    WTF_CSRF_TIME_LIMIT = 4 * 3600  # a frightened person may take a while; the form is not cached
+
+    MAIL_DEFAULT_SENDER = ("Gemeente", "noreply@example.invalid")
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"plugins": ["geoalchemy2"]}
+
+
+class DevelopmentConfig(Config):
+    """`make run`: the embedded database, cookies over plain http on 127.0.0.1."""
+
+    SESSION_COOKIE_SECURE = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = False
+    SESSION_COOKIE_SECURE = False
+    RATELIMIT_ENABLED = False

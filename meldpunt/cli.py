@@ -1,0 +1,88 @@
+"""flask commands: seed, demo-data, areas, geo doctor, translate."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from meldpunt.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed")
+    def seed():
+        """Load boundaries and the profile's queues, categories and routing rules (idempotent)."""
+        from meldpunt.profiles import current_profile
+        from meldpunt.seed import seed_reference_data
+
+        counts = seed_reference_data(current_profile())
+        click.echo("seeded: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+
+    @app.cli.command("demo-data")
+    @click.option("--reports", "count", default=300, show_default=True, help="How many reports to make.")
+    @click.option("--if-empty", is_flag=True, help="Only when the database holds no reports yet.")
+    @click.option("--seed", "random_seed", type=int, default=None, help="Random seed, for repeatable data.")
+    def demo_data(count, if_empty, random_seed):
+        """Make realistic synthetic reports for the active profile, through the normal submission path."""
+        from meldpunt.profiles import current_profile
+        from meldpunt.reports.demo import make_demo_reports
+        from meldpunt.reports.models import Report
+
+        if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Report)):
+            click.echo("reports exist already; no demo data added")
+            return
+        made = make_demo_reports(current_profile(), count, seed=random_seed)
+        click.echo(f"made {made} demo reports")
+
+    areas = click.Group("areas", help="Wijken, dorpen, gebieden and zones.")
+    app.cli.add_command(areas)
+
+    @areas.command("import")
+    @click.argument("geojson", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--kind", required=True, type=click.Choice(["wijk", "dorp", "gebied", "zone", "gemeente"]))
+    @click.option("--name-property", default="name", show_default=True)
+    @click.option("--code-property", default=None)
+    def import_areas_command(geojson, kind, name_property, code_property):
+        """Import areas from a GeoJSON FeatureCollection (WGS84)."""
+        from meldpunt.geo.areas import import_areas
+
+        n = import_areas(geojson, kind=kind, name_property=name_property, code_property=code_property)
+        db.session.commit()
+        click.echo(f"imported {n} areas of kind {kind}")
+
+    geo = click.Group("geo", help="Spatial database checks.")
+    app.cli.add_command(geo)
+
+    @geo.command("doctor")
+    def doctor():
+        """Print the spatial extension's version, or the exact fix."""
+        from meldpunt.geo.checks import spatial_status
+
+        ok, message = spatial_status()
+        click.echo(message)
+        sys.exit(0 if ok else 1)
+
+    translate = click.Group("translate", help="Babel catalogues.")
+    app.cli.add_command(translate)
+
+    def pybabel(*args):
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+    @translate.command("update")
+    def translate_update():
+        """Extract messages and update every catalogue."""
+        pot = str(TRANSLATIONS / "messages.pot")
+        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+                "--sort-by-file", "-o", pot, ".")  # fmt: skip
+        pybabel("update", "-i", pot, "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+
+    @translate.command("compile")
+    def translate_compile():
+        """Compile the catalogues (.mo files are build output, not committed)."""
+        pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")

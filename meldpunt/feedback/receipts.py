@@ -1,0 +1,45 @@
+"""Receipts: a short reference to quote on the phone and a secret tracking token, stored only as a hash."""
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+# No 0/O, 1/I/L: the reference is read aloud over the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 6
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+PUBLIC_STATES = {
+    "nieuw": "ontvangen",
+    "in_behandeling": "in_behandeling",
+    "ingepland": "in_behandeling",
+    "doorgezet": "in_behandeling",
+    "heropend": "in_behandeling",
+    "afgehandeld": "afgehandeld",
+    "geannuleerd": "afgehandeld",
+}
+
+
+def new_reference(prefix: str) -> str:
+    return f"{prefix}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def tracking_token_for(secret_key: str, submission_key: str | None) -> str:
+    """The token for a submission. Derived from the form's one-time submission key, so that a retried
+    submission whose first answer was lost on a bad network shows the same working link (and the confirmation
+    mail sent for the first attempt stays valid). Without a key (staff filing on behalf): random."""
+    if submission_key is None:
+        raw = secrets.token_bytes(32)
+    else:
+        raw = hmac.new(secret_key.encode(), b"tracking:" + submission_key.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def hash_secret(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def public_state(state: str) -> str:
+    return PUBLIC_STATES[state]

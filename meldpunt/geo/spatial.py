@@ -1,0 +1,48 @@
+"""SQL building blocks that work on both SpatiaLite and PostGIS. Where the two differ, the difference is
+compiled here per dialect and nowhere else."""
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
+
+from meldpunt.geo import RD_NEW, WGS84
+
+
+def point(lon: float, lat: float):
+    """A WGS84 point as SQL, from validated floats."""
+    return sa.func.ST_GeomFromText(f"POINT({float(lon)!r} {float(lat)!r})", WGS84)
+
+
+def to_rd(geometry):
+    return sa.func.ST_Transform(geometry, RD_NEW)
+
+
+def multipolygon_from_geojson(geojson_text: str, srid: int = WGS84):
+    return sa.func.ST_Multi(GeomFromGeoJSON(geojson_text, srid))
+
+
+class GeomFromGeoJSON(GenericFunction):
+    """ST_GeomFromGeoJSON with an explicit SRID (SpatiaLite: GeomFromGeoJSON, which has no SRID argument)."""
+
+    inherit_cache = True
+    name = "geom_from_geojson"
+
+    def __init__(self, text, srid):
+        super().__init__(text, sa.literal(srid))
+
+
+@compiles(GeomFromGeoJSON, "postgresql")
+def _pg_geom_from_geojson(element, compiler, **kw):
+    text, srid = list(element.clauses)
+    return f"ST_SetSRID(ST_GeomFromGeoJSON({compiler.process(text, **kw)}), {compiler.process(srid, **kw)})"
+
+
+@compiles(GeomFromGeoJSON, "sqlite")
+def _sqlite_geom_from_geojson(element, compiler, **kw):
+    text, srid = list(element.clauses)
+    return f"SetSRID(GeomFromGeoJSON({compiler.process(text, **kw)}), {compiler.process(srid, **kw)})"
+
+
+def planar_distance(a, b):
+    """Distance in the unit of the geometries' SRID: metres for RD New columns."""
+    return sa.func.ST_Distance(a, b)

@@ -1,0 +1,58 @@
+"""The location picker on the report form: a folium map whose clicks the page's own script turns into the
+form's lat/lon (static/js/location-picker.js)."""
+
+from dataclasses import dataclass
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+from markupsafe import Markup
+
+from meldpunt.profiles import Profile
+
+
+@dataclass(frozen=True)
+class MapParts:
+    html: Markup
+    script: Markup
+
+
+class _AnnounceMap(MacroElement):
+    """Hands the Leaflet map object to our own script once folium has created it."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        document.dispatchEvent(new CustomEvent("meldpunt:map-ready", {detail: {map: {{ this._parent.get_name() }}}}));
+        {% endmacro %}"""
+    )
+
+
+def render_map(m: folium.Map) -> MapParts:
+    root = m.get_root()
+    root.render()
+    return MapParts(Markup(root.html.render()), Markup(root.script.render()))
+
+
+def base_map(profile: Profile, tile_url: str, attribution: str, *, center=None, zoom=None) -> folium.Map:
+    m = folium.Map(
+        location=list(center or profile.map_center),
+        zoom_start=zoom or profile.map_zoom,
+        tiles=None,
+        max_zoom=19,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    folium.TileLayer(tiles=tile_url, attr=attribution, max_zoom=19, name="kaart").add_to(m)
+    return m
+
+
+def location_picker_map(profile: Profile, tile_url: str, attribution: str, center=None) -> MapParts:
+    m = base_map(profile, tile_url, attribution, center=center, zoom=17 if center else None)
+    m.on(
+        click=folium.JsCode(
+            "function (e) { document.dispatchEvent(new CustomEvent('meldpunt:pick',"
+            " {detail: {latlng: e.latlng, map: e.target}})); }"
+        )
+    )
+    _AnnounceMap().add_to(m)
+    return render_map(m)

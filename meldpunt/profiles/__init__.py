@@ -1,0 +1,239 @@
+"""Municipality profiles (DESIGN §1). A deployment serves one profile, chosen by the PROFILE setting;
+its queues, categories and routing rules are seeded into that deployment's database by `flask seed`."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+DATA_DIR = Path(__file__).parent / "data"
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+
+
+@dataclass(frozen=True)
+class QueueSeed:
+    code: str
+    name_nl: str
+    name_en: str
+    is_field: bool = False
+
+
+@dataclass(frozen=True)
+class RuleSeed:
+    description: str
+    queue: str
+    kinds: tuple[str, ...] | None = None
+    categories: tuple[str, ...] | None = None
+    area_kinds: tuple[str, ...] | None = None
+    max_minutes_since_incident: int | None = None
+    field_team_on_duty: bool | None = None
+
+
+@dataclass(frozen=True)
+class ServicePeriod:
+    """The field team is on duty on `weekday` (0 = Monday) from `start`; `end` at or before `start` means the
+    shift runs past midnight."""
+
+    weekday: int
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    """A place demo data clusters around (station, nightlife street, a dark path)."""
+
+    label: str
+    lat: float
+    lon: float
+    spread_m: int
+    weight: int
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    name: str
+    cbs_code: str
+    queues: tuple[QueueSeed, ...]
+    rules: tuple[RuleSeed, ...]
+    field_role_label: str
+    service_hours: tuple[ServicePeriod, ...]
+    partners: tuple[str, ...]
+    municipality_phone: str
+    public_space_url: str
+    map_center: tuple[float, float]  # lat, lon
+    map_zoom: int
+    brand_colour: str
+    reference_prefix: str
+    hotspots: tuple[Hotspot, ...] = field(default=())
+
+    def queue_name(self, code: str) -> str:
+        return next(q.name_nl for q in self.queues if q.code == code)
+
+    def field_team_on_duty(self, moment: datetime) -> bool:
+        local = moment.astimezone(LOCAL_TZ)
+        for period in self.service_hours:
+            start = datetime.combine(local.date(), period.start, LOCAL_TZ)
+            # A shift that started yesterday may still run now.
+            for day_offset in (0, -1):
+                shift_start = start + timedelta(days=day_offset)
+                if shift_start.weekday() != period.weekday:
+                    continue
+                shift_end = datetime.combine(shift_start.date(), period.end, LOCAL_TZ)
+                if period.end <= period.start:
+                    shift_end += timedelta(days=1)
+                if shift_start <= local < shift_end:
+                    return True
+        return False
+
+
+def _every_day(start: str, end: str, *, except_days: tuple[int, ...] = ()) -> tuple[ServicePeriod, ...]:
+    return tuple(
+        ServicePeriod(day, time.fromisoformat(start), time.fromisoformat(end))
+        for day in range(7)
+        if day not in except_days
+    )
+
+
+FIELD_OVERLAST = (
+    "jeugd", "alcohol", "geluid", "vernieling", "wildplassen", "station_uitgaan", "parkeren", "lachgas",
+)  # fmt: skip
+
+# The default routing of DESIGN §3, for a profile with a policy queue and a field queue.
+def _two_queue_rules(policy: str, field_queue: str) -> tuple[RuleSeed, ...]:
+    return (
+        RuleSeed("Verdachte situatie: casustafel ondermijning", policy, kinds=("verdachte_situatie",)),
+        RuleSeed(
+            "Straatintimidatie, nu of < 1 uur geleden, boa's in dienst",
+            field_queue,
+            kinds=("straatintimidatie",),
+            max_minutes_since_incident=60,
+            field_team_on_duty=True,
+        ),
+        RuleSeed("Overige straatintimidatie: patroon en hotspots", policy, kinds=("straatintimidatie",)),
+        RuleSeed(
+            "Overlast openbare ruimte die nu speelt, buiten diensttijd: volgende werkdag",
+            policy,
+            categories=FIELD_OVERLAST,
+            max_minutes_since_incident=60,
+            field_team_on_duty=False,
+        ),
+        RuleSeed("Overlast in de openbare ruimte: toezicht", field_queue, categories=FIELD_OVERLAST),
+        RuleSeed("Drugshandel, verward gedrag, woonoverlast, verkeer: procesregie", policy, kinds=("overlast",)),
+        RuleSeed("Onveilige plek: in kaart brengen", policy, kinds=("onveilige_plek",)),
+        RuleSeed("Al het andere", policy),
+    )
+
+
+PARTNERS = (
+    "politie", "veilig_thuis", "zorg_en_veiligheidshuis", "woonteam", "buurtbemiddeling", "jongerenwerk",
+    "woningcorporatie", "casustafel_ondermijning", "andere_gemeente",
+)  # fmt: skip
+
+PROFILES: dict[str, Profile] = {
+    p.code: p
+    for p in (
+        Profile(
+            code="emmen",
+            name="Emmen",
+            cbs_code="GM0114",
+            queues=(
+                QueueSeed("OOV", "Openbare Orde en Veiligheid", "Public Order and Safety"),
+                QueueSeed("TNH", "Toezicht en Handhaving", "Supervision and Enforcement", is_field=True),
+            ),
+            rules=_two_queue_rules("OOV", "TNH"),
+            field_role_label="boa",
+            # Assumed until Emmen confirms its rosters: late shifts on Friday and Saturday for the nightlife area.
+            service_hours=_every_day("08:00", "23:00", except_days=(4, 5))
+            + (ServicePeriod(4, time(8), time(3)), ServicePeriod(5, time(8), time(3))),
+            partners=PARTNERS,
+            municipality_phone="14 0591",
+            public_space_url="https://gemeente.emmen.nl",
+            map_center=(52.7858, 6.8975),
+            map_zoom=14,
+            brand_colour="#00652e",
+            reference_prefix="EMN",
+            hotspots=(
+                Hotspot("Station Emmen", 52.7870, 6.8990, 150, 5, ("straatintimidatie", "overlast")),
+                Hotspot("Uitgaansgebied Marktplein", 52.7838, 6.8960, 120, 6, ("straatintimidatie", "overlast")),
+                Hotspot("Raadhuisplein", 52.7858, 6.8975, 150, 3, ("overlast", "straatintimidatie")),
+                Hotspot("Pad langs de Emmerdennen", 52.7905, 6.9160, 250, 3, ("onveilige_plek",)),
+                Hotspot("Emmerhout", 52.7730, 6.9300, 400, 2, ("overlast", "onveilige_plek")),
+                Hotspot("Angelslo", 52.7740, 6.9080, 400, 2, ("overlast", "onveilige_plek")),
+            ),
+        ),
+        Profile(
+            code="coevorden",
+            name="Coevorden",
+            cbs_code="GM0109",
+            queues=(
+                QueueSeed("OOV", "Openbare Orde en Veiligheid", "Public Order and Safety"),
+                QueueSeed("TNH", "Toezichthouders en boa's", "Enforcement officers", is_field=True),
+            ),
+            rules=_two_queue_rules("OOV", "TNH"),
+            field_role_label="toezichthouder",
+            service_hours=_every_day("08:00", "22:00"),
+            partners=PARTNERS,
+            municipality_phone="14 0524",
+            public_space_url="https://www.coevorden.nl",
+            map_center=(52.661, 6.742),
+            map_zoom=14,
+            brand_colour="#005a9c",
+            reference_prefix="COE",
+            hotspots=(
+                Hotspot("Station Coevorden", 52.6585, 6.7420, 150, 4, ("straatintimidatie", "overlast")),
+                Hotspot("Centrum Coevorden", 52.6610, 6.7420, 150, 4, ("overlast", "straatintimidatie")),
+                Hotspot("Dalen", 52.6990, 6.7570, 300, 2, ("overlast", "onveilige_plek")),
+            ),
+        ),
+        Profile(
+            code="midden-drenthe",
+            name="Midden-Drenthe",
+            cbs_code="GM1731",
+            queues=(QueueSeed("VEILIGHEID", "Team Veiligheid", "Safety team", is_field=True),),
+            rules=(RuleSeed("Alle meldingen: Team Veiligheid", "VEILIGHEID"),),
+            field_role_label="boa",
+            service_hours=_every_day("08:00", "17:00", except_days=(5, 6)),
+            partners=PARTNERS,
+            municipality_phone="0593 539 222",
+            public_space_url="https://www.middendrenthe.nl",
+            map_center=(52.862, 6.513),
+            map_zoom=14,
+            brand_colour="#7a1f5c",
+            reference_prefix="MDR",
+            hotspots=(
+                Hotspot("Station Beilen", 52.8600, 6.5140, 150, 4, ("straatintimidatie", "overlast")),
+                Hotspot("Centrum Beilen", 52.8620, 6.5130, 150, 3, ("overlast",)),
+                Hotspot("Westerbork", 52.8500, 6.6080, 300, 2, ("overlast", "onveilige_plek")),
+            ),
+        ),
+    )
+}
+
+PARTNER_LABELS = {
+    "politie": _l("Police"),
+    "veilig_thuis": _l("Veilig Thuis Drenthe"),
+    "zorg_en_veiligheidshuis": _l("Zorg- en Veiligheidshuis"),
+    "woonteam": _l("Housing team"),
+    "buurtbemiddeling": _l("Neighbourhood mediation"),
+    "jongerenwerk": _l("Youth work"),
+    "woningcorporatie": _l("Housing association"),
+    "casustafel_ondermijning": _l("Casustafel ondermijning"),
+    "andere_gemeente": _l("Another municipality"),
+}
+
+
+def get_profile(code: str) -> Profile:
+    try:
+        return PROFILES[code]
+    except KeyError:
+        raise KeyError(f"unknown profile {code!r}; choose one of {', '.join(PROFILES)}") from None
+
+
+def current_profile() -> Profile:
+    return get_profile(current_app.config["PROFILE"])

@@ -1,0 +1,48 @@
+"""The kinds of report (DESIGN §2). A kind decides the form's extra questions and the default queue."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    summary: str
+    is_incident: bool  # an incident has a time; an unsafe place is a lasting condition
+    collects_contact: bool = True
+    restricted: bool = False
+
+
+KINDS: dict[str, Kind] = {
+    k.code: k
+    for k in (
+        Kind(
+            "straatintimidatie",
+            _l("Street harassment"),
+            _l("Someone called after you, followed you, made sexual remarks, threatened or insulted you."),
+            is_incident=True,
+        ),
+        Kind(
+            "overlast",
+            _l("Nuisance"),
+            _l("Loitering youths, alcohol, drugs, noise, vandalism, parking, dangerous driving."),
+            is_incident=True,
+        ),
+        Kind(
+            "onveilige_plek",
+            _l("Unsafe place"),
+            _l("A dark spot, broken lighting, dense bushes, a deserted route or a dangerous crossing."),
+            is_incident=False,
+        ),
+        Kind(
+            "verdachte_situatie",
+            _l("Suspicious situation"),
+            _l("Dealing from a house, a cannabis farm, drug waste, a suspicious shed, signs of exploitation."),
+            is_incident=True,
+            collects_contact=False,
+            restricted=True,
+        ),
+    )
+}

@@ -1,0 +1,186 @@
+"""Reports, the data that classifies and routes them, and their append-only history."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from geoalchemy2 import Geometry
+
+from meldpunt.db_types import UTCDateTime, utcnow
+from meldpunt.extensions import db
+from meldpunt.geo import RD_NEW, WGS84
+from meldpunt.reports.kinds import KINDS
+
+KIND_CODES = tuple(KINDS)
+STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "afgehandeld", "geannuleerd", "heropend")
+LOCATION_METHODS = ("gps", "map", "search")
+CHANNELS = ("web", "telefoon", "spreekuur", "straat", "schouw")
+PRIVACY_LEVELS = ("standard", "generic")  # generic: only generic outcomes may be told (DESIGN §5)
+
+
+class Queue(db.Model):
+    """A team's work queue (Emmen: OOV and TNH). A field queue's reports are picked up in the street."""
+
+    __tablename__ = "queue"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(20), unique=True)
+    names: so.Mapped[dict] = so.mapped_column(sa.JSON)  # {"nl": ..., "en": ...}
+    is_field: so.Mapped[bool] = so.mapped_column(default=False)
+
+    def name(self, locale: str = "nl") -> str:
+        return self.names.get(locale) or self.names["nl"]
+
+
+class Category(db.Model):
+    """A subcategory of one of the kinds (DESIGN §2). Data, so a beheerder can change it."""
+
+    __tablename__ = "category"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(30))
+    names: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    # Restricted: seen only by staff with that permission, no contact data, no feedback, never exported.
+    restricted: so.Mapped[bool] = so.mapped_column(default=False)
+    privacy_level: so.Mapped[str] = so.mapped_column(sa.String(20), default="standard")
+    typical_handling_days: so.Mapped[int] = so.mapped_column(default=10)
+
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {KIND_CODES!r}", name="kind"),
+        sa.CheckConstraint(f"privacy_level IN {PRIVACY_LEVELS!r}", name="privacy_level"),
+    )
+
+    def name(self, locale: str = "nl") -> str:
+        return self.names.get(locale) or self.names["nl"]
+
+
+class RoutingRule(db.Model):
+    """One ordered routing rule (DESIGN §3). Every condition left empty matches anything; the first rule whose
+    conditions all hold decides the queue."""
+
+    __tablename__ = "routing_rule"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    position: so.Mapped[int] = so.mapped_column(unique=True)
+    description: so.Mapped[str] = so.mapped_column(sa.String(200))
+    kinds: so.Mapped[list | None] = so.mapped_column(sa.JSON)
+    category_codes: so.Mapped[list | None] = so.mapped_column(sa.JSON)
+    area_kinds: so.Mapped[list | None] = so.mapped_column(sa.JSON)
+    area_codes: so.Mapped[list | None] = so.mapped_column(sa.JSON)
+    # The incident happened at most this many minutes before the report (reports without a time never match).
+    max_minutes_since_incident: so.Mapped[int | None]
+    # True: only while the field team is on duty; False: only outside its service hours.
+    field_team_on_duty: so.Mapped[bool | None]
+    queue_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("queue.id"))
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+
+    queue: so.Mapped[Queue] = so.relationship()
+
+
+class Report(db.Model):
+    """A melding. Contact data, description and photos are personal data with their own retention."""
+
+    __tablename__ = "report"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    reference: so.Mapped[str] = so.mapped_column(sa.String(16), unique=True)
+    tracking_token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    submission_key_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+
+    kind: so.Mapped[str] = so.mapped_column(sa.String(30))
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("category.id"), index=True)
+    description: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    answers: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    # A weapon, violence or a group was mentioned: the field officer is warned before going alone.
+    safety_flag: so.Mapped[bool] = so.mapped_column(default=False)
+
+    location = so.mapped_column(Geometry("POINT", srid=WGS84, spatial_index=True), nullable=False)
+    location_rd = so.mapped_column(Geometry("POINT", srid=RD_NEW, spatial_index=True), nullable=False)
+    location_method: so.Mapped[str] = so.mapped_column(sa.String(10))
+    # Free text the reporter adds to a place found by search ("corner of X and Y, by the bus stop").
+    location_description: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    area_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("area.id"), index=True)
+
+    incident_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    incident_is_now: so.Mapped[bool] = so.mapped_column(default=False)
+
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    email_consent: so.Mapped[bool] = so.mapped_column(default=False)
+    locale: so.Mapped[str] = so.mapped_column(sa.String(5), default="nl")
+    channel: so.Mapped[str] = so.mapped_column(sa.String(12), default="web")
+
+    queue_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("queue.id"), index=True)
+    routing_rule_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("routing_rule.id", ondelete="SET NULL")
+    )
+    # The reporter was told to call 112/the police because the field team was off duty.
+    routed_outside_service_hours: so.Mapped[bool] = so.mapped_column(default=False)
+    state: so.Mapped[str] = so.mapped_column(sa.String(20), default="nieuw", index=True)
+
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, index=True)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    closed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # Optimistic locking: a stale staff form cannot overwrite someone else's change.
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    category: so.Mapped[Category] = so.relationship()
+    queue: so.Mapped[Queue] = so.relationship()
+    area: so.Mapped["Area | None"] = so.relationship()  # noqa: F821
+    photos: so.Mapped[list["ReportPhoto"]] = so.relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportPhoto.id"
+    )
+    history: so.Mapped[list["StateChange"]] = so.relationship(
+        back_populates="report", order_by="StateChange.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.CheckConstraint(f"state IN {STATES!r}", name="state"),
+        sa.CheckConstraint(f"kind IN {KIND_CODES!r}", name="kind"),
+        sa.CheckConstraint(f"location_method IN {LOCATION_METHODS!r}", name="location_method"),
+        sa.CheckConstraint(f"channel IN {CHANNELS!r}", name="channel"),
+    )
+
+
+class ReportPhoto(db.Model):
+    """A re-encoded, metadata-free photo stored outside static/ (UPLOAD_FOLDER/<storage_key>)."""
+
+    __tablename__ = "report_photo"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    storage_key: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(40))
+    width: so.Mapped[int]
+    height: so.Mapped[int]
+    size_bytes: so.Mapped[int]
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    report: so.Mapped[Report] = so.relationship(back_populates="photos")
+
+
+class StateChange(db.Model):
+    """One line of a report's history: who changed what, when and why. Never updated or deleted."""
+
+    __tablename__ = "state_change"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("report.id"), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    from_state: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    to_state: so.Mapped[str] = so.mapped_column(sa.String(20))
+    queue_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("queue.id"))
+    actor: so.Mapped[str] = so.mapped_column(sa.String(80))  # "melder", "systeem" or a staff user's name
+    reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    report: so.Mapped[Report] = so.relationship(back_populates="history")
+    queue: so.Mapped[Queue | None] = so.relationship()
+
+
+@sa.event.listens_for(StateChange, "before_update")
+@sa.event.listens_for(StateChange, "before_delete")
+def _history_is_append_only(_mapper, _connection, target):
+    raise PermissionError(f"history line {target.id} is append-only")

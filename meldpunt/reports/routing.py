@@ -1,0 +1,69 @@
+"""Routing at submission (DESIGN §3): ordered rules, stored as data, first match wins."""
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from meldpunt.extensions import db
+from meldpunt.reports.models import Queue, RoutingRule
+
+# "Happening now or less than an hour ago": a field officer can still act in the street.
+RECENT_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class RoutingContext:
+    kind: str
+    category_code: str
+    minutes_since_incident: float | None
+    field_team_on_duty: bool
+    area_kinds: frozenset[str] = field(default_factory=frozenset)
+    area_codes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_recent(self) -> bool:
+        return self.minutes_since_incident is not None and self.minutes_since_incident <= RECENT_MINUTES
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    queue: Queue
+    rule: RoutingRule | None
+    # Happening now while the field team is off duty: tell the reporter to call 112 or the police if urgent.
+    urgent_outside_service_hours: bool
+
+
+def rule_matches(rule: RoutingRule, ctx: RoutingContext) -> bool:
+    if rule.kinds and ctx.kind not in rule.kinds:
+        return False
+    if rule.category_codes and ctx.category_code not in rule.category_codes:
+        return False
+    if rule.area_kinds and not ctx.area_kinds.intersection(rule.area_kinds):
+        return False
+    if rule.area_codes and not ctx.area_codes.intersection(rule.area_codes):
+        return False
+    if rule.max_minutes_since_incident is not None and (
+        ctx.minutes_since_incident is None or ctx.minutes_since_incident > rule.max_minutes_since_incident
+    ):
+        return False
+    if rule.field_team_on_duty is not None and rule.field_team_on_duty != ctx.field_team_on_duty:
+        return False
+    return True
+
+
+def route_report(ctx: RoutingContext) -> RoutingDecision:
+    rules = db.session.scalars(
+        sa.select(RoutingRule).where(RoutingRule.active.is_(True)).order_by(RoutingRule.position)
+    )
+    for rule in rules:
+        if rule_matches(rule, ctx):
+            queue = rule.queue
+            break
+    else:
+        # No rule matched (a beheerder removed the catch-all): the first non-field queue takes it.
+        rule = None
+        queue = db.session.scalars(sa.select(Queue).order_by(Queue.is_field, Queue.id)).first()
+        if queue is None:
+            raise LookupError("no queues configured: run `flask seed`")
+    urgent_off_duty = ctx.is_recent and not ctx.field_team_on_duty and ctx.kind != "onveilige_plek"
+    return RoutingDecision(queue, rule, urgent_off_duty)

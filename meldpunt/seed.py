@@ -1,0 +1,72 @@
+"""Reference data a new database needs: boundaries, the profile's queues, categories and routing rules.
+Idempotent: what exists is left alone, so a beheerder's changes survive a re-run."""
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+
+from meldpunt.extensions import db
+from meldpunt.geo.boundaries import load_municipalities
+from meldpunt.geo.models import Municipality
+from meldpunt.profiles import DATA_DIR, Profile
+from meldpunt.reports.catalogue import CATEGORIES
+from meldpunt.reports.models import Category, Queue, RoutingRule
+
+
+def _translations(lazy_text) -> dict[str, str]:
+    names = {}
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            names[locale] = str(lazy_text)
+    return names
+
+
+def seed_reference_data(profile: Profile) -> dict[str, int]:
+    counts = {"municipalities": 0, "queues": 0, "categories": 0, "rules": 0}
+    if not db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)):
+        counts["municipalities"] = load_municipalities(DATA_DIR / "gemeenten-2025.geojson")
+
+    queues = {q.code: q for q in db.session.scalars(sa.select(Queue))}
+    for seed in profile.queues:
+        if seed.code not in queues:
+            queues[seed.code] = Queue(
+                code=seed.code, names={"nl": seed.name_nl, "en": seed.name_en}, is_field=seed.is_field
+            )
+            db.session.add(queues[seed.code])
+            counts["queues"] += 1
+
+    existing = set(db.session.scalars(sa.select(Category.code)))
+    for position, seed in enumerate(CATEGORIES):
+        if seed.code in existing:
+            continue
+        db.session.add(
+            Category(
+                code=seed.code,
+                kind=seed.kind,
+                names=_translations(seed.name),
+                position=position,
+                restricted=seed.restricted,
+                privacy_level=seed.privacy_level,
+                typical_handling_days=seed.typical_handling_days,
+            )
+        )
+        counts["categories"] += 1
+
+    if not db.session.scalar(sa.select(sa.func.count()).select_from(RoutingRule)):
+        db.session.flush()
+        for position, rule in enumerate(profile.rules, start=1):
+            db.session.add(
+                RoutingRule(
+                    position=position * 10,
+                    description=rule.description,
+                    kinds=list(rule.kinds) if rule.kinds else None,
+                    category_codes=list(rule.categories) if rule.categories else None,
+                    area_kinds=list(rule.area_kinds) if rule.area_kinds else None,
+                    max_minutes_since_incident=rule.max_minutes_since_incident,
+                    field_team_on_duty=rule.field_team_on_duty,
+                    queue=queues[rule.queue],
+                )
+            )
+            counts["rules"] += 1
+    db.session.commit()
+    return counts

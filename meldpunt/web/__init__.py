@@ -1,0 +1,20 @@
+"""Blueprints and request-wide behaviour. Views here call the domain modules; never the other way round."""
+
+from flask import Flask
+
+from meldpunt.extensions import csrf
+
+
+def register_web(app: Flask) -> None:
+    from meldpunt.web import health, public, tracking
+    from meldpunt.web.context import init_context
+    from meldpunt.web.errors import init_errors
+    from meldpunt.web.security import init_security
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(tracking.bp)
+    app.register_blueprint(health.bp)
+    csrf.exempt(health.bp)
+    init_security(app)
+    init_errors(app)
+    init_context(app)

@@ -1,0 +1,17 @@
+"""What every template can use."""
+
+from flask import Flask
+from flask_babel import get_locale
+
+from meldpunt.profiles import current_profile
+
+
+def init_context(app: Flask) -> None:
+    @app.context_processor
+    def inject_profile():
+        locale = str(get_locale() or "nl")
+        return {"profile": current_profile(), "locale": locale, "languages": app.config["LANGUAGES"]}
+
+    @app.template_filter("localname")
+    def localname(obj):
+        return obj.name(str(get_locale() or "nl"))

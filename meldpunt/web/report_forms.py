@@ -1,0 +1,236 @@
+"""The report form, one class per kind (DESIGN §2). Only category, location and description are required: the
+threshold stays low; every other question helps but may be skipped."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms import widgets
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+DESCRIPTION_MAX_LENGTH = 2000
+DESCRIPTION_LENGTH = Length(
+    max=DESCRIPTION_MAX_LENGTH,
+    message=_l("Please keep it shorter: at most %(max)d characters (you typed %(length)d)."),
+)
+YES_NO = [("ja", _l("Yes")), ("nee", _l("No"))]
+YES_NO_UNKNOWN = YES_NO + [("weet_niet", _l("I don't know"))]
+
+
+class OptionalRadioField(RadioField):
+    """A radio group that may be left unanswered."""
+
+    def pre_validate(self, form):
+        if self.data in (None, "", "None"):
+            self.data = None
+            return
+        super().pre_validate(form)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ReportForm(FlaskForm):
+    """What every kind asks."""
+
+    # Questions this kind asks, each with the categories it applies to (None: all of the kind).
+    QUESTIONS: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
+    IS_INCIDENT = True
+    COLLECTS_CONTACT = True
+
+    submission_key = HiddenField()
+    lat = HiddenField()
+    lon = HiddenField()
+    location_method = HiddenField(default="map")
+    location_precision = HiddenField(default="exact")
+    place_query = StringField(_l("Search a place"), validators=[Optional(), Length(max=120)])
+    location_description = StringField(
+        _l("Describe the spot (street, corner, landmark)"), validators=[Optional(), Length(max=300)]
+    )
+
+    when = RadioField(
+        _l("When did it happen?"),
+        choices=[("nu", _l("Just now (or it is still happening)")), ("eerder", _l("Earlier"))],
+        default="nu",
+    )
+    when_date = DateField(_l("Date"), validators=[Optional()])
+    when_time = TimeField(_l("Time"), validators=[Optional()])
+
+    description = TextAreaField(
+        _l("What happened?"),
+        description=_l("Describe what people did or said. Please do not describe anyone's origin or looks."),
+        validators=[DataRequired(message=_l("Please describe what happened.")), DESCRIPTION_LENGTH],
+    )
+
+    photo = FileField(_l("Photo (optional)"))
+    photo_token = HiddenField()
+    photo_name = HiddenField()
+    remove_photo = BooleanField(_l("Remove this photo"))
+
+    email = EmailField(
+        _l("E-mail address (optional)"),
+        description=_l("Only to tell you what happened with your report. Leave it empty to stay anonymous."),
+        validators=[Optional(), Email(message=_l("This is not a valid e-mail address.")), Length(max=254)],
+    )
+    email_consent = BooleanField(_l("Yes, you may e-mail me about this report."))
+
+    def questions_for(self, category_code: str):
+        return [
+            getattr(self, name)
+            for name, categories in self.QUESTIONS
+            if categories is None or category_code in categories
+        ]
+
+
+WEAPON_QUESTION = OptionalRadioField(
+    _l("Was there a weapon or violence?"), choices=YES_NO, description=_l("If there is danger now: call 112.")
+)
+FREQUENCY_QUESTION = OptionalRadioField(
+    _l("Does this happen more often?"),
+    choices=[
+        ("eerste_keer", _l("This is the first time")),
+        ("soms", _l("Sometimes")),
+        ("wekelijks", _l("Every week")),
+        ("dagelijks", _l("(Almost) every day")),
+    ],
+)
+
+
+class StraatintimidatieForm(ReportForm):
+    QUESTIONS = (("people_involved", None), ("directed_at", None), ("weapon", None))
+
+    people_involved = OptionalRadioField(
+        _l("How many people did it?"),
+        choices=[("een", _l("One person")), ("twee_tot_vijf", _l("2 to 5 people")), ("groep", _l("More than 5"))],
+    )
+    directed_at = OptionalRadioField(
+        _l("Was it aimed at you?"),
+        choices=[("mij", _l("Yes, at me")), ("getuige", _l("No, I saw it happen to someone else"))],
+    )
+    weapon = WEAPON_QUESTION
+
+
+class OverlastForm(ReportForm):
+    QUESTIONS = (
+        ("frequency", None),
+        ("minors", ("jeugd",)),
+        ("group_size", ("jeugd", "alcohol", "station_uitgaan", "lachgas")),
+        ("weapon", ("jeugd", "alcohol", "drugs", "station_uitgaan", "vernieling", "overlast_anders")),
+        ("danger", ("verward",)),
+        ("worried", ("verward",)),
+        ("woon_subtype", ("woonoverlast",)),
+        ("spoken_to_neighbours", ("woonoverlast",)),
+    )
+
+    frequency = FREQUENCY_QUESTION
+    minors = OptionalRadioField(_l("Are there minors involved?"), choices=YES_NO_UNKNOWN)
+    group_size = OptionalRadioField(
+        _l("How many people are involved?"),
+        choices=[("een", _l("One person")), ("twee_tot_vijf", _l("2 to 5 people")), ("groep", _l("More than 5"))],
+    )
+    weapon = WEAPON_QUESTION
+    danger = OptionalRadioField(
+        _l("Is anyone in immediate danger?"), choices=YES_NO, description=_l("If so: call 112 now.")
+    )
+    worried = OptionalRadioField(_l("Are you worried about this person?"), choices=YES_NO)
+    woon_subtype = OptionalRadioField(
+        _l("What kind of nuisance?"),
+        choices=[
+            ("burenruzie", _l("A dispute between neighbours")),
+            ("geluid", _l("Noise")),
+            ("agressie", _l("Aggression or intimidation")),
+            ("vervuiling", _l("A neglected or polluted home")),
+        ],
+    )
+    spoken_to_neighbours = OptionalRadioField(_l("Have you talked to the neighbours about it?"), choices=YES_NO)
+
+
+class OnveiligePlekForm(ReportForm):
+    IS_INCIDENT = False
+    QUESTIONS = (
+        ("unsafe_times", None),
+        ("lighting", None),
+        ("visibility", None),
+        ("people_around", None),
+        ("alternative_route", None),
+        ("unsafe_score", None),
+    )
+
+    when = None
+    when_date = None
+    when_time = None
+    description = TextAreaField(
+        _l("What makes this place feel unsafe?"),
+        validators=[DataRequired(message=_l("Please describe the place.")), DESCRIPTION_LENGTH],
+    )
+    unsafe_times = MultiCheckboxField(
+        _l("When does it feel unsafe?"),
+        choices=[("dag", _l("During the day")), ("avond", _l("In the evening")), ("nacht", _l("At night"))],
+        validators=[Optional()],
+    )
+    lighting = OptionalRadioField(
+        _l("How is the lighting?"),
+        choices=[("goed", _l("Good")), ("matig", _l("Poor")), ("geen", _l("No lighting or broken"))],
+    )
+    visibility = OptionalRadioField(
+        _l("Can you see around you and be seen?"),
+        choices=[("goed", _l("Yes, open view")), ("beperkt", _l("Partly")), ("slecht", _l("No, hidden"))],
+    )
+    people_around = OptionalRadioField(
+        _l("Are there usually people around?"),
+        choices=[("vaak", _l("Often")), ("soms", _l("Sometimes")), ("zelden", _l("Rarely or never"))],
+    )
+    alternative_route = OptionalRadioField(_l("Is there another route you can take?"), choices=YES_NO_UNKNOWN)
+    unsafe_score = OptionalRadioField(
+        _l("How unsafe does it feel? (1 = a little, 5 = very)"),
+        choices=[(str(i), str(i)) for i in range(1, 6)],
+    )
+
+
+class VerdachteSituatieForm(ReportForm):
+    """Restricted: asks for no contact data (DESIGN §2)."""
+
+    COLLECTS_CONTACT = False
+    QUESTIONS = (("frequency", None),)
+
+    frequency = FREQUENCY_QUESTION
+    email = None
+    email_consent = None
+
+
+FORMS_BY_KIND = {
+    "straatintimidatie": StraatintimidatieForm,
+    "overlast": OverlastForm,
+    "onveilige_plek": OnveiligePlekForm,
+    "verdachte_situatie": VerdachteSituatieForm,
+}
+
+
+def answers_from(form: ReportForm, category_code: str) -> dict:
+    answers = {}
+    for field in form.questions_for(category_code):
+        if field.data not in (None, "", []):
+            answers[field.name] = field.data
+    return answers
+
+
+def mentions_danger(answers: dict) -> bool:
+    """A weapon, violence or a group: the field officer gets a safety flag (DESIGN §8)."""
+    return (
+        answers.get("weapon") == "ja"
+        or answers.get("danger") == "ja"
+        or answers.get("people_involved") == "groep"
+        or answers.get("group_size") == "groep"
+    )
