@@ -109,6 +109,9 @@ def report_form(kind, category_code):
     _keep_photo(form)
     if action == "search":
         return _render_form(form, kind_def, category, places=_search_places(form.place_query.data))
+    if "place" in request.form:  # a search result chosen without JavaScript
+        _use_place(form, request.form["place"])
+        return _render_form(form, kind_def, category)
     if action == "edit":
         return _render_form(form, kind_def, category)
 
@@ -182,6 +185,16 @@ def _keep_photo(form: ReportForm) -> None:
         form.photo_name.data = secure_filename(upload.filename)[:80] or "foto.jpg"
     elif form.photo_token.data and not store.has_pending(form.photo_token.data):
         form.photo_token.data = form.photo_name.data = ""
+
+
+def _use_place(form: ReportForm, value: str) -> None:
+    try:
+        lat, lon, precision = value.split(",")
+        form.lat.data, form.lon.data = str(float(lat)), str(float(lon))
+    except ValueError:
+        return
+    form.location_method.data = "search"
+    form.location_precision.data = "exact" if precision == "address" else "place"
 
 
 def _search_places(query):
