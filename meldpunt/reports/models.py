@@ -66,10 +66,10 @@ class RoutingRule(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     position: so.Mapped[int] = so.mapped_column(unique=True)
     description: so.Mapped[str] = so.mapped_column(sa.String(200))
-    kinds: so.Mapped[list | None] = so.mapped_column(sa.JSON)
-    category_codes: so.Mapped[list | None] = so.mapped_column(sa.JSON)
-    area_kinds: so.Mapped[list | None] = so.mapped_column(sa.JSON)
-    area_codes: so.Mapped[list | None] = so.mapped_column(sa.JSON)
+    kinds: so.Mapped[list | None] = so.mapped_column(sa.JSON(none_as_null=True))
+    category_codes: so.Mapped[list | None] = so.mapped_column(sa.JSON(none_as_null=True))
+    area_kinds: so.Mapped[list | None] = so.mapped_column(sa.JSON(none_as_null=True))
+    area_codes: so.Mapped[list | None] = so.mapped_column(sa.JSON(none_as_null=True))
     # The incident happened at most this many minutes before the report (reports without a time never match).
     max_minutes_since_incident: so.Mapped[int | None]
     # True: only while the field team is on duty; False: only outside its service hours.

@@ -1,0 +1,62 @@
+# Samen alert: the two commands a new developer needs are `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+export FLASK_APP := wsgi
+export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
+DEMO_REPORTS ?= 300
+
+.PHONY: run test install install-test os-deps-run os-deps-test instance translations db lint benchmark clean
+
+## make run: install, create the SpatiaLite database with demo data, serve on http://127.0.0.1:5000
+run: os-deps-run install translations instance db
+	$(FLASK) demo-data --reports $(DEMO_REPORTS) --if-empty
+	@echo "Samen alert: http://127.0.0.1:5000"
+	MELDPUNT_INSECURE_COOKIES=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+## make test: install everything, then run every test on SpatiaLite and on PostGIS (and in Chromium)
+test: os-deps-test install-test translations
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _l -k lazy_gettext --no-location -o /tmp/meldpunt-check.pot . >/dev/null
+	$(PY) scripts/check_translations.py /tmp/meldpunt-check.pot meldpunt/translations
+	$(VENV)/bin/ruff check meldpunt tests config.py wsgi.py scripts
+	url=$$(scripts/ensure-postgres.sh) && MELDPUNT_TEST_POSTGIS_URL=$$url $(PY) -m pytest --require-all-backends $(PYTEST_ARGS)
+
+## make benchmark: speed figures (printed, not asserted)
+benchmark: install-test translations
+	url=$$(scripts/ensure-postgres.sh) && MELDPUNT_TEST_POSTGIS_URL=$$url $(PY) -m pytest tests/benchmarks -s -p no:cacheprovider -o addopts=""
+
+os-deps-run:
+	@scripts/os-deps.sh run
+
+os-deps-test:
+	@scripts/os-deps.sh test
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(PY)
+	$(PY) -m pip install --quiet -e .
+
+install-test: $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+
+translations: $(PY)
+	$(PY) -m babel.messages.frontend compile -d meldpunt/translations >/dev/null
+
+# A secret key for the local demo, made once; production sets MELDPUNT_SECRET_KEY.
+instance:
+	@mkdir -p instance
+	@test -f instance/meldpunt.cfg || $(PY) -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > instance/meldpunt.cfg
+
+db:
+	$(FLASK) db upgrade
+	$(FLASK) seed
+
+lint: install-test
+	$(VENV)/bin/ruff check meldpunt tests config.py wsgi.py scripts
+
+clean:
+	rm -rf $(VENV) instance/meldpunt.db* instance/uploads
