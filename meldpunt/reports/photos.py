@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -20,6 +21,10 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}  # MPO: JPEG variant some phon
 MAX_SOURCE_PIXELS = 50_000_000  # refuse decompression bombs before decoding
 PENDING_LIFETIME_S = 24 * 3600
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def megabytes(size: int) -> str:
+    return format_decimal(size / (1024 * 1024), format="#,##0.##")
 
 
 class PhotoRejected(ValueError):
@@ -40,7 +45,7 @@ def sanitise_photo(raw: bytes, *, max_bytes: int, max_pixels: int) -> CleanPhoto
     """Return the photo re-encoded as a JPEG with no metadata, or raise PhotoRejected with a reason."""
     if len(raw) > max_bytes:
         raise PhotoRejected(
-            _l("The photo is too large. Choose a photo of at most %(mb)s MB.", mb=max_bytes // (1024 * 1024))
+            _l("The photo is too large. Choose a photo of at most %(mb)s MB.", mb=megabytes(max_bytes))
         )
     if not raw:
         raise PhotoRejected(_l("The photo is empty. Choose another photo."))

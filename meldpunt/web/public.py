@@ -220,9 +220,9 @@ def search_places():
 
 def _validated_report(form: ReportForm, kind_def, category) -> NewReport | None:
     """Run every check the reporter can fix, so all problems show at once. None when something is wrong."""
+    photo_errors = list(form.photo.errors or [])  # from the upload check, which validate() would reset
     valid = form.validate()
-    photo_errors = list(form.photo.errors or [])
-    form.photo.errors = photo_errors  # validate() resets them; the upload check ran before
+    form.photo.errors = photo_errors
     lat, lon = _coordinates(form)
     if lat is None:
         form.lat.errors = [_("Choose the spot: tap the map, use your location, or search for a place.")]

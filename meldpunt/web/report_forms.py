@@ -16,6 +16,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms import widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 DESCRIPTION_MAX_LENGTH = 2000
@@ -23,8 +24,19 @@ DESCRIPTION_LENGTH = Length(
     max=DESCRIPTION_MAX_LENGTH,
     message=_l("Please keep it shorter: at most %(max)d characters (you typed %(length)d)."),
 )
-YES_NO = [("ja", _l("Yes")), ("nee", _l("No"))]
-YES_NO_UNKNOWN = YES_NO + [("weet_niet", _l("I don't know"))]
+
+
+def options(*pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def choice_label(field, value) -> str:
+    return next((str(c.label) for c in field.choices if c.value == value), value)
+
+
+YES_NO = options(("ja", _l("Yes")), ("nee", _l("No")))
+YES_NO_UNKNOWN = YES_NO + options(("weet_niet", _l("I don't know")))
+HOW_MANY = options(("een", _l("One person")), ("twee_tot_vijf", _l("2 to 5 people")), ("groep", _l("More than 5")))
 
 
 class OptionalRadioField(RadioField):
@@ -62,7 +74,7 @@ class ReportForm(FlaskForm):
 
     when = RadioField(
         _l("When did it happen?"),
-        choices=[("nu", _l("Just now (or it is still happening)")), ("eerder", _l("Earlier"))],
+        choices=options(("nu", _l("Just now (or it is still happening)")), ("eerder", _l("Earlier"))),
         default="nu",
     )
     when_date = DateField(_l("Date"), validators=[Optional()])
@@ -99,12 +111,12 @@ WEAPON_QUESTION = OptionalRadioField(
 )
 FREQUENCY_QUESTION = OptionalRadioField(
     _l("Does this happen more often?"),
-    choices=[
+    choices=options(
         ("eerste_keer", _l("This is the first time")),
         ("soms", _l("Sometimes")),
         ("wekelijks", _l("Every week")),
         ("dagelijks", _l("(Almost) every day")),
-    ],
+    ),
 )
 
 
@@ -113,11 +125,11 @@ class StraatintimidatieForm(ReportForm):
 
     people_involved = OptionalRadioField(
         _l("How many people did it?"),
-        choices=[("een", _l("One person")), ("twee_tot_vijf", _l("2 to 5 people")), ("groep", _l("More than 5"))],
+        choices=HOW_MANY,
     )
     directed_at = OptionalRadioField(
         _l("Was it aimed at you?"),
-        choices=[("mij", _l("Yes, at me")), ("getuige", _l("No, I saw it happen to someone else"))],
+        choices=options(("mij", _l("Yes, at me")), ("getuige", _l("No, I saw it happen to someone else"))),
     )
     weapon = WEAPON_QUESTION
 
@@ -138,7 +150,7 @@ class OverlastForm(ReportForm):
     minors = OptionalRadioField(_l("Are there minors involved?"), choices=YES_NO_UNKNOWN)
     group_size = OptionalRadioField(
         _l("How many people are involved?"),
-        choices=[("een", _l("One person")), ("twee_tot_vijf", _l("2 to 5 people")), ("groep", _l("More than 5"))],
+        choices=HOW_MANY,
     )
     weapon = WEAPON_QUESTION
     danger = OptionalRadioField(
@@ -147,12 +159,12 @@ class OverlastForm(ReportForm):
     worried = OptionalRadioField(_l("Are you worried about this person?"), choices=YES_NO)
     woon_subtype = OptionalRadioField(
         _l("What kind of nuisance?"),
-        choices=[
+        choices=options(
             ("burenruzie", _l("A dispute between neighbours")),
             ("geluid", _l("Noise")),
             ("agressie", _l("Aggression or intimidation")),
             ("vervuiling", _l("A neglected or polluted home")),
-        ],
+        ),
     )
     spoken_to_neighbours = OptionalRadioField(_l("Have you talked to the neighbours about it?"), choices=YES_NO)
 
@@ -177,25 +189,25 @@ class OnveiligePlekForm(ReportForm):
     )
     unsafe_times = MultiCheckboxField(
         _l("When does it feel unsafe?"),
-        choices=[("dag", _l("During the day")), ("avond", _l("In the evening")), ("nacht", _l("At night"))],
+        choices=options(("dag", _l("During the day")), ("avond", _l("In the evening")), ("nacht", _l("At night"))),
         validators=[Optional()],
     )
     lighting = OptionalRadioField(
         _l("How is the lighting?"),
-        choices=[("goed", _l("Good")), ("matig", _l("Poor")), ("geen", _l("No lighting or broken"))],
+        choices=options(("goed", _l("Good")), ("matig", _l("Poor")), ("geen", _l("No lighting or broken"))),
     )
     visibility = OptionalRadioField(
         _l("Can you see around you and be seen?"),
-        choices=[("goed", _l("Yes, open view")), ("beperkt", _l("Partly")), ("slecht", _l("No, hidden"))],
+        choices=options(("goed", _l("Yes, open view")), ("beperkt", _l("Partly")), ("slecht", _l("No, hidden"))),
     )
     people_around = OptionalRadioField(
         _l("Are there usually people around?"),
-        choices=[("vaak", _l("Often")), ("soms", _l("Sometimes")), ("zelden", _l("Rarely or never"))],
+        choices=options(("vaak", _l("Often")), ("soms", _l("Sometimes")), ("zelden", _l("Rarely or never"))),
     )
     alternative_route = OptionalRadioField(_l("Is there another route you can take?"), choices=YES_NO_UNKNOWN)
     unsafe_score = OptionalRadioField(
         _l("How unsafe does it feel? (1 = a little, 5 = very)"),
-        choices=[(str(i), str(i)) for i in range(1, 6)],
+        choices=options(*((str(i), str(i)) for i in range(1, 6))),
     )
 
 
