@@ -12,7 +12,7 @@ def spatial_status() -> tuple[bool, str]:
             if dialect == "sqlite":
                 version = conn.execute(sa.text("SELECT spatialite_version()")).scalar_one()
                 return True, f"SpatiaLite {version}"
-            version = conn.execute(sa.text("SELECT postgis_full_version()")).scalar_one()
+            version = conn.execute(sa.text("SELECT postgis_lib_version()")).scalar_one()
             return True, f"PostGIS {version}"
     except Exception as exc:  # report every failure with the fix
         if dialect == "sqlite":

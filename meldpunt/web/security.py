@@ -39,6 +39,10 @@ def content_security_policy(nonce: str, tile_url: str) -> str:
 def init_security(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
+    @app.before_request
+    def new_nonce():
+        g.csp_nonce = secrets.token_urlsafe(18)
+
     @app.after_request
     def set_security_headers(response):
         response.headers["Content-Security-Policy"] = content_security_policy(

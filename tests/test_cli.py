@@ -1,0 +1,87 @@
+"""flask commands."""
+
+import sqlalchemy as sa
+
+from meldpunt.extensions import db
+from meldpunt.geo import spatial
+from meldpunt.geo.boundaries import check_point_in_municipality
+from meldpunt.reports.models import Category, Queue, Report, RoutingRule
+
+
+def test_demo_data_files_realistic_reports_through_the_normal_path(app, runner):
+    result = runner.invoke(args=["demo-data", "--reports", "40", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "made 40 demo reports" in result.output
+    reports = list(db.session.scalars(sa.select(Report)))
+    assert len(reports) == 40
+    # Routed, with history, a receipt and a location inside Emmen, like a real submission.
+    assert {r.queue.code for r in reports} <= {"OOV", "TNH"}
+    assert all(r.history and r.reference.startswith("EMN-") for r in reports)
+    for report in reports[:10]:
+        lon, lat = db.session.execute(
+            sa.select(sa.func.ST_X(Report.location), sa.func.ST_Y(Report.location)).where(Report.id == report.id)
+        ).one()
+        assert check_point_in_municipality(lon, lat, "GM0114").inside
+    assert {r.kind for r in reports} == {"straatintimidatie", "overlast", "onveilige_plek"}
+    # Clustered: most reports lie within 500 m of one of the profile's hotspots (station, nightlife, paths).
+    station = spatial.to_rd(spatial.point(6.8990, 52.7870))
+    near = db.session.scalar(
+        sa.select(sa.func.count()).where(spatial.planar_distance(Report.location_rd, station) < 1500)
+    )
+    assert near > 20
+    again = runner.invoke(args=["demo-data", "--reports", "5", "--if-empty"])
+    assert "no demo data added" in again.output
+
+
+def test_demo_data_prefers_evenings(app, runner):
+    from meldpunt.profiles import LOCAL_TZ
+
+    runner.invoke(args=["demo-data", "--reports", "120", "--seed", "3"])
+    hours = [r.created_at.astimezone(LOCAL_TZ).hour for r in db.session.scalars(sa.select(Report))]
+    evening = sum(1 for h in hours if 18 <= h <= 23)
+    morning = sum(1 for h in hours if 6 <= h <= 11)
+    assert evening > 2 * morning
+
+
+def test_seed_is_idempotent_and_keeps_a_beheerders_changes(app, runner):
+    category = db.session.scalar(sa.select(Category).where(Category.code == "jeugd"))
+    category.names = {"nl": "Hangjongeren", "en": "Youths"}
+    db.session.commit()
+    counts = {
+        model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for model in (Category, Queue, RoutingRule)
+    }
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0
+    assert "0 queues, 0 categories, 0 rules" in result.output
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Category.names).where(Category.code == "jeugd"))["nl"] == "Hangjongeren"
+    for model, count in counts.items():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == count
+
+
+def test_seeded_category_names_come_translated(app):
+    category = db.session.scalar(sa.select(Category).where(Category.code == "naroepen"))
+    assert category.name("nl") == "Naroepen of nafluiten"
+    assert category.name("en") == "Calling after or whistling at someone"
+
+
+def test_areas_import(app, runner, tmp_path):
+    path = tmp_path / "wijken.geojson"
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"naam": "Centrum"},'
+        ' "geometry": {"type": "Polygon", "coordinates": [[[6.88, 52.78], [6.91, 52.78], [6.91, 52.79],'
+        ' [6.88, 52.79], [6.88, 52.78]]]}}]}'
+    )
+    result = runner.invoke(args=["areas", "import", str(path), "--kind", "wijk", "--name-property", "naam"])
+    assert result.exit_code == 0, result.output
+    from meldpunt.geo.areas import areas_containing
+
+    assert [a.name for a in areas_containing(6.8975, 52.7858)] == ["Centrum"]
+    assert areas_containing(6.95, 52.75) == []
+
+
+def test_geo_doctor_names_the_extension(app, runner, backend):
+    result = runner.invoke(args=["geo", "doctor"])
+    assert result.exit_code == 0
+    assert ("SpatiaLite 5" if backend == "spatialite" else "PostGIS 3") in result.output

@@ -1,0 +1,65 @@
+"""Security headers, no third-party assets, rate limits on anonymous endpoints."""
+
+import re
+
+import pytest
+import redis
+
+from meldpunt.web.security import content_security_policy
+
+PAGES = ["/", "/melden/overlast", "/melden/overlast/jeugd", "/elders/politie"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_strict_csp_with_a_fresh_nonce_per_response(client, path):
+    first, second = client.get(path), client.get(path)
+    csp = first.headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert nonce != re.search(r"'nonce-([^']+)'", second.headers["Content-Security-Policy"]).group(1)
+    body = first.get_data(as_text=True)
+    # Every inline script carries the nonce; every other script is ours.
+    for tag in re.findall(r"<script[^>]*>", body):
+        assert f'nonce="{nonce}"' in tag or 'src="/static/' in tag, tag
+    assert first.headers["Referrer-Policy"] == "no-referrer"
+    assert first.headers["X-Content-Type-Options"] == "nosniff"
+    assert first.headers["Cache-Control"] == "no-store"
+
+
+def test_the_map_page_loads_nothing_from_a_cdn(client):
+    body = client.get("/melden/overlast/jeugd").get_data(as_text=True)
+    assert "folium-map" in body and "meldpunt:pick" in body
+    for cdn in ("cdn.jsdelivr", "cdnjs", "unpkg", "code.jquery", "bootstrapcdn", "googleapis"):
+        assert cdn not in body
+    for src in re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', body):
+        assert src.startswith("/static/"), src
+
+
+def test_tile_host_is_the_only_other_image_origin():
+    csp = content_security_policy("n", "https://service.pdok.nl/brt/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: blob: https://service.pdok.nl" in csp
+    assert "https://service.pdok.nl" not in csp.split("img-src")[0]
+
+
+def _limited_app(make_app, storage):
+    return make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, RATELIMIT_SUBMIT="2 per minute",
+                    RATELIMIT_SEARCH="3 per minute")  # fmt: skip
+
+
+@pytest.mark.only_backends("spatialite")
+@pytest.mark.parametrize("storage", ["memory://", "redis://127.0.0.1:6379/15"])
+def test_anonymous_endpoints_are_rate_limited(make_app, storage):
+    if storage.startswith("redis"):
+        redis.Redis.from_url(storage).flushdb()
+    app = _limited_app(make_app, storage)
+    with app.app_context():
+        client = app.test_client()
+        posts = [client.post("/melden/overlast/jeugd", data={"action": "review"}).status_code for _ in range(3)]
+        assert posts[:2] == [422, 422] and posts[2] == 429
+        assert client.get("/melden/overlast/jeugd").status_code == 200  # reading the form is not limited
+        searches = [client.get("/melden/plaatsen?q=emmen").status_code for _ in range(4)]
+        assert searches == [200, 200, 200, 429]
+        assert "112" in client.get("/melden/plaatsen?q=emmen").get_data(as_text=True)
+    if storage.startswith("redis"):
+        redis.Redis.from_url(storage).flushdb()
