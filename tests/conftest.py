@@ -23,8 +23,12 @@ pytest_plugins = ["tests.fixtures.reports", "tests.fixtures.browser"]
 
 
 def pytest_addoption(parser):
-    parser.addoption("--require-all-backends", action="store_true", help="fail instead of skip when a backend is missing")
-    parser.addoption("--postgis-url", default=None, help="admin URL of a PostgreSQL server with PostGIS installed")
+    parser.addoption(
+        "--require-all-backends", action="store_true", help="fail instead of skip when a backend is missing"
+    )
+    parser.addoption(
+        "--postgis-url", default=None, help="admin URL of a PostgreSQL server with PostGIS installed"
+    )
 
 
 def pytest_generate_tests(metafunc):
@@ -37,7 +41,14 @@ def pytest_generate_tests(metafunc):
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "compile", "-d", str(ROOT / "meldpunt" / "translations")],
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "compile",
+            "-d",
+            str(ROOT / "meldpunt" / "translations"),
+        ],
         check=True,
         capture_output=True,
     )
@@ -56,7 +67,11 @@ def _admin_conninfo(url: str) -> str:
 
 
 def _with_database(url: str, name: str) -> str:
-    return make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    return (
+        make_url(url)
+        .set(drivername="postgresql+psycopg", database=name)
+        .render_as_string(hide_password=False)
+    )
 
 
 def _unavailable(request, what: str):

@@ -19,7 +19,9 @@ def test_demo_data_files_realistic_reports_through_the_normal_path(app, runner):
     assert all(r.history and r.reference.startswith("EMN-") for r in reports)
     for report in reports[:10]:
         lon, lat = db.session.execute(
-            sa.select(sa.func.ST_X(Report.location), sa.func.ST_Y(Report.location)).where(Report.id == report.id)
+            sa.select(sa.func.ST_X(Report.location), sa.func.ST_Y(Report.location)).where(
+                Report.id == report.id
+            )
         ).one()
         assert check_point_in_municipality(lon, lat, "GM0114").inside
     assert {r.kind for r in reports} == {"straatintimidatie", "overlast", "onveilige_plek"}
@@ -55,7 +57,9 @@ def test_seed_is_idempotent_and_keeps_a_beheerders_changes(app, runner):
     assert result.exit_code == 0
     assert "0 queues, 0 categories, 0 rules" in result.output
     db.session.expire_all()
-    assert db.session.scalar(sa.select(Category.names).where(Category.code == "jeugd"))["nl"] == "Hangjongeren"
+    assert (
+        db.session.scalar(sa.select(Category.names).where(Category.code == "jeugd"))["nl"] == "Hangjongeren"
+    )
     for model, count in counts.items():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == count
 
@@ -71,7 +75,7 @@ def test_areas_import(app, runner, tmp_path):
     path.write_text(
         '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"naam": "Centrum"},'
         ' "geometry": {"type": "Polygon", "coordinates": [[[6.88, 52.78], [6.91, 52.78], [6.91, 52.79],'
-        ' [6.88, 52.79], [6.88, 52.78]]]}}]}'
+        " [6.88, 52.79], [6.88, 52.78]]]}}]}"
     )
     result = runner.invoke(args=["areas", "import", str(path), "--kind", "wijk", "--name-property", "naam"])
     assert result.exit_code == 0, result.output

@@ -47,7 +47,9 @@ CATEGORIES: tuple[CategorySeed, ...] = (
     CategorySeed("donker", "onveilige_plek", _l("A dark spot"), 30),
     CategorySeed("begroeiing", "onveilige_plek", _l("Dense bushes, no view"), 30),
     CategorySeed("route", "onveilige_plek", _l("A confusing or deserted route"), 30),
-    CategorySeed("verkeersonveilig", "onveilige_plek", _l("A dangerous traffic spot (also school routes)"), 30),
+    CategorySeed(
+        "verkeersonveilig", "onveilige_plek", _l("A dangerous traffic spot (also school routes)"), 30
+    ),
     CategorySeed("plek_anders", "onveilige_plek", _l("Something else"), 30),
     # Verdachte situatie (ondermijning): restricted
     CategorySeed("dealen_woning", "verdachte_situatie", _l("Dealing from a house"), 0, restricted=True),
@@ -88,7 +90,5 @@ CATEGORY_HELP: dict[str, str] = {
         "Young people may meet in public space. We act when it causes nuisance, damage or intimidation."
     ),
     "drugsafval": _l("Do not touch drug waste: it can be toxic, flammable or explosive."),
-    "verkeer": _l(
-        "Reports about speeding are collected per location and discussed monthly with the police."
-    ),
+    "verkeer": _l("Reports about speeding are collected per location and discussed monthly with the police."),
 }

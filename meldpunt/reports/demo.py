@@ -63,7 +63,9 @@ def make_demo_reports(profile: Profile, count: int, *, days_back: int = 120, see
     now = utcnow()
     categories: dict[str, list[str]] = {}
     for code, kind in db.session.execute(
-        sa.select(Category.code, Category.kind).where(Category.active.is_(True), Category.restricted.is_(False))
+        sa.select(Category.code, Category.kind).where(
+            Category.active.is_(True), Category.restricted.is_(False)
+        )
     ):
         categories.setdefault(kind, []).append(code)
     hotspots = list(profile.hotspots)

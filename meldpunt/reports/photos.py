@@ -52,7 +52,9 @@ def sanitise_photo(raw: bytes, *, max_bytes: int, max_pixels: int) -> CleanPhoto
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             if probe.format not in ACCEPTED_FORMATS:
-                raise PhotoRejected(_l("This file is not a photo we can use. Choose a JPEG, PNG or WebP photo."))
+                raise PhotoRejected(
+                    _l("This file is not a photo we can use. Choose a JPEG, PNG or WebP photo.")
+                )
             if probe.width * probe.height > MAX_SOURCE_PIXELS:
                 raise PhotoRejected(_l("The photo has too many pixels. Choose a smaller photo."))
             probe.verify()

@@ -163,7 +163,9 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
                 to_state="nieuw",
                 queue=decision.queue,
                 actor="melder" if new.channel == "web" else "medewerker",
-                reason=f"Gerouteerd door regel: {decision.rule.description}" if decision.rule else "Geen regel",
+                reason=f"Gerouteerd door regel: {decision.rule.description}"
+                if decision.rule
+                else "Geen regel",
             )
         )
         for photo in claimed:

@@ -213,9 +213,7 @@ def search_places():
     places = _search_places(request.args.get("q", "").strip()[:120])
     if places is None:
         return jsonify({"error": _("Searching is not possible right now. Use the map instead.")}), 503
-    return jsonify(
-        [{"label": p.label, "lat": p.lat, "lon": p.lon, "precision": p.precision} for p in places]
-    )
+    return jsonify([{"label": p.label, "lat": p.lat, "lon": p.lon, "precision": p.precision} for p in places])
 
 
 def _validated_report(form: ReportForm, kind_def, category) -> NewReport | None:
@@ -273,7 +271,8 @@ def _validated_report(form: ReportForm, kind_def, category) -> NewReport | None:
         description=form.description.data,
         lat=lat,
         lon=lon,
-        location_method=form.location_method.data if form.location_method.data in ("gps", "map", "search")
+        location_method=form.location_method.data
+        if form.location_method.data in ("gps", "map", "search")
         else "map",
         location_description=form.location_description.data,
         incident_is_now=is_now,

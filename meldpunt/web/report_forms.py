@@ -14,8 +14,8 @@ from wtforms import (
     StringField,
     TextAreaField,
     TimeField,
+    widgets,
 )
-from wtforms import widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -36,7 +36,9 @@ def choice_label(field, value) -> str:
 
 YES_NO = options(("ja", _l("Yes")), ("nee", _l("No")))
 YES_NO_UNKNOWN = YES_NO + options(("weet_niet", _l("I don't know")))
-HOW_MANY = options(("een", _l("One person")), ("twee_tot_vijf", _l("2 to 5 people")), ("groep", _l("More than 5")))
+HOW_MANY = options(
+    ("een", _l("One person")), ("twee_tot_vijf", _l("2 to 5 people")), ("groep", _l("More than 5"))
+)
 
 
 class OptionalRadioField(RadioField):
@@ -166,7 +168,9 @@ class OverlastForm(ReportForm):
             ("vervuiling", _l("A neglected or polluted home")),
         ),
     )
-    spoken_to_neighbours = OptionalRadioField(_l("Have you talked to the neighbours about it?"), choices=YES_NO)
+    spoken_to_neighbours = OptionalRadioField(
+        _l("Have you talked to the neighbours about it?"), choices=YES_NO
+    )
 
 
 class OnveiligePlekForm(ReportForm):
@@ -189,7 +193,9 @@ class OnveiligePlekForm(ReportForm):
     )
     unsafe_times = MultiCheckboxField(
         _l("When does it feel unsafe?"),
-        choices=options(("dag", _l("During the day")), ("avond", _l("In the evening")), ("nacht", _l("At night"))),
+        choices=options(
+            ("dag", _l("During the day")), ("avond", _l("In the evening")), ("nacht", _l("At night"))
+        ),
         validators=[Optional()],
     )
     lighting = OptionalRadioField(
@@ -198,7 +204,9 @@ class OnveiligePlekForm(ReportForm):
     )
     visibility = OptionalRadioField(
         _l("Can you see around you and be seen?"),
-        choices=options(("goed", _l("Yes, open view")), ("beperkt", _l("Partly")), ("slecht", _l("No, hidden"))),
+        choices=options(
+            ("goed", _l("Yes, open view")), ("beperkt", _l("Partly")), ("slecht", _l("No, hidden"))
+        ),
     )
     people_around = OptionalRadioField(
         _l("Are there usually people around?"),

@@ -51,7 +51,9 @@ def init_security(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=(), interest-cohort=()"
+        response.headers["Permissions-Policy"] = (
+            "geolocation=(self), camera=(), microphone=(), interest-cohort=()"
+        )
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if response.mimetype == "text/html":
             # Pages hold forms with CSRF tokens and personal input: never cache them.

@@ -3,7 +3,6 @@
 import filecmp
 
 import pytest
-
 import sqlalchemy as sa
 
 from meldpunt.extensions import db
@@ -26,7 +25,9 @@ REFERENCE_POINTS = [
 def test_shipped_boundaries_are_the_shared_open_data():
     if not SHARED_DATA.exists():
         pytest.skip("shared/data is not beside this checkout")
-    assert filecmp.cmp(DATA_DIR / "gemeenten-2025.geojson", SHARED_DATA / "gemeenten-2025.geojson", shallow=False)
+    assert filecmp.cmp(
+        DATA_DIR / "gemeenten-2025.geojson", SHARED_DATA / "gemeenten-2025.geojson", shallow=False
+    )
     assert filecmp.cmp(DATA_DIR / "plaatsen-drenthe.csv", SHARED_DATA / "plaatsen-drenthe.csv", shallow=False)
 
 
@@ -45,9 +46,9 @@ def test_a_point_just_outside_the_simplified_border_is_accepted(app):
     while municipality_at(lon, lat) == "Emmen":
         lon += step
     distance = db.session.scalar(
-        sa.select(spatial.planar_distance(Municipality.geom_rd, spatial.to_rd(spatial.point(lon, lat)))).where(
-            Municipality.code == "GM0114"
-        )
+        sa.select(
+            spatial.planar_distance(Municipality.geom_rd, spatial.to_rd(spatial.point(lon, lat)))
+        ).where(Municipality.code == "GM0114")
     )
     assert distance < 150
     assert check_point_in_municipality(lon, lat, "GM0114").inside

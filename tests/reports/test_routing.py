@@ -46,7 +46,9 @@ ON_DUTY_CASES = [
 
 
 @pytest.mark.parametrize("kind, category, minutes_ago, queue", ON_DUTY_CASES)
-def test_default_routing_while_the_field_team_is_on_duty(app, new_report, at, kind, category, minutes_ago, queue):
+def test_default_routing_while_the_field_team_is_on_duty(
+    app, new_report, at, kind, category, minutes_ago, queue
+):
     now = at(2026, 11, 18, 14, 0)
     incident = now - timedelta(minutes=minutes_ago) if minutes_ago is not None else None
     receipt = submit_report(
@@ -58,7 +60,9 @@ def test_default_routing_while_the_field_team_is_on_duty(app, new_report, at, ki
 
 
 @pytest.mark.parametrize("kind, category", [("straatintimidatie", "naroepen"), ("overlast", "jeugd")])
-def test_happening_now_outside_service_hours_goes_to_oov_and_tells_the_reporter(app, new_report, at, kind, category):
+def test_happening_now_outside_service_hours_goes_to_oov_and_tells_the_reporter(
+    app, new_report, at, kind, category
+):
     now = at(2026, 11, 18, 23, 40)  # Wednesday, boa's off duty
     receipt = submit_report(new_report(kind=kind, category_code=category, incident_at=now), now=now)
     assert receipt.queue_code == "OOV"
@@ -97,7 +101,7 @@ def test_rules_are_data_evaluated_in_order(app, new_report, at, tmp_path):
     zone.write_text(
         '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "Stationsgebied"},'
         ' "geometry": {"type": "Polygon", "coordinates": [[[6.895, 52.784], [6.901, 52.784], [6.901, 52.788],'
-        ' [6.895, 52.788], [6.895, 52.784]]]}}]}'
+        " [6.895, 52.788], [6.895, 52.784]]]}}]}"
     )
     import_areas(zone, kind="zone")
     tnh = db.session.scalar(sa.select(Queue).where(Queue.code == "TNH"))

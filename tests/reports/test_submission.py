@@ -53,7 +53,7 @@ def test_the_same_submission_twice_is_one_report_with_the_same_receipt(app, new_
     [
         (COEVORDEN_CENTRE, "Coevorden"),
         (AMSTERDAM_DAM, "Amsterdam"),
-        (GERMANY, "outside the Netherlands"),
+        (GERMANY, "buiten Nederland"),
     ],
 )
 def test_a_point_outside_the_municipality_is_refused_with_where_it_is(app, new_report, point, message):
@@ -88,7 +88,9 @@ def test_an_unsafe_place_has_no_incident_time(app, new_report):
 
 def test_restricted_kind_never_stores_contact_data(app, new_report):
     receipt = submit_report(
-        new_report(kind="verdachte_situatie", category_code="hennep", email="a@example.org", email_consent=True)
+        new_report(
+            kind="verdachte_situatie", category_code="hennep", email="a@example.org", email_consent=True
+        )
     )
     report = db.session.get(Report, receipt.report_id)
     assert report.email is None and not report.email_consent

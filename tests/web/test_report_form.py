@@ -148,7 +148,9 @@ def test_a_point_in_another_municipality_is_refused_by_name_and_keeps_the_input(
 
 def test_a_time_in_the_future_is_refused(client):
     tomorrow = (utcnow() + timedelta(days=1)).astimezone(LOCAL_TZ)
-    response = Reporter(client).post(when="eerder", when_date=tomorrow.strftime("%Y-%m-%d"), when_time="10:00")
+    response = Reporter(client).post(
+        when="eerder", when_date=tomorrow.strftime("%Y-%m-%d"), when_time="10:00"
+    )
     assert response.status_code == 422
     page = text(response)
     assert "Dit tijdstip ligt in de toekomst" in page

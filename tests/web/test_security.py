@@ -55,7 +55,9 @@ def test_anonymous_endpoints_are_rate_limited(make_app, storage):
     app = _limited_app(make_app, storage)
     with app.app_context():
         client = app.test_client()
-        posts = [client.post("/melden/overlast/jeugd", data={"action": "review"}).status_code for _ in range(3)]
+        posts = [
+            client.post("/melden/overlast/jeugd", data={"action": "review"}).status_code for _ in range(3)
+        ]
         assert posts[:2] == [422, 422] and posts[2] == 429
         assert client.get("/melden/overlast/jeugd").status_code == 200  # reading the form is not limited
         searches = [client.get("/melden/plaatsen?q=emmen").status_code for _ in range(4)]
