@@ -139,7 +139,8 @@ def report_form(kind, category_code):
     return redirect(url_for("public.confirmation"), code=303)
 
 
-def _render_form(form, kind_def, category, places=None):
+def _render_form(form, kind_def, category, places=()):
+    """`places`: search results; None when the search service failed."""
     profile = current_profile()
     center = None
     if form.lat.data and form.lon.data:

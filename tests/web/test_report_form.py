@@ -334,3 +334,9 @@ def test_english_on_request(client):
     page = text(client.get("/", headers={"Accept-Language": "en"}))
     assert "What do you want to report?" in page and 'lang="en"' in page
     assert 'lang="nl"' in text(client.get("/?lang=nl"))
+
+
+def test_a_fresh_form_shows_no_search_message(client):
+    page = text(client.get(FORM.format(kind="overlast", category="jeugd")))
+    assert "Zoeken lukt nu niet" not in page
+    assert "error-summary" not in page and 'class="error" id="location-error"' not in page
