@@ -40,6 +40,27 @@ def register_cli(app: Flask) -> None:
         made = make_demo_reports(current_profile(), count, seed=random_seed)
         click.echo(f"made {made} demo reports")
 
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--name", required=True, help="Full name, shown in the history.")
+    @click.option("--role", "roles", multiple=True, required=True,
+                  type=click.Choice(["boa", "tnh-coordinator", "oov", "beheerder"]))  # fmt: skip
+    @click.option("--sees-restricted", is_flag=True, help="May see restricted reports (verdachte situatie).")
+    @click.password_option(help="At least 12 characters; asked for when not given.")
+    def create_user_command(username, name, roles, sees_restricted, password):
+        """Create a staff account (beheerders set up two-step verification at first sign-in)."""
+        from meldpunt.staff.accounts import AccountError, create_user
+        from meldpunt.staff.models import audit
+
+        try:
+            user = create_user(username, name, list(roles), password, sees_restricted=sees_restricted)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from None
+        db.session.flush()
+        audit(None, "user_created", detail=f"{username} via CLI: {', '.join(roles)}")
+        db.session.commit()
+        click.echo(f"created {username} ({', '.join(user.roles)})")
+
     areas = click.Group("areas", help="Wijken, dorpen, gebieden and zones.")
     app.cli.add_command(areas)
 

@@ -5,7 +5,9 @@ from meldpunt.reports.models import (  # noqa: F401
     Category,
     Queue,
     Report,
+    ReporterMessage,
     ReportPhoto,
     RoutingRule,
     StateChange,
 )
+from meldpunt.staff.models import AuditEntry, User  # noqa: F401

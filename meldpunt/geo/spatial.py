@@ -46,3 +46,26 @@ def _sqlite_geom_from_geojson(element, compiler, **kw):
 def planar_distance(a, b):
     """Distance in the unit of the geometries' SRID: metres for RD New columns."""
     return sa.func.ST_Distance(a, b)
+
+
+class NearestFirst(GenericFunction):
+    """An ORDER BY expression for nearest-first: PostGIS's index-assisted KNN operator `<->`, SpatiaLite's
+    ST_Distance (SpatiaLite's KNN2 table cannot be combined with other filters)."""
+
+    inherit_cache = True
+    name = "nearest_first"
+
+    def __init__(self, column, target):
+        super().__init__(column, target)
+
+
+@compiles(NearestFirst, "postgresql")
+def _pg_nearest_first(element, compiler, **kw):
+    column, target = list(element.clauses)
+    return f"({compiler.process(column, **kw)} <-> {compiler.process(target, **kw)})"
+
+
+@compiles(NearestFirst, "sqlite")
+def _sqlite_nearest_first(element, compiler, **kw):
+    column, target = list(element.clauses)
+    return f"ST_Distance({compiler.process(column, **kw)}, {compiler.process(target, **kw)})"

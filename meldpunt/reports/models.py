@@ -119,6 +119,13 @@ class Report(db.Model):
     # The reporter was told to call 112/the police because the field team was off duty.
     routed_outside_service_hours: so.Mapped[bool] = so.mapped_column(default=False)
     state: so.Mapped[str] = so.mapped_column(sa.String(20), default="nieuw", index=True)
+    assigned_to_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("staff_user.id"), index=True)
+    merged_into_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("report.id"))
+    planned_for: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    forwarded_to: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    outcome: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    on_site_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    first_response_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -129,6 +136,11 @@ class Report(db.Model):
     category: so.Mapped[Category] = so.relationship()
     queue: so.Mapped[Queue] = so.relationship()
     area: so.Mapped["Area | None"] = so.relationship()  # noqa: F821
+    assigned_to: so.Mapped["User | None"] = so.relationship()  # noqa: F821
+    merged_into: so.Mapped["Report | None"] = so.relationship(remote_side=[id])
+    messages: so.Mapped[list["ReporterMessage"]] = so.relationship(
+        back_populates="report", order_by="ReporterMessage.id", cascade="all, delete-orphan"
+    )
     photos: so.Mapped[list["ReportPhoto"]] = so.relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportPhoto.id"
     )
@@ -172,12 +184,28 @@ class StateChange(db.Model):
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     from_state: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     to_state: so.Mapped[str] = so.mapped_column(sa.String(20))
+    # What happened: created, state, assign, reroute, merge, on_site, plan, forward, close, reopen, cancel.
+    event: so.Mapped[str] = so.mapped_column(sa.String(20), default="state", server_default="state")
     queue_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("queue.id"))
     actor: so.Mapped[str] = so.mapped_column(sa.String(80))  # "melder", "systeem" or a staff user's name
     reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     report: so.Mapped[Report] = so.relationship(back_populates="history")
     queue: so.Mapped[Queue | None] = so.relationship()
+
+
+class ReporterMessage(db.Model):
+    """A message meant for the reporter, shown on the tracking page (and mailed, with the feedback issue)."""
+
+    __tablename__ = "reporter_message"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    author_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("staff_user.id"))
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+
+    report: so.Mapped[Report] = so.relationship(back_populates="messages")
 
 
 @sa.event.listens_for(StateChange, "before_update")

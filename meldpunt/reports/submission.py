@@ -161,6 +161,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
                 at=now,
                 from_state=None,
                 to_state="nieuw",
+                event="created",
                 queue=decision.queue,
                 actor="melder" if new.channel == "web" else "medewerker",
                 reason=f"Gerouteerd door regel: {decision.rule.description}"

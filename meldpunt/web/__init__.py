@@ -6,7 +6,8 @@ from meldpunt.extensions import csrf
 
 
 def register_web(app: Flask) -> None:
-    from meldpunt.web import health, public, tracking
+    from meldpunt.web import admin, auth, field, health, public, staff, tracking
+    from meldpunt.web.access import init_access
     from meldpunt.web.context import init_context
     from meldpunt.web.errors import init_errors
     from meldpunt.web.security import init_security
@@ -14,6 +15,11 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(tracking.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(field.bp)
+    app.register_blueprint(admin.bp)
+    init_access(app)
     csrf.exempt(health.bp)
     init_security(app)
     init_errors(app)

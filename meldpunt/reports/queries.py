@@ -1,0 +1,163 @@
+"""Reading reports for staff: queue listings with filters, nearby reports, the field list."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from meldpunt.db_types import utcnow
+from meldpunt.extensions import db
+from meldpunt.geo import spatial
+from meldpunt.reports.models import Category, Queue, Report
+from meldpunt.reports.workflow import OPEN_STATES
+
+PERIODS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
+SORTS = {
+    "newest": Report.created_at.desc(),
+    "oldest": Report.created_at.asc(),
+    "state": Report.state.asc(),
+}
+LIVE_WINDOW = timedelta(hours=2)
+NEARBY_RADIUS_M = 50
+NEARBY_WINDOW = timedelta(weeks=12)
+
+
+@dataclass
+class QueueFilters:
+    state: str | None = None
+    kind: str | None = None
+    category: str | None = None
+    area: int | None = None
+    period: str | None = None
+    overdue: bool = False
+    sort: str = "newest"
+    page: int = 1
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class QueuePage:
+    items: list[Report]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int]
+
+
+def _visible(viewer) -> sa.ColumnElement:
+    if viewer.sees_restricted:
+        return sa.true()
+    return Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))
+
+
+def overdue_condition(now: datetime) -> sa.ColumnElement:
+    """Open and older than the category's typical handling time (computed per category, portable SQL)."""
+    per_category = [
+        sa.and_(Report.category_id == cid, Report.created_at < now - timedelta(days=days))
+        for cid, days in db.session.execute(sa.select(Category.id, Category.typical_handling_days))
+        if days
+    ]
+    return sa.and_(Report.state.in_(OPEN_STATES), sa.or_(*per_category) if per_category else sa.false())
+
+
+def queue_page(queue: Queue, filters: QueueFilters, viewer, *, per_page: int = 25, now=None) -> QueuePage:
+    now = now or utcnow()
+    base = [Report.queue_id == queue.id, _visible(viewer)]
+    if filters.kind:
+        base.append(Report.kind == filters.kind)
+    if filters.category:
+        base.append(Report.category_id.in_(sa.select(Category.id).where(Category.code == filters.category)))
+    if filters.area:
+        base.append(Report.area_id == filters.area)
+    if filters.period in PERIODS:
+        base.append(Report.created_at >= now - timedelta(days=PERIODS[filters.period]))
+    if filters.overdue:
+        base.append(overdue_condition(now))
+    counts = dict(
+        db.session.execute(sa.select(Report.state, sa.func.count()).where(*base).group_by(Report.state)).all()
+    )
+    where = list(base)
+    if filters.state == "open":
+        where.append(Report.state.in_(OPEN_STATES))
+    elif filters.state:
+        where.append(Report.state == filters.state)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Report).where(*where))
+    pages = max(1, -(-total // per_page))
+    page = min(max(filters.page, 1), pages)
+    items = list(
+        db.session.scalars(
+            sa.select(Report)
+            .where(*where)
+            .order_by(SORTS.get(filters.sort, SORTS["newest"]), Report.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    return QueuePage(items, total, page, pages, counts)
+
+
+def report_points(reports: list[Report]) -> list[tuple[int, float, float]]:
+    """(id, lat, lon) of the given reports, read by the database."""
+    if not reports:
+        return []
+    rows = db.session.execute(
+        sa.select(Report.id, sa.func.ST_Y(Report.location), sa.func.ST_X(Report.location)).where(
+            Report.id.in_([r.id for r in reports])
+        )
+    )
+    return [(rid, lat, lon) for rid, lat, lon in rows]
+
+
+def lat_lon(report: Report) -> tuple[float, float]:
+    return db.session.execute(
+        sa.select(sa.func.ST_Y(Report.location), sa.func.ST_X(Report.location)).where(Report.id == report.id)
+    ).one()
+
+
+def nearby_reports(report: Report, viewer, *, now=None) -> list[tuple[Report, float]]:
+    """Same kind, within 50 m, last 12 weeks: candidates for a duplicate."""
+    now = now or utcnow()
+    other = sa.orm.aliased(Report)
+    distance = spatial.planar_distance(Report.location_rd, other.location_rd)
+    rows = db.session.execute(
+        sa.select(Report, distance)
+        .join(other, other.id == report.id)
+        .where(
+            Report.id != report.id,
+            Report.kind == report.kind,
+            Report.created_at >= now - NEARBY_WINDOW,
+            distance <= NEARBY_RADIUS_M,
+            _visible(viewer),
+        )
+        .order_by(distance)
+        .limit(20)
+    )
+    return [(r, d) for r, d in rows]
+
+
+def open_field_reports_near(lon: float | None, lat: float | None, *, limit: int = 30, now=None):
+    """Open reports of the field queues: live ones (last 2 hours) on top, each group nearest first, with the
+    distance in metres. Without a position: newest first, distance None."""
+    now = now or utcnow()
+    base = sa.select(Report).join(Queue).where(
+        Queue.is_field.is_(True),
+        Report.state.in_(OPEN_STATES),
+        Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))),
+    )
+    live_since = now - LIVE_WINDOW
+    groups = (Report.created_at >= live_since, Report.created_at < live_since)
+    results = []
+    for group in groups:
+        if lon is None or lat is None:
+            stmt = base.add_columns(sa.null()).where(group).order_by(Report.created_at.desc())
+        else:
+            here = spatial.to_rd(spatial.point(lon, lat))
+            stmt = (
+                base.add_columns(spatial.planar_distance(Report.location_rd, here))
+                .where(group)
+                .order_by(spatial.NearestFirst(Report.location_rd, here))
+            )
+        results.extend(db.session.execute(stmt.limit(limit - len(results))).all())
+        if len(results) >= limit:
+            break
+    return [(report, distance, report.created_at >= live_since) for report, distance in results]

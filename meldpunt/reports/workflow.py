@@ -1,0 +1,234 @@
+"""The life of a report (DESIGN §4): allowed transitions, enforced here for every caller, each change appended to
+the history with who, when and why, and written to the audit log."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from meldpunt.db_types import utcnow
+from meldpunt.reports.models import Queue, Report, ReporterMessage, StateChange  # noqa: F401
+from meldpunt.staff.models import User, audit
+from meldpunt.staff.roles import BOA, can_handle_queue, can_read_report
+
+OPEN_STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "heropend")
+TRANSITIONS: dict[str, set[str]] = {
+    "nieuw": {"in_behandeling", "geannuleerd"},
+    "in_behandeling": {"ingepland", "doorgezet", "afgehandeld", "geannuleerd"},
+    "ingepland": {"in_behandeling", "doorgezet", "afgehandeld", "geannuleerd"},
+    "doorgezet": {"in_behandeling", "afgehandeld"},
+    "heropend": {"in_behandeling", "ingepland", "doorgezet", "afgehandeld", "geannuleerd"},
+    "afgehandeld": {"heropend"},
+    "geannuleerd": {"heropend"},
+}
+STATE_LABELS = {
+    "nieuw": _l("New"),
+    "in_behandeling": _l("In progress"),
+    "ingepland": _l("Planned"),
+    "doorgezet": _l("Forwarded"),
+    "afgehandeld": _l("Closed"),
+    "geannuleerd": _l("Cancelled"),
+    "heropend": _l("Reopened"),
+}
+# Outcomes a field officer records in the street (DESIGN §8); they select the reporter feedback template.
+FIELD_OUTCOMES = {
+    "aangesproken": _l("Spoke to the people involved"),
+    "waarschuwing": _l("Warning given"),
+    "bekeuring": _l("Fine issued"),
+    "niets_aangetroffen": _l("Nothing found"),
+    "politie_ingeschakeld": _l("Police called in"),
+    "doorverwezen_zorg": _l("Referred to care"),
+    "doorverwezen_buurtbemiddeling": _l("Referred to mediation or youth work"),
+}
+DESK_OUTCOMES = {
+    "opgelost": _l("Resolved"),
+    "bredere_aanpak": _l("Part of a wider approach"),
+    "geen_directe_actie": _l("No direct action possible, included in our picture of the area"),
+    "doorgezet_partner": _l("Handed over to a partner"),
+}
+OUTCOMES = FIELD_OUTCOMES | DESK_OUTCOMES
+
+
+class WorkflowError(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class StaleReport(WorkflowError):
+    """Someone else changed the report since the form was loaded."""
+
+
+def _check(report: Report, actor: User, expected_version: int | None, *, field_action: bool = False) -> None:
+    if expected_version is not None and report.version != expected_version:
+        raise StaleReport(
+            _l("Someone else changed this report in the meantime. Nothing was saved; check the report and try again.")
+        )
+    if not can_read_report(actor, report):
+        raise PermissionError("report not readable for this user")
+    if field_action and actor.has_role(BOA) and report.queue.is_field:
+        return
+    if not can_handle_queue(actor.role_set, report.queue):
+        raise PermissionError("this user does not handle this queue")
+
+
+def _move(report: Report, to_state: str, actor: User, *, event: str, reason: str | None, now: datetime) -> None:
+    if to_state != report.state and to_state not in TRANSITIONS[report.state]:
+        raise WorkflowError(
+            _l(
+                "A report that is '%(current)s' cannot become '%(new)s'.",
+                current=STATE_LABELS[report.state],
+                new=STATE_LABELS[to_state],
+            )
+        )
+    report.history.append(
+        StateChange(
+            at=now, from_state=report.state, to_state=to_state, event=event, queue=report.queue,
+            actor=actor.name, reason=reason,
+        )
+    )  # fmt: skip
+    if to_state != report.state and report.first_response_at is None and report.state == "nieuw":
+        report.first_response_at = now
+    report.state = to_state
+    report.updated_at = now
+    audit(actor, f"report_{event}", report, detail=f"{report.history[-1].from_state} -> {to_state}")
+
+
+def take_in_handling(report, actor, *, expected_version=None, now=None):
+    _check(report, actor, expected_version)
+    _move(report, "in_behandeling", actor, event="state", reason=None, now=now or utcnow())
+
+
+def assign_to_boa(report, boa: User, actor, *, expected_version=None, now=None):
+    _check(report, actor, expected_version)
+    if not boa.has_role(BOA) or not boa.active:
+        raise WorkflowError(_l("%(name)s is not a field officer and cannot be assigned.", name=boa.name))
+    if not report.queue.is_field:
+        raise WorkflowError(_l("Only reports in the field queue can be assigned to a field officer."))
+    report.assigned_to = boa
+    target = "in_behandeling" if report.state in ("nieuw", "heropend") else report.state
+    _move(report, target, actor, event="assign", reason=f"Toegewezen aan {boa.name}", now=now or utcnow())
+
+
+def reroute(report, queue: Queue, reason: str, actor, *, expected_version=None, now=None):
+    _check(report, actor, expected_version)
+    if not reason or not reason.strip():
+        raise WorkflowError(_l("Give a reason for moving the report to another queue."))
+    if queue.id == report.queue_id:
+        raise WorkflowError(_l("The report is already in this queue."))
+    if report.state not in OPEN_STATES:
+        raise WorkflowError(_l("Only open reports can be moved to another queue."))
+    old = report.queue.code
+    report.queue = queue
+    report.assigned_to = None
+    _move(report, report.state, actor, event="reroute", reason=f"{old} → {queue.code}: {reason.strip()}",
+          now=now or utcnow())  # fmt: skip
+
+
+def merge_into(report, original: Report, actor, *, expected_version=None, now=None):
+    """A duplicate is cancelled and points to its original; its reporter gets the original's feedback."""
+    _check(report, actor, expected_version)
+    if original.id == report.id or original.merged_into_id == report.id:
+        raise WorkflowError(_l("A report cannot be merged into itself."))
+    if original.merged_into_id is not None:
+        raise WorkflowError(_l("That report was itself merged; merge into its original instead."))
+    if original.kind != report.kind:
+        raise WorkflowError(_l("Only reports of the same kind can be merged."))
+    report.merged_into = original
+    _move(report, "geannuleerd", actor, event="merge", reason=f"Samengevoegd met {original.reference}",
+          now=now or utcnow())  # fmt: skip
+
+
+def plan(report, when: datetime, actor, *, expected_version=None, now=None):
+    _check(report, actor, expected_version)
+    report.planned_for = when
+    _move(report, "ingepland", actor, event="plan", reason=f"Gepland: {when.isoformat(timespec='minutes')}",
+          now=now or utcnow())  # fmt: skip
+
+
+def forward(report, partner: str, note: str | None, actor, *, partners, expected_version=None, now=None):
+    _check(report, actor, expected_version)
+    if partner not in partners:
+        raise WorkflowError(_l("Choose a partner from the list."))
+    report.forwarded_to = partner
+    reason = partner + (f": {note.strip()}" if note and note.strip() else "")
+    _move(report, "doorgezet", actor, event="forward", reason=reason, now=now or utcnow())
+
+
+def close_with_outcome(report, outcome: str, message: str, actor, *, note=None, expected_version=None,
+                       now=None, field_action=False):  # fmt: skip
+    """Closing needs an outcome and a message for the reporter (DESIGN §4)."""
+    _check(report, actor, expected_version, field_action=field_action)
+    if outcome not in OUTCOMES:
+        raise WorkflowError(_l("Choose an outcome."))
+    if not message or not message.strip():
+        raise WorkflowError(_l("Write a message for the reporter."))
+    now = now or utcnow()
+    report.outcome = outcome
+    report.closed_at = now
+    reason = outcome + (f": {note.strip()}" if note and note.strip() else "")
+    _move(report, "afgehandeld", actor, event="close", reason=reason, now=now)
+    report.messages.append(ReporterMessage(at=now, author_id=actor.id, body=message.strip()))
+
+
+def cancel(report, reason: str, actor, *, expected_version=None, now=None):
+    _check(report, actor, expected_version)
+    if not reason or not reason.strip():
+        raise WorkflowError(_l("Give a reason for cancelling."))
+    _move(report, "geannuleerd", actor, event="cancel", reason=reason.strip(), now=now or utcnow())
+
+
+def reopen(report, reason: str, actor, *, expected_version=None, now=None):
+    _check(report, actor, expected_version)
+    if not reason or not reason.strip():
+        raise WorkflowError(_l("Give a reason for reopening."))
+    report.closed_at = None
+    report.outcome = None
+    report.merged_into = None
+    _move(report, "heropend", actor, event="reopen", reason=reason.strip(), now=now or utcnow())
+
+
+def claim(report, boa: User, *, expected_version=None, now=None):
+    """A field officer: "ik ga erheen"."""
+    _check(report, boa, expected_version, field_action=True)
+    if report.state not in OPEN_STATES:
+        raise WorkflowError(_l("This report is no longer open."))
+    if report.assigned_to_id not in (None, boa.id):
+        raise WorkflowError(_l("%(name)s has already claimed this report.", name=report.assigned_to.name))
+    report.assigned_to = boa
+    target = "in_behandeling" if report.state in ("nieuw", "heropend") else report.state
+    _move(report, target, boa, event="claim", reason="Ik ga erheen", now=now or utcnow())
+
+
+def mark_on_site(report, boa: User, *, expected_version=None, now=None):
+    _check(report, boa, expected_version, field_action=True)
+    if report.assigned_to_id != boa.id:
+        raise WorkflowError(_l("Claim the report first."))
+    now = now or utcnow()
+    report.on_site_at = now
+    _move(report, report.state, boa, event="on_site", reason="Ter plaatse", now=now)
+
+
+def close_in_the_field(report, boa: User, outcome: str, note: str | None, *, expected_version=None, now=None):
+    if outcome not in FIELD_OUTCOMES:
+        raise WorkflowError(_l("Choose an outcome."))
+    if report.assigned_to_id != boa.id:
+        raise WorkflowError(_l("Claim the report first."))
+    message = str(FIELD_MESSAGES.get(outcome, DEFAULT_FIELD_MESSAGE))
+    close_with_outcome(report, outcome, message, boa, note=note, expected_version=expected_version, now=now,
+                       field_action=True)  # fmt: skip
+
+
+# Until the feedback issue brings templates: a neutral, privacy-safe message per field outcome.
+DEFAULT_FIELD_MESSAGE = _l("A field officer went to the location after your report.")
+FIELD_MESSAGES = {
+    "aangesproken": _l("A field officer went to the location and spoke to the people involved."),
+    "waarschuwing": _l("A field officer went to the location and took action."),
+    "bekeuring": _l("A field officer went to the location and took action."),
+    "niets_aangetroffen": _l(
+        "A field officer went to the location but found nothing at that moment. Your report still counts in our "
+        "picture of the area."
+    ),
+    "politie_ingeschakeld": _l("A field officer went to the location and called in the police."),
+    "doorverwezen_zorg": _l("A field officer went to the location. We have involved our care partners."),
+    "doorverwezen_buurtbemiddeling": _l("A field officer went to the location and involved our partners."),
+}

@@ -1,0 +1,39 @@
+"""Roles (DESIGN §1) and what each may do. Checked in the domain layer and on every staff route."""
+
+from flask_babel import lazy_gettext as _l
+
+BOA = "boa"
+TNH_COORDINATOR = "tnh-coordinator"
+OOV = "oov"
+BEHEERDER = "beheerder"
+ROLES = (BOA, TNH_COORDINATOR, OOV, BEHEERDER)
+
+ROLE_LABELS = {
+    BOA: _l("Field officer (boa)"),
+    TNH_COORDINATOR: _l("TNH coordinator"),
+    OOV: _l("OOV officer / analyst"),
+    BEHEERDER: _l("Administrator"),
+}
+
+# Which queues a role handles: by the queue's kind (field queue = TNH in Emmen, policy queue = OOV).
+HANDLES_FIELD_QUEUE = {TNH_COORDINATOR}
+HANDLES_POLICY_QUEUE = {OOV}
+# OOV has the regie: it reads every queue (DESIGN §1).
+READS_ALL_QUEUES = {OOV}
+REPORT_ROLES = {TNH_COORDINATOR, OOV}
+
+
+def can_read_queue(roles: set[str], queue) -> bool:
+    if roles & READS_ALL_QUEUES:
+        return True
+    return bool(roles & (HANDLES_FIELD_QUEUE if queue.is_field else HANDLES_POLICY_QUEUE))
+
+
+def can_handle_queue(roles: set[str], queue) -> bool:
+    return bool(roles & (HANDLES_FIELD_QUEUE if queue.is_field else HANDLES_POLICY_QUEUE))
+
+
+def can_read_report(user, report) -> bool:
+    if report.category.restricted and not user.sees_restricted:
+        return False
+    return can_read_queue(user.role_set, report.queue)

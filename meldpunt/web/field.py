@@ -1,0 +1,160 @@
+"""Boa field mode (DESIGN §8): phone first, open field reports nearest first, claim, on site, close.
+Never any contact detail: nothing here reads the reporter's e-mail."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from meldpunt.extensions import db
+from meldpunt.maps.assets import MAP_CSS, MAP_JS
+from meldpunt.maps.staff_maps import spot_map
+from meldpunt.profiles import current_profile
+from meldpunt.reports import workflow
+from meldpunt.reports.kinds import KINDS
+from meldpunt.reports.models import Report
+from meldpunt.reports.queries import lat_lon, open_field_reports_near
+from meldpunt.staff.roles import BOA
+from meldpunt.web import staff_forms as forms
+from meldpunt.web.access import roles_required
+
+bp = Blueprint("field", __name__, url_prefix="/veld")
+REFRESH_SECONDS = 10
+
+
+def _position():
+    try:
+        lat, lon = float(request.args["lat"]), float(request.args["lon"])
+    except (KeyError, ValueError):
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None
+    return lat, lon
+
+
+def _field_report_or_404(report_id: int) -> Report:
+    report = db.session.get(Report, report_id) or abort(404)
+    if not report.queue.is_field or report.category.restricted:
+        abort(403)
+    return report
+
+
+@bp.get("/")
+@roles_required(BOA)
+def index():
+    lat, lon = _position()
+    return render_template(
+        "field/index.html",
+        rows=open_field_reports_near(lon, lat),
+        lat=lat,
+        lon=lon,
+        refresh=REFRESH_SECONDS,
+        label=current_profile().field_role_label,
+    )
+
+
+@bp.get("/lijst")
+@roles_required(BOA)
+def fragment():
+    """The list alone, fetched every few seconds by the page: new reports appear without a reload."""
+    lat, lon = _position()
+    return render_template("field/_list.html", rows=open_field_reports_near(lon, lat), lat=lat, lon=lon)
+
+
+def _detail(report: Report, *, claim_form=None, close_form=None, status=200):
+    lat, lon = lat_lon(report)
+    close = close_form or forms.FieldCloseForm(data={"version": report.version})
+    close.outcome.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in workflow.FIELD_OUTCOMES.items()]
+    return render_template(
+        "field/report.html",
+        report=report,
+        kind=KINDS[report.kind],
+        lat=lat,
+        lon=lon,
+        map=spot_map(current_profile(), current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"],
+                     lat, lon),  # fmt: skip
+        map_css=MAP_CSS["picker"],
+        map_js=MAP_JS["picker"],
+        claim_form=claim_form or forms.ClaimForm(data={"version": report.version}),
+        on_site_form=forms.EmptyForm(data={"version": report.version}),
+        close_form=close,
+        mine=report.assigned_to_id == current_user.id,
+        is_open=report.state in workflow.OPEN_STATES,
+    ), status
+
+
+@bp.get("/meldingen/<int:report_id>")
+@roles_required(BOA)
+def report(report_id):
+    return _detail(_field_report_or_404(report_id))
+
+
+def _apply(report: Report, action, form):
+    try:
+        action()
+        db.session.commit()
+        return None
+    except workflow.WorkflowError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error.message))
+    except StaleDataError:
+        db.session.rollback()
+        form.form_errors.append(_("Someone else changed this report in the meantime. Nothing was saved."))
+    except PermissionError:
+        db.session.rollback()
+        abort(403)
+    db.session.expire_all()
+    return form
+
+
+@bp.post("/meldingen/<int:report_id>/claim")
+@roles_required(BOA)
+def claim(report_id):
+    report = _field_report_or_404(report_id)
+    form = forms.ClaimForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if report.safety_flag and not form.confirm_alone.data:
+        # A weapon, violence or a group was mentioned: ask before going alone.
+        return _detail(report, claim_form=form, status=409)
+    failed = _apply(report, lambda: workflow.claim(report, current_user, expected_version=form.version.data), form)
+    if failed:
+        return _detail(report, claim_form=failed, status=422)
+    flash(_("You are on your way. Mark when you are on site."))
+    return redirect(url_for("field.report", report_id=report.id))
+
+
+@bp.post("/meldingen/<int:report_id>/ter-plaatse")
+@roles_required(BOA)
+def on_site(report_id):
+    report = _field_report_or_404(report_id)
+    form = forms.EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    failed = _apply(report, lambda: workflow.mark_on_site(report, current_user, expected_version=version), form)
+    if failed:
+        close_form = forms.FieldCloseForm(data={"version": report.version})
+        close_form.form_errors.extend(failed.form_errors)
+        return _detail(report, close_form=close_form, status=422)
+    return redirect(url_for("field.report", report_id=report.id))
+
+
+@bp.post("/meldingen/<int:report_id>/afronden")
+@roles_required(BOA)
+def close(report_id):
+    report = _field_report_or_404(report_id)
+    form = forms.FieldCloseForm()
+    form.outcome.choices = [(k, str(v)) for k, v in workflow.FIELD_OUTCOMES.items()]
+    if not form.validate_on_submit():
+        return _detail(report, close_form=form, status=422)
+    failed = _apply(
+        report,
+        lambda: workflow.close_in_the_field(report, current_user, form.outcome.data, form.note.data,
+                                            expected_version=form.version.data),  # fmt: skip
+        form,
+    )
+    if failed:
+        return _detail(report, close_form=failed, status=422)
+    flash(_("Report closed. Thank you."))
+    return redirect(url_for("field.index"))

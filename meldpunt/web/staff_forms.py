@@ -1,0 +1,81 @@
+"""Forms for the staff workspace. Every action form carries the report's version (optimistic locking)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+
+class ReportActionForm(FlaskForm):
+    version = IntegerField(widget=widgets.HiddenInput(), validators=[InputRequired()])
+
+
+class ReasonForm(ReportActionForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give a reason.")), Length(max=1000)])
+
+
+class AssignForm(ReportActionForm):
+    boa = SelectField(_l("Field officer"), coerce=int, validate_choice=False)
+
+
+class RerouteForm(ReasonForm):
+    queue = SelectField(_l("To queue"), validate_choice=False)
+
+
+class MergeForm(ReportActionForm):
+    original = StringField(_l("Reference of the original report"), validators=[DataRequired(), Length(max=16)])
+
+
+class PlanForm(ReportActionForm):
+    when = DateTimeLocalField(_l("Planned for"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
+
+
+class ForwardForm(ReportActionForm):
+    partner = SelectField(_l("Partner"), validate_choice=False)
+    note = TextAreaField(_l("Note (internal)"), validators=[Optional(), Length(max=1000)])
+
+
+class CloseForm(ReportActionForm):
+    outcome = SelectField(_l("Outcome"), validate_choice=False)
+    message = TextAreaField(
+        _l("Message for the reporter"),
+        description=_l("The reporter reads this. Never say what was done to another person."),
+        validators=[DataRequired(message=_l("Write a message for the reporter.")), Length(max=2000)],
+    )
+
+
+class FieldCloseForm(ReportActionForm):
+    outcome = SelectField(_l("Outcome"), validate_choice=False)
+    note = TextAreaField(_l("Short note (internal)"), validators=[Optional(), Length(max=500)])
+
+
+class ClaimForm(ReportActionForm):
+    confirm_alone = BooleanField(_l("I know there may be danger and I take care of my safety"))
+
+
+class EmptyForm(FlaskForm):
+    """A button that only needs CSRF protection."""
+
+    version = HiddenField()
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    roles = SelectMultipleField(_l("Roles"), widget=widgets.ListWidget(prefix_label=False),
+                                option_widget=widgets.CheckboxInput(), validate_choice=False)  # fmt: skip
+    sees_restricted = BooleanField(_l("May see restricted reports (verdachte situatie)"))
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("New password (at least 12 characters)"), validators=[Optional(), Length(min=12, max=200)])
+    reset_totp = BooleanField(_l("Reset two-step verification"))
