@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("spatialite", "postgis")
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
-pytest_plugins = ["tests.fixtures.reports", "tests.fixtures.browser"]
+pytest_plugins = ["tests.fixtures.reports", "tests.fixtures.browser", "tests.fixtures.staff"]
 
 
 def pytest_addoption(parser):

@@ -20,6 +20,8 @@ TRANSITIONS: dict[str, set[str]] = {
     "afgehandeld": {"heropend"},
     "geannuleerd": {"heropend"},
 }
+# Events that record something without moving the report to another state.
+EVENTS_WITHIN_A_STATE = {"assign", "claim", "reroute", "on_site"}
 STATE_LABELS = {
     "nieuw": _l("New"),
     "in_behandeling": _l("In progress"),
@@ -63,16 +65,17 @@ def _check(report: Report, actor: User, expected_version: int | None, *, field_a
         raise StaleReport(
             _l("Someone else changed this report in the meantime. Nothing was saved; check the report and try again.")
         )
+    if field_action and actor.has_role(BOA) and report.queue.is_field and not report.category.restricted:
+        return
     if not can_read_report(actor, report):
         raise PermissionError("report not readable for this user")
-    if field_action and actor.has_role(BOA) and report.queue.is_field:
-        return
     if not can_handle_queue(actor.role_set, report.queue):
         raise PermissionError("this user does not handle this queue")
 
 
 def _move(report: Report, to_state: str, actor: User, *, event: str, reason: str | None, now: datetime) -> None:
-    if to_state != report.state and to_state not in TRANSITIONS[report.state]:
+    keeps_state = to_state == report.state and event in EVENTS_WITHIN_A_STATE
+    if not keeps_state and to_state not in TRANSITIONS[report.state]:
         raise WorkflowError(
             _l(
                 "A report that is '%(current)s' cannot become '%(new)s'.",
