@@ -6,6 +6,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from meldpunt.db_types import utcnow
+from meldpunt.extensions import db
 from meldpunt.reports.models import Queue, Report, ReporterMessage, StateChange  # noqa: F401
 from meldpunt.staff.models import User, audit
 from meldpunt.staff.roles import BOA, can_handle_queue, can_read_report
@@ -83,17 +84,20 @@ def _move(report: Report, to_state: str, actor: User, *, event: str, reason: str
                 new=STATE_LABELS[to_state],
             )
         )
-    report.history.append(
-        StateChange(
-            at=now, from_state=report.state, to_state=to_state, event=event, queue=report.queue,
-            actor=actor.name, reason=reason,
-        )
-    )  # fmt: skip
-    if to_state != report.state and report.first_response_at is None and report.state == "nieuw":
+    from_state = report.state
+    # No autoflush while the history loads: one action is one UPDATE, so the version moves by exactly one.
+    with db.session.no_autoflush:
+        report.history.append(
+            StateChange(
+                at=now, from_state=from_state, to_state=to_state, event=event, queue=report.queue,
+                actor=actor.name, reason=reason,
+            )
+        )  # fmt: skip
+    if from_state == "nieuw" and to_state != from_state and report.first_response_at is None:
         report.first_response_at = now
     report.state = to_state
     report.updated_at = now
-    audit(actor, f"report_{event}", report, detail=f"{report.history[-1].from_state} -> {to_state}")
+    audit(actor, f"report_{event}", report, detail=f"{from_state} -> {to_state}")
 
 
 def take_in_handling(report, actor, *, expected_version=None, now=None):

@@ -177,6 +177,8 @@ def _act(report_id: int, form_cls, name: str, apply):
     """Validate the action's form, apply it through the workflow, commit; on a problem show the report again
     with the message and what was typed."""
     r = _report_or_404(report_id)
+    if not can_handle_queue(current_user.role_set, r.queue):
+        abort(403)
     form = form_cls()
     if name in ("assign", "reroute", "forward", "close"):
         form_choices = _action_forms(r)[name]

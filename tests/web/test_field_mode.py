@@ -1,0 +1,109 @@
+"""Boa field mode: nearest first by the database, live reports on top, claim, on site, close."""
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import g
+from sqlalchemy.dialects import postgresql
+
+from meldpunt.db_types import utcnow
+from meldpunt.extensions import db
+from meldpunt.geo import spatial
+from meldpunt.reports.models import Report
+from meldpunt.reports.queries import open_field_reports_near
+from meldpunt.reports.submission import submit_report
+
+HERE = (52.7858, 6.8975)  # lat, lon
+
+
+def _file(new_report, lat, lon, *, hours_ago, **extra):
+    now = utcnow() - timedelta(hours=hours_ago)
+    values = dict(kind="overlast", category_code="vernieling", lat=lat, lon=lon,
+                  incident_at=now - timedelta(days=1))  # fmt: skip
+    values.update(extra)
+    return db.session.get(Report, submit_report(new_report(**values), now=now).report_id)
+
+
+def test_live_reports_first_then_each_group_nearest_first(app, new_report):
+    far_old = _file(new_report, 52.7950, 6.8975, hours_ago=30)  # ~1 km
+    near_old = _file(new_report, 52.7860, 6.8975, hours_ago=30)  # ~22 m
+    far_live = _file(new_report, 52.7900, 6.8975, hours_ago=1)  # ~470 m
+    near_live = _file(new_report, 52.7865, 6.8975, hours_ago=1)  # ~78 m
+    closed = _file(new_report, 52.7858, 6.8975, hours_ago=1)
+    closed.state = "geannuleerd"
+    _file(new_report, 52.7858, 6.8976, hours_ago=1, kind="onveilige_plek", category_code="donker")  # OOV queue
+    db.session.commit()
+    rows = open_field_reports_near(HERE[1], HERE[0])
+    assert [r.id for r, _, _ in rows] == [near_live.id, far_live.id, near_old.id, far_old.id]
+    assert [live for _, _, live in rows] == [True, True, False, False]
+    distances = [round(d) for _, d, _ in rows]
+    assert abs(distances[0] - 78) <= 3 and abs(distances[2] - 22) <= 3 and abs(distances[3] - 1023) <= 10
+
+
+def test_postgis_orders_with_the_knn_index_operator():
+    here = spatial.to_rd(spatial.point(6.8975, 52.7858))
+    sql = str(
+        sa.select(Report.id)
+        .order_by(spatial.NearestFirst(Report.location_rd, here))
+        .compile(dialect=postgresql.dialect())
+    )
+    assert "report.location_rd <-> ST_Transform" in sql
+
+
+def test_field_page_lists_distances_and_never_contact(client, staff, login, new_report):
+    _file(new_report, 52.7865, 6.8975, hours_ago=0.5, email="melder@example.org", email_consent=True)
+    login(client, staff["boa"])
+    page = client.get(f"/veld/?lat={HERE[0]}&lon={HERE[1]}").get_data(as_text=True)
+    assert re.search(r"\b7[0-9] m\b", page)  # ~78 m
+    assert "Live" in page
+    assert "melder@example.org" not in page
+    assert 'data-refresh="10"' in page and "js/field.js" in page
+
+
+def test_the_list_fragment_shows_a_new_report(client, staff, login, new_report):
+    login(client, staff["boa"])
+    before = client.get("/veld/lijst").get_data(as_text=True)
+    report = _file(new_report, 52.7865, 6.8975, hours_ago=0)
+    after = client.get("/veld/lijst").get_data(as_text=True)
+    assert f"/veld/meldingen/{report.id}" not in before and f"/veld/meldingen/{report.id}" in after
+
+
+def test_claim_on_site_close(client, staff, login, new_report):
+    report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2)
+    login(client, staff["boa"])
+    assert client.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1}).status_code == 302
+    assert client.post(f"/veld/meldingen/{report.id}/ter-plaatse", data={"version": 2}).status_code == 302
+    empty = client.post(f"/veld/meldingen/{report.id}/afronden", data={"version": 3, "outcome": ""})
+    assert empty.status_code == 422
+    done = client.post(f"/veld/meldingen/{report.id}/afronden",
+                       data={"version": 3, "outcome": "niets_aangetroffen", "note": "Niemand meer aanwezig"})  # fmt: skip
+    assert done.status_code == 302
+    db.session.expire_all()
+    report = db.session.get(Report, report.id)
+    assert report.state == "afgehandeld" and report.outcome == "niets_aangetroffen"
+    assert [h.event for h in report.history][-3:] == ["claim", "on_site", "close"]
+
+
+def test_claiming_a_report_with_a_safety_flag_alone_asks_first(client, staff, login, new_report):
+    report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2, safety_flag=True)
+    login(client, staff["boa"])
+    first = client.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1})
+    assert first.status_code == 409
+    assert 'name="confirm_alone"' in first.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Report, report.id).assigned_to_id is None
+    confirmed = client.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1, "confirm_alone": "y"})
+    assert confirmed.status_code == 302
+
+
+def test_a_report_claimed_by_a_colleague_cannot_be_claimed(app, staff, login, new_report):
+    report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2)
+    first, second = app.test_client(), app.test_client()
+    login(first, staff["boa"])
+    login(second, staff["boa2"])
+    assert first.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1}).status_code == 302
+    # The test keeps one app context for both clients; Flask-Login caches the user on it.
+    g.pop("_login_user", None)
+    late = second.post(f"/veld/meldingen/{report.id}/claim", data={"version": 2})
+    assert late.status_code == 422

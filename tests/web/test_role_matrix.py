@@ -1,0 +1,161 @@
+"""Authorisation as a matrix: every staff route × every role and anonymous. A new staff route fails
+test_every_staff_route_is_in_the_matrix until it is added here."""
+
+from datetime import timedelta
+
+import pytest
+
+from meldpunt.db_types import utcnow
+from meldpunt.extensions import db
+from meldpunt.reports.models import Report
+from meldpunt.reports.photos import CleanPhoto, photo_store
+from meldpunt.reports.submission import submit_report
+from tests.fixtures.reports import jpeg_with_gps
+
+ROLES = ("anonymous", "boa", "tnh", "oov", "beheerder")
+ALL_STAFF = {"boa", "tnh", "oov", "beheerder"}
+DESK = {"tnh", "oov"}
+
+# (method, url template, roles allowed). {tnh} is a report in the TNH (field) queue, {oov} one in the OOV queue,
+# {photo} a photo of the TNH report, {user} the beheerder's own account.
+MATRIX = [
+    ("GET", "/medewerkers/", DESK),
+    ("GET", "/medewerkers/wachtrij/OOV", {"oov"}),
+    ("GET", "/medewerkers/wachtrij/TNH", DESK),  # OOV has the regie: reads every queue
+    ("GET", "/medewerkers/meldingen/{tnh}", DESK),
+    ("GET", "/medewerkers/meldingen/{oov}", {"oov"}),
+    ("POST", "/medewerkers/meldingen/{oov}/contact", {"oov"}),
+    ("POST", "/medewerkers/meldingen/{tnh}/contact", DESK),
+    ("GET", "/medewerkers/fotos/{photo}", {"boa", "tnh", "oov"}),
+    ("POST", "/medewerkers/meldingen/{tnh}/take", {"tnh"}),
+    ("POST", "/medewerkers/meldingen/{tnh}/assign", {"tnh"}),
+    ("POST", "/medewerkers/meldingen/{tnh}/reroute", {"tnh"}),
+    ("POST", "/medewerkers/meldingen/{tnh}/merge", {"tnh"}),
+    ("POST", "/medewerkers/meldingen/{tnh}/plan", {"tnh"}),
+    ("POST", "/medewerkers/meldingen/{tnh}/forward", {"tnh"}),
+    ("POST", "/medewerkers/meldingen/{tnh}/close", {"tnh"}),
+    ("POST", "/medewerkers/meldingen/{tnh}/cancel", {"tnh"}),
+    ("POST", "/medewerkers/meldingen/{tnh}/reopen", {"tnh"}),
+    ("POST", "/medewerkers/meldingen/{oov}/take", {"oov"}),
+    ("POST", "/medewerkers/meldingen/{oov}/close", {"oov"}),
+    ("GET", "/medewerkers/account/tweestaps", ALL_STAFF),
+    ("POST", "/medewerkers/account/tweestaps", ALL_STAFF),
+    ("POST", "/medewerkers/uitloggen", ALL_STAFF),
+    ("GET", "/veld/", {"boa"}),
+    ("GET", "/veld/lijst", {"boa"}),
+    ("GET", "/veld/meldingen/{tnh}", {"boa"}),
+    ("GET", "/veld/meldingen/{oov}", set()),  # not a field report: nobody sees it in field mode
+    ("POST", "/veld/meldingen/{tnh}/claim", {"boa"}),
+    ("POST", "/veld/meldingen/{tnh}/ter-plaatse", {"boa"}),
+    ("POST", "/veld/meldingen/{tnh}/afronden", {"boa"}),
+    ("GET", "/beheer/gebruikers", {"beheerder"}),
+    ("GET", "/beheer/gebruikers/nieuw", {"beheerder"}),
+    ("POST", "/beheer/gebruikers/nieuw", {"beheerder"}),
+    ("GET", "/beheer/gebruikers/{user}", {"beheerder"}),
+    ("POST", "/beheer/gebruikers/{user}", {"beheerder"}),
+    ("GET", "/beheer/audit", {"beheerder"}),
+]
+# Routes open to everyone (the sign-in steps themselves).
+PUBLIC_STAFF_ROUTES = {("GET", "/medewerkers/inloggen"), ("POST", "/medewerkers/inloggen"),
+                       ("GET", "/medewerkers/inloggen/code"), ("POST", "/medewerkers/inloggen/code")}  # fmt: skip
+STAFF_PREFIXES = ("/medewerkers", "/veld", "/beheer")
+
+
+def test_every_staff_route_is_in_the_matrix(app):
+    covered = {(m, _rule_of(url)) for m, url, _ in MATRIX} | PUBLIC_STAFF_ROUTES
+    registered = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(STAFF_PREFIXES)
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert registered - covered == set()
+
+
+def _rule_of(url: str) -> str:
+    return (
+        url.replace("/wachtrij/OOV", "/wachtrij/<code>")
+        .replace("/wachtrij/TNH", "/wachtrij/<code>")
+        .replace("{tnh}", "<int:report_id>")
+        .replace("{oov}", "<int:report_id>")
+        .replace("{photo}", "<int:photo_id>")
+        .replace("{user}", "<int:user_id>")
+    )
+
+
+@pytest.fixture
+def world(app, staff, new_report):
+    tnh = submit_report(
+        new_report(kind="overlast", category_code="vernieling", incident_at=utcnow() - timedelta(days=2),
+                   email="melder@example.org", email_consent=True)  # fmt: skip
+    )
+    oov = submit_report(new_report(kind="onveilige_plek", category_code="donker"))
+    token = photo_store().save_pending(CleanPhoto(jpeg_with_gps(), 64, 48))
+    report = db.session.get(Report, tnh.report_id)
+    from meldpunt.reports.models import ReportPhoto
+
+    key = photo_store().claim_pending(token)
+    photo = ReportPhoto(report=report, storage_key=key.key, content_type="image/jpeg", width=64, height=48,
+                        size_bytes=key.size)  # fmt: skip
+    db.session.add(photo)
+    db.session.commit()
+    return {"tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(app, world, staff, login, role):
+    client = app.test_client()
+    if role != "anonymous":
+        login(client, staff[role])
+    failures = []
+    for method, template, allowed in MATRIX:
+        if template == "/medewerkers/uitloggen":
+            continue  # signs the client out: checked on its own below
+        url = template.format(**world)
+        response = client.open(url, method=method, data={})
+        response.close()  # photos are streamed files
+        status = response.status_code
+        to_login = status == 302 and "/medewerkers/inloggen" in response.headers.get("Location", "")
+        if role == "anonymous":
+            ok = to_login
+        elif role in allowed:
+            ok = status not in (401, 403) and not to_login and status < 500
+        else:
+            ok = status == 403
+        if not ok:
+            failures.append(f"{role} {method} {url}: {status}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_logout_needs_a_session(app, staff, login, role):
+    client = app.test_client()
+    if role != "anonymous":
+        login(client, staff[role])
+    response = client.post("/medewerkers/uitloggen")
+    assert response.status_code == 302
+    assert "/medewerkers/inloggen" in response.headers["Location"]
+    # Signed out now: staff pages send to the sign-in page again.
+    assert "/medewerkers/inloggen" in client.get("/beheer/gebruikers").headers.get("Location", "")
+
+
+def test_a_boa_never_receives_contact_details(app, world, staff, login):
+    """Scan every response a boa session can get."""
+    client = app.test_client()
+    login(client, staff["boa"])
+    pages = ["/veld/", f"/veld/?lat=52.7858&lon=6.8975", "/veld/lijst", "/veld/lijst?lat=52.78&lon=6.89",
+             f"/veld/meldingen/{world['tnh']}", f"/medewerkers/fotos/{world['photo']}"]  # fmt: skip
+    for method, template, _ in MATRIX:
+        pages.append((method, template.format(**world)))
+    for page in pages:
+        method, url = page if isinstance(page, tuple) else ("GET", page)
+        if url == "/medewerkers/uitloggen":
+            continue
+        response = client.open(url, method=method, data={})
+        body = response.get_data()
+        response.close()
+        assert b"melder@example.org" not in body, url
+    # Also after claiming and closing the report.
+    client.post(f"/veld/meldingen/{world['tnh']}/claim", data={"version": 1})
+    body = client.get(f"/veld/meldingen/{world['tnh']}").get_data()
+    assert b"melder@example.org" not in body

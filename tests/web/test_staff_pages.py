@@ -1,0 +1,224 @@
+"""The staff workspace through the test client."""
+
+import re
+from datetime import timedelta
+
+import pyotp
+import sqlalchemy as sa
+
+from meldpunt.db_types import utcnow
+from meldpunt.extensions import db
+from meldpunt.reports.models import Report
+from meldpunt.reports.submission import submit_report
+from meldpunt.staff.models import AuditEntry, User
+from tests.fixtures.staff import PASSWORD
+
+
+def _text(response):
+    return response.get_data(as_text=True)
+
+
+def _field_report(new_report, **extra):
+    values = dict(kind="overlast", category_code="vernieling", incident_at=utcnow() - timedelta(days=2))
+    values.update(extra)
+    return db.session.get(Report, submit_report(new_report(**values)).report_id)
+
+
+def test_wrong_password_says_so_without_naming_the_account(client, staff):
+    response = client.post("/medewerkers/inloggen", data={"username": "analist", "password": "wrong password!!"})
+    unknown = client.post("/medewerkers/inloggen", data={"username": "nobody", "password": "wrong password!!"})
+    assert response.status_code == unknown.status_code == 422
+    assert "Onbekende gebruikersnaam of verkeerd wachtwoord." in _text(response)
+    assert _text(response).count("Onbekende gebruikersnaam") == _text(unknown).count("Onbekende gebruikersnaam")
+
+
+def test_lock_out_after_repeated_failures(client, staff):
+    for _ in range(5):
+        response = client.post("/medewerkers/inloggen", data={"username": "analist", "password": "wrong password!!"})
+    assert "geblokkeerd" in _text(response)
+    right = client.post("/medewerkers/inloggen", data={"username": "analist", "password": PASSWORD})
+    assert right.status_code == 422 and "geblokkeerd" in _text(right)
+
+
+def test_beheerder_enrols_two_step_verification_at_first_sign_in(client, make_user):
+    make_user("nieuw", "oov", "beheerder")
+    user = db.session.scalar(sa.select(User).where(User.username == "nieuw"))
+    user.totp_enabled, user.totp_secret = False, None  # a brand-new beheerder has no authenticator yet
+    db.session.commit()
+    first = client.post("/medewerkers/inloggen", data={"username": "nieuw", "password": PASSWORD})
+    assert first.headers["Location"].endswith("/medewerkers/inloggen/code")
+    page = _text(client.get("/medewerkers/inloggen/code"))
+    assert "<svg" in page  # the QR code
+    db.session.expire_all()
+    secret = db.session.scalar(sa.select(User.totp_secret).where(User.username == "nieuw"))
+    assert secret in page
+    wrong = client.post("/medewerkers/inloggen/code", data={"code": "000000"})
+    assert wrong.status_code == 422
+    done = client.post("/medewerkers/inloggen/code", data={"code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 302
+    assert client.get("/beheer/gebruikers").status_code == 200
+
+
+def test_a_wrong_totp_code_does_not_sign_in(client, staff):
+    client.post("/medewerkers/inloggen", data={"username": "beheer", "password": PASSWORD})
+    response = client.post("/medewerkers/inloggen/code", data={"code": "12345x"})
+    assert response.status_code == 422
+    assert "/medewerkers/inloggen" in client.get("/beheer/gebruikers").headers["Location"]
+
+
+def test_idle_sessions_expire(make_app, staff, login):
+    app = make_app(STAFF_IDLE_TIMEOUT=timedelta(seconds=0))
+    with app.app_context():
+        client = app.test_client()
+        login(client, db.session.get(User, staff["oov"].id))
+        with client.session_transaction() as session:
+            session["seen"] -= 5
+        response = client.get("/medewerkers/wachtrij/OOV")
+        assert response.status_code == 302 and "/medewerkers/inloggen" in response.headers["Location"]
+
+
+def test_queue_page_filters_live_in_the_url_and_count_states(client, staff, login, new_report):
+    for _ in range(3):
+        submit_report(new_report(kind="onveilige_plek", category_code="donker"))
+    submit_report(new_report(kind="onveilige_plek", category_code="verlichting"))
+    login(client, staff["oov"])
+    page = _text(client.get("/medewerkers/wachtrij/OOV?category=verlichting&state=nieuw"))
+    assert page.count('<td><a href="/medewerkers/meldingen/') == 1
+    assert "Nieuw: <strong>1</strong>" in page
+    everything = _text(client.get("/medewerkers/wachtrij/OOV"))
+    assert everything.count('<td><a href="/medewerkers/meldingen/') == 4
+    assert "folium-map" in everything and "leaflet.markercluster.js" in everything
+
+
+def test_queue_paging(client, staff, login, new_report):
+    for _ in range(27):
+        submit_report(new_report(kind="onveilige_plek", category_code="donker"))
+    login(client, staff["oov"])
+    first = _text(client.get("/medewerkers/wachtrij/OOV"))
+    second = _text(client.get("/medewerkers/wachtrij/OOV?page=2"))
+    assert first.count('<td><a href="/medewerkers/meldingen/') == 25
+    assert second.count('<td><a href="/medewerkers/meldingen/') == 2
+    assert "Pagina 2 van 2" in second
+
+
+def test_overdue_filter(client, staff, login, new_report):
+    submit_report(new_report(kind="onveilige_plek", category_code="donker"), now=utcnow() - timedelta(days=40))
+    submit_report(new_report(kind="onveilige_plek", category_code="donker"))
+    login(client, staff["oov"])
+    page = _text(client.get("/medewerkers/wachtrij/OOV?overdue=1"))
+    assert page.count('<td><a href="/medewerkers/meldingen/') == 1
+
+
+def test_contact_details_only_on_request_and_audited(client, staff, login, new_report):
+    report = _field_report(new_report, email="melder@example.org", email_consent=True)
+    login(client, staff["tnh"])
+    page = _text(client.get(f"/medewerkers/meldingen/{report.id}"))
+    assert "melder@example.org" not in page
+    shown = _text(client.post(f"/medewerkers/meldingen/{report.id}/contact"))
+    assert "melder@example.org" in shown
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "contact_viewed"))
+    assert entry.user_id == staff["tnh"].id and entry.report_id == report.id
+
+
+def test_nearby_reports_show_possible_duplicates(client, staff, login, new_report):
+    report = _field_report(new_report, lat=52.7858, lon=6.8975)
+    near = _field_report(new_report, lat=52.78590, lon=6.89760)  # about 15 m away
+    _field_report(new_report, lat=52.7880, lon=6.8975)  # about 245 m away
+    login(client, staff["tnh"])
+    page = _text(client.get(f"/medewerkers/meldingen/{report.id}"))
+    section = page.split("50 m")[1]
+    assert near.reference in section and section.count("/medewerkers/meldingen/") == 1
+
+
+def test_a_stale_form_changes_nothing_and_says_why(client, staff, login, new_report):
+    report = _field_report(new_report)
+    login(client, staff["tnh"])
+    page = _text(client.get(f"/medewerkers/meldingen/{report.id}"))
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    assert client.post(f"/medewerkers/meldingen/{report.id}/take", data={"version": version}).status_code == 302
+    stale = client.post(f"/medewerkers/meldingen/{report.id}/cancel", data={"version": version, "reason": "spam"})
+    assert stale.status_code == 422
+    assert "Iemand anders heeft deze melding" in _text(stale)
+    db.session.expire_all()
+    assert db.session.get(Report, report.id).state == "in_behandeling"
+
+
+def test_a_forbidden_transition_is_explained(client, staff, login, new_report):
+    report = _field_report(new_report)
+    login(client, staff["tnh"])
+    response = client.post(f"/medewerkers/meldingen/{report.id}/reopen", data={"version": 1, "reason": "x"})
+    assert response.status_code == 422
+    assert "kan niet" in _text(response)
+
+
+def test_assigning_to_a_non_boa_is_refused(client, staff, login, new_report):
+    report = _field_report(new_report)
+    login(client, staff["tnh"])
+    response = client.post(f"/medewerkers/meldingen/{report.id}/assign",
+                           data={"version": 1, "boa": staff["oov"].id})  # fmt: skip
+    assert response.status_code == 422
+    assert staff["oov"].name in _text(response)
+    ok = client.post(f"/medewerkers/meldingen/{report.id}/assign", data={"version": 1, "boa": staff["boa"].id})
+    assert ok.status_code == 302
+
+
+def test_oov_triages_reroutes_and_merges(client, staff, login, new_report):
+    first = db.session.get(Report, submit_report(new_report(kind="overlast", category_code="verward")).report_id)
+    duplicate = db.session.get(Report, submit_report(new_report(kind="overlast", category_code="verward")).report_id)
+    login(client, staff["oov"])
+    assert client.post(f"/medewerkers/meldingen/{first.id}/take", data={"version": 1}).status_code == 302
+    merged = client.post(f"/medewerkers/meldingen/{duplicate.id}/merge",
+                         data={"version": 1, "original": first.reference.lower()})  # fmt: skip
+    assert merged.status_code == 302
+    moved = client.post(f"/medewerkers/meldingen/{first.id}/reroute",
+                        data={"version": 2, "queue": "TNH", "reason": "Veldwerk nodig"})  # fmt: skip
+    assert moved.status_code == 302
+    db.session.expire_all()
+    first, duplicate = db.session.get(Report, first.id), db.session.get(Report, duplicate.id)
+    assert duplicate.state == "geannuleerd" and duplicate.merged_into_id == first.id
+    assert first.queue.code == "TNH"
+    history = _text(client.get(f"/medewerkers/meldingen/{first.id}"))
+    assert "Veldwerk nodig" in history
+
+
+def test_closing_posts_a_message_for_the_reporter(client, staff, login, new_report):
+    receipt = submit_report(new_report(kind="onveilige_plek", category_code="verlichting"))
+    login(client, staff["oov"])
+    client.post(f"/medewerkers/meldingen/{receipt.report_id}/take", data={"version": 1})
+    missing = client.post(f"/medewerkers/meldingen/{receipt.report_id}/close",
+                          data={"version": 2, "outcome": "opgelost", "message": ""})  # fmt: skip
+    assert missing.status_code == 422
+    done = client.post(f"/medewerkers/meldingen/{receipt.report_id}/close",
+                       data={"version": 2, "outcome": "opgelost", "message": "De lamp is vervangen."})  # fmt: skip
+    assert done.status_code == 302
+    tracking = _text(client.get(f"/volg/{receipt.tracking_token}"))
+    assert "Afgehandeld" in tracking and "De lamp is vervangen." in tracking
+
+
+def test_beheerder_manages_users_and_reads_the_audit_log(client, staff, login):
+    login(client, staff["beheerder"])
+    created = client.post("/beheer/gebruikers/nieuw", data={
+        "username": "nieuweboa", "name": "Nina Nieuw", "roles": ["boa"], "password": "een heel lang wachtwoord",
+    })  # fmt: skip
+    assert created.status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.username == "nieuweboa"))
+    assert user.roles == ["boa"] and user.password_hash.startswith("$argon2id$")
+    changed = client.post(f"/beheer/gebruikers/{user.id}", data={
+        "username": "nieuweboa", "name": "Nina Nieuw", "roles": ["boa", "tnh-coordinator"], "active": "y",
+    })  # fmt: skip
+    assert changed.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).roles == ["boa", "tnh-coordinator"]
+    log = _text(client.get("/beheer/audit"))
+    assert "user_created" in log and "user_changed" in log
+
+
+def test_create_user_command(app, runner):
+    result = runner.invoke(args=["create-user", "cli-boa", "--name", "Cli Boa", "--role", "boa",
+                                 "--password", "lang genoeg wachtwoord"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.username == "cli-boa"))
+    assert user.roles == ["boa"]
+    again = runner.invoke(args=["create-user", "cli-boa", "--name", "X", "--role", "boa",
+                                "--password", "lang genoeg wachtwoord"])  # fmt: skip
+    assert again.exit_code != 0 and "exists" in again.output
