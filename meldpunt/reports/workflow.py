@@ -51,6 +51,11 @@ DESK_OUTCOMES = {
 OUTCOMES = FIELD_OUTCOMES | DESK_OUTCOMES
 
 
+STALE_MESSAGE = _l(
+    "Someone else changed this report in the meantime. Nothing was saved; check the report and try again."
+)
+
+
 class WorkflowError(ValueError):
     def __init__(self, message):
         super().__init__(str(message))
@@ -63,9 +68,7 @@ class StaleReport(WorkflowError):
 
 def _check(report: Report, actor: User, expected_version: int | None, *, field_action: bool = False) -> None:
     if expected_version is not None and report.version != expected_version:
-        raise StaleReport(
-            _l("Someone else changed this report in the meantime. Nothing was saved; check the report and try again.")
-        )
+        raise StaleReport(STALE_MESSAGE)
     if field_action and actor.has_role(BOA) and report.queue.is_field and not report.category.restricted:
         return
     if not can_read_report(actor, report):

@@ -99,7 +99,7 @@ def _apply(report: Report, action, form):
         form.form_errors.append(str(error.message))
     except StaleDataError:
         db.session.rollback()
-        form.form_errors.append(_("Someone else changed this report in the meantime. Nothing was saved."))
+        form.form_errors.append(str(workflow.STALE_MESSAGE))
     except PermissionError:
         db.session.rollback()
         abort(403)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from meldpunt.extensions import db
+from meldpunt.geo.models import Area
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
 from meldpunt.maps.staff_maps import reports_map
 from meldpunt.profiles import LOCAL_TZ, PARTNER_LABELS, current_profile
@@ -80,6 +81,7 @@ def queue(code):
         filters=filters,
         args={k: v for k, v in request.args.items() if k != "page"},
         categories=list(categories),
+        areas=list(db.session.scalars(sa.select(Area).where(Area.kind != "gemeente").order_by(Area.name))),
         kinds=KINDS,
         states=workflow.STATE_LABELS,
         periods=PERIODS,
@@ -102,7 +104,8 @@ def _action_forms(report: Report) -> dict:
     assign = forms.AssignForm(data=version)
     assign.boa.choices = [(u.id, u.name) for u in boas if u.has_role(BOA)]
     reroute = forms.RerouteForm(data=version)
-    reroute.queue.choices = [(q.code, q.name()) for q in db.session.scalars(sa.select(Queue)) if q.id != report.queue_id]
+    queues = db.session.scalars(sa.select(Queue))
+    reroute.queue.choices = [(q.code, q.name()) for q in queues if q.id != report.queue_id]
     forward = forms.ForwardForm(data=version)
     forward.partner.choices = [(p, str(PARTNER_LABELS.get(p, p))) for p in current_profile().partners]
     close = forms.CloseForm(data=version)
@@ -196,9 +199,7 @@ def _act(report_id: int, form_cls, name: str, apply):
             form.form_errors.append(str(error.message))
         except StaleDataError:
             db.session.rollback()
-            form.form_errors.append(
-                _("Someone else changed this report in the meantime. Nothing was saved; check the report and try again.")
-            )
+            form.form_errors.append(str(workflow.STALE_MESSAGE))
         except PermissionError:
             db.session.rollback()
             abort(403)

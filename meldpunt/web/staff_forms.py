@@ -77,5 +77,7 @@ class UserForm(FlaskForm):
                                 option_widget=widgets.CheckboxInput(), validate_choice=False)  # fmt: skip
     sees_restricted = BooleanField(_l("May see restricted reports (verdachte situatie)"))
     active = BooleanField(_l("Active"), default=True)
-    password = PasswordField(_l("New password (at least 12 characters)"), validators=[Optional(), Length(min=12, max=200)])
+    password = PasswordField(
+        _l("New password (at least 12 characters)"), validators=[Optional(), Length(min=12, max=200)]
+    )
     reset_totp = BooleanField(_l("Reset two-step verification"))

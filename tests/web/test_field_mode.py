@@ -76,8 +76,8 @@ def test_claim_on_site_close(client, staff, login, new_report):
     assert client.post(f"/veld/meldingen/{report.id}/ter-plaatse", data={"version": 2}).status_code == 302
     empty = client.post(f"/veld/meldingen/{report.id}/afronden", data={"version": 3, "outcome": ""})
     assert empty.status_code == 422
-    done = client.post(f"/veld/meldingen/{report.id}/afronden",
-                       data={"version": 3, "outcome": "niets_aangetroffen", "note": "Niemand meer aanwezig"})  # fmt: skip
+    closing = {"version": 3, "outcome": "niets_aangetroffen", "note": "Niemand meer aanwezig"}
+    done = client.post(f"/veld/meldingen/{report.id}/afronden", data=closing)
     assert done.status_code == 302
     db.session.expire_all()
     report = db.session.get(Report, report.id)
