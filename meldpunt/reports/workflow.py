@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
+from meldpunt.feedback.screening import screen_for_personal_data
 from meldpunt.reports.models import Queue, Report, ReporterMessage, StateChange  # noqa: F401
 from meldpunt.staff.models import User, audit
 from meldpunt.staff.roles import BOA, can_handle_queue, can_read_report
@@ -60,6 +61,30 @@ class WorkflowError(ValueError):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+class PersonalDataInMessage(WorkflowError):
+    """The message for the reporter seems to contain personal data: edit it, or confirm it is meant."""
+
+    KIND_LABELS = {
+        "email": _l("an e-mail address"),
+        "phone": _l("a phone number"),
+        "address": _l("a postcode with house number"),
+        "licence_plate": _l("a licence plate"),
+        "bsn": _l("a citizen service number (BSN)"),
+        "iban": _l("a bank account number (IBAN)"),
+    }
+
+    def __init__(self, findings):
+        listed = ", ".join(f"{self.KIND_LABELS[f.kind]} ({f.text})" for f in findings)
+        super().__init__(
+            _l(
+                "The message seems to contain personal data: %(found)s. Remove it, or tick the box to confirm "
+                "that the reporter may read this.",
+                found=listed,
+            )
+        )
+        self.findings = findings
 
 
 class StaleReport(WorkflowError):
@@ -165,13 +190,17 @@ def forward(report, partner: str, note: str | None, actor, *, partners, expected
 
 
 def close_with_outcome(report, outcome: str, message: str, actor, *, note=None, expected_version=None,
-                       now=None, field_action=False):  # fmt: skip
-    """Closing needs an outcome and a message for the reporter (DESIGN §4)."""
+                       now=None, field_action=False, personal_data_confirmed=False):  # fmt: skip
+    """Closing needs an outcome and a message for the reporter (DESIGN §4). A message that seems to hold
+    someone's personal data is stopped until staff edit it or confirm it (DESIGN §5)."""
     _check(report, actor, expected_version, field_action=field_action)
     if outcome not in OUTCOMES:
         raise WorkflowError(_l("Choose an outcome."))
     if not message or not message.strip():
         raise WorkflowError(_l("Write a message for the reporter."))
+    findings = screen_for_personal_data(message)
+    if findings and not personal_data_confirmed:
+        raise PersonalDataInMessage(findings)
     now = now or utcnow()
     report.outcome = outcome
     report.closed_at = now

@@ -234,7 +234,8 @@ ACTIONS = {
     "forward": (forms.ForwardForm, lambda r, f: workflow.forward(
         r, f.partner.data, f.note.data, current_user, partners=current_profile().partners, expected_version=_v(f))),
     "close": (forms.CloseForm, lambda r, f: workflow.close_with_outcome(
-        r, f.outcome.data, f.message.data, current_user, expected_version=_v(f))),
+        r, f.outcome.data, f.message.data, current_user, expected_version=_v(f),
+        personal_data_confirmed=f.personal_data_confirmed.data)),
     "cancel": (forms.ReasonForm, lambda r, f: workflow.cancel(r, f.reason.data, current_user, expected_version=_v(f))),
     "reopen": (forms.ReasonForm, lambda r, f: workflow.reopen(r, f.reason.data, current_user, expected_version=_v(f))),
 }  # fmt: skip

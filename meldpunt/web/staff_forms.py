@@ -53,6 +53,7 @@ class CloseForm(ReportActionForm):
         description=_l("The reporter reads this. Never say what was done to another person."),
         validators=[DataRequired(message=_l("Write a message for the reporter.")), Length(max=2000)],
     )
+    personal_data_confirmed = BooleanField(_l("I have checked: the reporter may read everything in this message"))
 
 
 class FieldCloseForm(ReportActionForm):

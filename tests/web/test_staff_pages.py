@@ -222,3 +222,20 @@ def test_create_user_command(app, runner):
     again = runner.invoke(args=["create-user", "cli-boa", "--name", "X", "--role", "boa",
                                 "--password", "lang genoeg wachtwoord"])  # fmt: skip
     assert again.exit_code != 0 and "exists" in again.output
+
+
+def test_a_closing_message_with_a_phone_number_is_stopped_for_review(client, staff, login, new_report):
+    receipt = submit_report(new_report(kind="onveilige_plek", category_code="verlichting"))
+    login(client, staff["oov"])
+    client.post(f"/medewerkers/meldingen/{receipt.report_id}/take", data={"version": 1})
+    message = "Bel de beheerder van het park op 06-12345678."
+    stopped = client.post(f"/medewerkers/meldingen/{receipt.report_id}/close",
+                          data={"version": 2, "outcome": "opgelost", "message": message})  # fmt: skip
+    assert stopped.status_code == 422
+    assert "06-12345678" in _text(stopped) and 'name="personal_data_confirmed"' in _text(stopped)
+    db.session.expire_all()
+    assert db.session.get(Report, receipt.report_id).state == "in_behandeling"
+    confirmed = client.post(f"/medewerkers/meldingen/{receipt.report_id}/close",
+                            data={"version": 2, "outcome": "opgelost", "message": message,
+                                  "personal_data_confirmed": "y"})  # fmt: skip
+    assert confirmed.status_code == 302
