@@ -61,6 +61,23 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"created {username} ({', '.join(user.roles)})")
 
+    @app.cli.command("outbox-worker")
+    @click.option("--once", is_flag=True, help="Send what is due and stop (for cron or a systemd timer).")
+    @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
+    def outbox_worker(once, interval):
+        """Send the mails in the outbox, with retries and back-off. Safe to run several at once on PostgreSQL."""
+        import time
+
+        from meldpunt.outbox.worker import drain
+
+        while True:
+            result = drain()
+            if result.sent or result.retrying or result.dead:
+                click.echo(f"sent {result.sent}, retrying {result.retrying}, dead {result.dead}")
+            if once:
+                return
+            time.sleep(interval)
+
     areas = click.Group("areas", help="Wijken, dorpen, gebieden and zones.")
     app.cli.add_command(areas)
 

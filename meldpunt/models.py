@@ -11,3 +11,4 @@ from meldpunt.reports.models import (  # noqa: F401
     StateChange,
 )
 from meldpunt.staff.models import AuditEntry, User  # noqa: F401
+from meldpunt.outbox.models import OutboxMessage  # noqa: F401

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("spatialite", "postgis")
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
-pytest_plugins = ["tests.fixtures.reports", "tests.fixtures.browser", "tests.fixtures.staff"]
+pytest_plugins = ["tests.fixtures.reports", "tests.fixtures.browser", "tests.fixtures.staff", "tests.fixtures.smtp"]
 
 
 def pytest_addoption(parser):
@@ -169,8 +169,14 @@ def make_app(database_url, tmp_path):
 
 
 @pytest.fixture
-def app(make_app):
-    app = make_app()
+def app_settings():
+    """Extra settings for the `app` fixture; override it in a module or fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(make_app, app_settings):
+    app = make_app(**app_settings)
     with app.app_context():
         yield app
 

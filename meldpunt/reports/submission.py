@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
+from meldpunt.feedback.notifications import queue_confirmation
 from meldpunt.feedback.receipts import hash_secret, new_reference, tracking_token_for
 from meldpunt.geo import spatial
 from meldpunt.geo.areas import areas_containing
@@ -180,6 +181,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
                 )
             )
         db.session.add(report)
+        queue_confirmation(report, token)  # same transaction: no report without its mail, no mail without report
         try:
             db.session.commit()
         except IntegrityError:

@@ -3,10 +3,13 @@ the history with who, when and why, and written to the audit log."""
 
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from flask_babel import lazy_gettext as _l
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
+from meldpunt.feedback.notifications import queue_closed, queue_taken_up
 from meldpunt.feedback.screening import screen_for_personal_data
 from meldpunt.reports.models import Queue, Report, ReporterMessage, StateChange  # noqa: F401
 from meldpunt.staff.models import User, audit
@@ -123,6 +126,8 @@ def _move(report: Report, to_state: str, actor: User, *, event: str, reason: str
         )  # fmt: skip
     if from_state == "nieuw" and to_state != from_state and report.first_response_at is None:
         report.first_response_at = now
+        if to_state in ("in_behandeling", "ingepland", "doorgezet"):
+            queue_taken_up(report)
     report.state = to_state
     report.updated_at = now
     audit(actor, f"report_{event}", report, detail=f"{from_state} -> {to_state}")
@@ -206,7 +211,11 @@ def close_with_outcome(report, outcome: str, message: str, actor, *, note=None, 
     report.closed_at = now
     reason = outcome + (f": {note.strip()}" if note and note.strip() else "")
     _move(report, "afgehandeld", actor, event="close", reason=reason, now=now)
-    report.messages.append(ReporterMessage(at=now, author_id=actor.id, body=message.strip()))
+    # The reporters of merged duplicates hear the original's outcome too (DESIGN §4).
+    duplicates = db.session.scalars(sa.select(Report).where(Report.merged_into_id == report.id)).all()
+    for each in [report, *duplicates]:
+        each.messages.append(ReporterMessage(at=now, author_id=actor.id, body=message.strip()))
+        queue_closed(each, message.strip())
 
 
 def cancel(report, reason: str, actor, *, expected_version=None, now=None):

@@ -10,7 +10,9 @@ from meldpunt.staff import accounts
 from meldpunt.staff.models import AuditEntry, User, audit
 from meldpunt.staff.roles import BEHEERDER, ROLE_LABELS, ROLES
 from meldpunt.web.access import roles_required
-from meldpunt.web.staff_forms import UserForm
+from meldpunt.outbox.models import OutboxMessage
+from meldpunt.outbox.worker import retry_dead_letter
+from meldpunt.web.staff_forms import EmptyForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 AUDIT_PAGE = 100
@@ -103,3 +105,29 @@ def audit_log():
         sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE).offset((page - 1) * AUDIT_PAGE)
     )
     return render_template("admin/audit.html", entries=list(entries), page=page, size=AUDIT_PAGE)
+
+
+@bp.get("/mail")
+@roles_required(BEHEERDER)
+def dead_letters():
+    """Mails that could not be delivered (a bouncing address, or out of attempts)."""
+    letters = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.dead_at.is_not(None)).order_by(OutboxMessage.id.desc())
+    )
+    waiting = db.session.scalar(
+        sa.select(sa.func.count()).where(OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None))
+    )
+    return render_template("admin/dead_letters.html", letters=list(letters), waiting=waiting, form=EmptyForm())
+
+
+@bp.post("/mail/<int:message_id>/opnieuw")
+@roles_required(BEHEERDER)
+def retry_mail(message_id):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    if not EmptyForm().validate_on_submit() or message.dead_at is None:
+        abort(400)
+    retry_dead_letter(message)
+    audit(current_user, "mail_retried", detail=f"outbox message {message.id}")
+    db.session.commit()
+    flash(_("The mail will be sent again."))
+    return redirect(url_for("admin.dead_letters"))

@@ -4,6 +4,7 @@ test_every_staff_route_is_in_the_matrix until it is added here."""
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
@@ -54,6 +55,8 @@ MATRIX = [
     ("GET", "/beheer/gebruikers/{user}", {"beheerder"}),
     ("POST", "/beheer/gebruikers/{user}", {"beheerder"}),
     ("GET", "/beheer/audit", {"beheerder"}),
+    ("GET", "/beheer/mail", {"beheerder"}),
+    ("POST", "/beheer/mail/{mail}/opnieuw", {"beheerder"}),
 ]
 # Routes open to everyone (the sign-in steps themselves).
 PUBLIC_STAFF_ROUTES = {("GET", "/medewerkers/inloggen"), ("POST", "/medewerkers/inloggen"),
@@ -80,6 +83,7 @@ def _rule_of(url: str) -> str:
         .replace("{oov}", "<int:report_id>")
         .replace("{photo}", "<int:photo_id>")
         .replace("{user}", "<int:user_id>")
+        .replace("{mail}", "<int:message_id>")
     )
 
 
@@ -99,7 +103,11 @@ def world(app, staff, new_report):
                         size_bytes=key.size)  # fmt: skip
     db.session.add(photo)
     db.session.commit()
-    return {"tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id}
+    from meldpunt.outbox.models import OutboxMessage
+
+    mail = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.report_id == tnh.report_id))
+    return {"tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
+            "mail": mail}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,50 @@
+"""Mails to reporters, rendered when they are queued (in the reporter's language) and written to the outbox in
+the same transaction as the change that causes them. Subjects and sender are discreet: no category words."""
+
+from flask import current_app, has_request_context, render_template, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from meldpunt.extensions import db
+from meldpunt.outbox.models import OutboxMessage
+from meldpunt.profiles import current_profile
+from meldpunt.reports.kinds import KINDS
+
+
+def public_url(path: str) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if not base and has_request_context():
+        base = request.host_url
+    return (base or "http://127.0.0.1:5000").rstrip("/") + path
+
+
+def tracking_url(token: str) -> str:
+    return public_url(f"/volg/{token}")
+
+
+def _queue(report, kind: str, template: str, **context) -> OutboxMessage | None:
+    if not (report.email and report.email_consent) or KINDS[report.kind].restricted:
+        return None
+    with force_locale(report.locale or "nl"):
+        context.update(report=report, profile=current_profile(), category=report.category.name(report.locale))
+        subject = _("Your report %(reference)s", reference=report.reference)
+        body_text = render_template(f"email/{template}.txt", **context)
+        body_html = render_template(f"email/{template}.html", **context)
+    message = OutboxMessage(
+        kind=kind, report=report, recipient=report.email, subject=subject,
+        body_text=body_text, body_html=body_html, locale=report.locale,
+    )  # fmt: skip
+    db.session.add(message)
+    return message
+
+
+def queue_confirmation(report, tracking_token: str):
+    return _queue(report, "confirmation", "confirmation", tracking_url=tracking_url(tracking_token))
+
+
+def queue_taken_up(report):
+    return _queue(report, "taken_up", "taken_up")
+
+
+def queue_closed(report, message: str):
+    return _queue(report, "closed", "closed", message=message)

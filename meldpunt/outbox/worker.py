@@ -1,0 +1,106 @@
+"""Sending what the outbox holds. One message per transaction, its row locked (FOR UPDATE SKIP LOCKED on
+PostgreSQL), so several workers never send the same mail twice."""
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_mail import Message
+
+from meldpunt.db_types import utcnow
+from meldpunt.extensions import db, mail
+from meldpunt.feedback.screening import EMAIL
+from meldpunt.outbox.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+# Wait after the 1st, 2nd, ... failed attempt; after the last, the message becomes a dead letter.
+RETRY_DELAYS = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1),
+                timedelta(hours=4), timedelta(hours=12)]  # fmt: skip
+
+
+@dataclass
+class DrainResult:
+    sent: int = 0
+    retrying: int = 0
+    dead: int = 0
+
+
+def _next_due(now: datetime):
+    query = (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None), OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return db.session.scalars(query).first()
+
+
+def _failed(message: OutboxMessage, error: Exception, now: datetime, *, permanent: bool, result: DrainResult):
+    message.attempts += 1
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        detail = "; ".join(f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values())
+    else:
+        detail = str(error)
+    # The error is shown to beheerders: never the reporter's address.
+    message.last_error = EMAIL.sub("[adres]", f"{type(error).__name__}: {detail}")[:500]
+    if permanent or message.attempts > len(RETRY_DELAYS):
+        message.dead_at = now
+        result.dead += 1
+        log.warning("outbox message %s is a dead letter: %s", message.id, message.last_error)
+    else:
+        message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
+        result.retrying += 1
+        log.info("outbox message %s failed, retry at %s", message.id, message.next_attempt_at)
+
+
+def drain(limit: int = 100, *, now: datetime | None = None) -> DrainResult:
+    now = now or utcnow()
+    result = DrainResult()
+    connection = None
+    try:
+        for _ in range(limit):
+            message = _next_due(now)
+            if message is None:
+                break
+            try:
+                if connection is None:
+                    opening = mail.connect()
+                    opening.__enter__()
+                    connection = opening
+                connection.send(
+                    Message(
+                        subject=message.subject,
+                        recipients=[message.recipient],
+                        body=message.body_text,
+                        html=message.body_html,
+                        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+                    )
+                )
+                message.sent_at = now
+                result.sent += 1
+            except smtplib.SMTPRecipientsRefused as error:
+                _failed(message, error, now, permanent=True, result=result)
+            except (smtplib.SMTPException, OSError) as error:
+                _failed(message, error, now, permanent=False, result=result)
+                db.session.commit()
+                break  # the server is down or refusing: stop this round, keep the rest for later
+            db.session.commit()
+    finally:
+        db.session.rollback()
+        if connection is not None:
+            try:
+                connection.__exit__(None, None, None)
+            except (smtplib.SMTPException, OSError):
+                pass
+    return result
+
+
+def retry_dead_letter(message: OutboxMessage, now: datetime | None = None) -> None:
+    message.dead_at = None
+    message.attempts = 0
+    message.next_attempt_at = now or utcnow()
