@@ -45,6 +45,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 4 * 3600  # a frightened person may take a while; the form is not cached
 
     MAIL_DEFAULT_SENDER = ("Gemeente", "noreply@example.invalid")
+    # Base of links in mails (tracking link); the request's host is used when not set.
+    PUBLIC_BASE_URL = None
+
+    # Retention after a report is closed (DESIGN §6); enforced by `flask privacy-sweep`, shown on /privacy.
+    RETENTION_CONTACT_DAYS = 30
+    RETENTION_EXACT_LOCATION_DAYS = 30
+    RETENTION_CONTENT_DAYS = 365
+    RETENTION_GRID_M = 50
 
     SQLALCHEMY_ENGINE_OPTIONS = {"plugins": ["geoalchemy2"]}
 

@@ -78,6 +78,14 @@ def register_cli(app: Flask) -> None:
                 return
             time.sleep(interval)
 
+    @app.cli.command("privacy-sweep")
+    def privacy_sweep():
+        """Apply the retention periods (idempotent; run it every hour)."""
+        from meldpunt.privacy.retention import sweep
+
+        counts = sweep()
+        click.echo("privacy sweep: " + ", ".join(f"{what} {n}" for what, n in counts.items()))
+
     areas = click.Group("areas", help="Wijken, dorpen, gebieden and zones.")
     app.cli.add_command(areas)
 

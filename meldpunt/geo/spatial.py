@@ -69,3 +69,52 @@ def _pg_nearest_first(element, compiler, **kw):
 def _sqlite_nearest_first(element, compiler, **kw):
     column, target = list(element.clauses)
     return f"ST_Distance({compiler.process(column, **kw)}, {compiler.process(target, **kw)})"
+
+
+class MakePoint(GenericFunction):
+    """A point from x, y and an SRID."""
+
+    inherit_cache = True
+    name = "make_point_srid"
+
+    def __init__(self, x, y, srid):
+        super().__init__(x, y, sa.literal(srid))
+
+
+@compiles(MakePoint, "postgresql")
+def _pg_make_point(element, compiler, **kw):
+    x, y, srid = (compiler.process(c, **kw) for c in element.clauses)
+    return f"ST_SetSRID(ST_MakePoint({x}, {y}), {srid})"
+
+
+@compiles(MakePoint, "sqlite")
+def _sqlite_make_point(element, compiler, **kw):
+    x, y, srid = (compiler.process(c, **kw) for c in element.clauses)
+    return f"MakePoint({x}, {y}, {srid})"
+
+
+class FloorPositive(GenericFunction):
+    """floor() of a non-negative number (RD coordinates in the Netherlands are positive). PostgreSQL's CAST to
+    integer rounds, SQLite's truncates, and SQLite may lack floor(): each gets what floors there."""
+
+    inherit_cache = True
+    name = "floor_positive"
+
+
+@compiles(FloorPositive, "postgresql")
+def _pg_floor(element, compiler, **kw):
+    return f"floor({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(FloorPositive, "sqlite")
+def _sqlite_floor(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS INTEGER)"
+
+
+def snapped_to_grid(rd_point, cell_m: int):
+    """The centre of the `cell_m` grid cell (in RD New) the point lies in."""
+
+    def centre(coordinate):
+        return FloorPositive(coordinate / float(cell_m)) * cell_m + cell_m / 2
+
+    return MakePoint(centre(sa.func.ST_X(rd_point)), centre(sa.func.ST_Y(rd_point)), RD_NEW)

@@ -126,6 +126,11 @@ class Report(db.Model):
     outcome: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     on_site_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     first_response_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # Privacy life cycle (meldpunt/privacy): when each kind of personal data was removed.
+    contact_erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    content_erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    location_coarsened_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -174,6 +174,7 @@ def merge_into(report, original: Report, actor, *, expected_version=None, now=No
     if original.kind != report.kind:
         raise WorkflowError(_l("Only reports of the same kind can be merged."))
     report.merged_into = original
+    report.closed_at = now or utcnow()
     _move(report, "geannuleerd", actor, event="merge", reason=f"Samengevoegd met {original.reference}",
           now=now or utcnow())  # fmt: skip
 
@@ -222,6 +223,7 @@ def cancel(report, reason: str, actor, *, expected_version=None, now=None):
     _check(report, actor, expected_version)
     if not reason or not reason.strip():
         raise WorkflowError(_l("Give a reason for cancelling."))
+    report.closed_at = now or utcnow()
     _move(report, "geannuleerd", actor, event="cancel", reason=reason.strip(), now=now or utcnow())
 
 

@@ -60,6 +60,14 @@ def index():
     )
 
 
+@bp.get("/privacy")
+def privacy():
+    """Generated from the settings the privacy sweep uses, so it cannot drift from what the code does."""
+    from meldpunt.privacy.retention import current_policy
+
+    return render_template("public/privacy.html", policy=current_policy())
+
+
 @bp.get("/elders/<code>")
 def elsewhere(code):
     item = ELSEWHERE.get(code) or abort(404)

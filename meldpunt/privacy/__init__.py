@@ -1,0 +1,1 @@
+"""The privacy life cycle of a report: retention, coarsening, withdrawal."""

@@ -1,0 +1,154 @@
+"""Retention (DESIGN §6), enforced by `flask privacy-sweep` and shown on the privacy page from the same settings.
+
+After a report is closed (afgehandeld, geannuleerd or withdrawn):
+- contact data (e-mail, and the address on queued mail) is erased after CONTACT_DAYS;
+- the exact location is coarsened to the centre of a GRID_M grid cell after EXACT_LOCATION_DAYS;
+- description, spot description, photos and the messages to the reporter are deleted after CONTENT_DAYS.
+What stays is the statistical record: kind, category, coarse location, times, outcome, lead times."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from meldpunt.db_types import utcnow
+from meldpunt.extensions import db
+from meldpunt.geo import WGS84, spatial
+from meldpunt.outbox.models import OutboxMessage
+from meldpunt.reports.models import Report, ReporterMessage, ReportPhoto
+from meldpunt.reports.photos import photo_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    contact_days: int
+    exact_location_days: int
+    content_days: int
+    grid_m: int
+
+    @classmethod
+    def from_config(cls, config) -> "RetentionPolicy":
+        return cls(
+            contact_days=int(config["RETENTION_CONTACT_DAYS"]),
+            exact_location_days=int(config["RETENTION_EXACT_LOCATION_DAYS"]),
+            content_days=int(config["RETENTION_CONTENT_DAYS"]),
+            grid_m=int(config["RETENTION_GRID_M"]),
+        )
+
+
+def current_policy() -> RetentionPolicy:
+    return RetentionPolicy.from_config(current_app.config)
+
+
+def _closed_before(moment: datetime):
+    return sa.and_(Report.closed_at.is_not(None), Report.closed_at <= moment)
+
+
+def erase_contact(report_ids, now: datetime) -> None:
+    db.session.execute(
+        sa.update(Report)
+        .where(Report.id.in_(report_ids))
+        .values(email=None, email_consent=False, contact_erased_at=now, version=Report.version + 1)
+    )
+    db.session.execute(
+        sa.update(OutboxMessage).where(OutboxMessage.report_id.in_(report_ids)).values(recipient=None)
+    )
+    # Unsent mail cannot go anywhere any more.
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.report_id.in_(report_ids), OutboxMessage.sent_at.is_(None),
+               OutboxMessage.dead_at.is_(None))
+        .values(dead_at=now, last_error="contact data erased")
+    )  # fmt: skip
+
+
+def coarsen_location(report_ids, grid_m: int, now: datetime) -> None:
+    snapped = spatial.snapped_to_grid(Report.location_rd, grid_m)
+    db.session.execute(
+        sa.update(Report)
+        .where(Report.id.in_(report_ids))
+        .values(location_rd=snapped, location_coarsened_at=now, version=Report.version + 1)
+    )
+    db.session.execute(
+        sa.update(Report)
+        .where(Report.id.in_(report_ids))
+        .values(location=sa.func.ST_Transform(Report.location_rd, WGS84))
+    )
+
+
+def erase_content(report_ids, now: datetime) -> int:
+    store = photo_store()
+    photos = list(db.session.scalars(sa.select(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids))))
+    for photo in photos:
+        try:
+            store.path_of(photo.storage_key).unlink(missing_ok=True)
+        except KeyError:
+            log.warning("photo %s has an invalid storage key", photo.id)
+    db.session.execute(sa.delete(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids)))
+    db.session.execute(sa.delete(ReporterMessage).where(ReporterMessage.report_id.in_(report_ids)))
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.report_id.in_(report_ids))
+        .values(body_text=None, body_html=None)
+    )
+    db.session.execute(
+        sa.update(Report)
+        .where(Report.id.in_(report_ids))
+        .values(description=None, location_description=None, content_erased_at=now, version=Report.version + 1)
+    )
+    return len(photos)
+
+
+def sweep(*, now: datetime | None = None, policy: RetentionPolicy | None = None) -> dict[str, int]:
+    """Apply the retention periods. Idempotent: what was done is marked and not done again."""
+    now = now or utcnow()
+    policy = policy or current_policy()
+
+    def due(marker, days):
+        return list(
+            db.session.scalars(
+                sa.select(Report.id).where(marker.is_(None), _closed_before(now - timedelta(days=days)))
+            )
+        )
+
+    counts = {}
+    contact = due(Report.contact_erased_at, policy.contact_days)
+    if contact:
+        erase_contact(contact, now)
+    counts["contact_erased"] = len(contact)
+    coarse = due(Report.location_coarsened_at, policy.exact_location_days)
+    if coarse:
+        coarsen_location(coarse, policy.grid_m, now)
+    counts["locations_coarsened"] = len(coarse)
+    content = due(Report.content_erased_at, policy.content_days)
+    counts["photos_deleted"] = erase_content(content, now) if content else 0
+    counts["content_erased"] = len(content)
+    counts["pending_photos_removed"] = photo_store().prune_pending()
+    db.session.commit()
+    log.info("privacy sweep: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
+    return counts
+
+
+def withdraw(report: Report, *, now: datetime | None = None) -> None:
+    """The reporter withdraws the report: personal data goes at once, the statistical record stays."""
+    from meldpunt.reports.models import StateChange
+    from meldpunt.reports.workflow import OPEN_STATES
+
+    now = now or utcnow()
+    if report.state in OPEN_STATES:
+        report.history.append(StateChange(at=now, from_state=report.state, to_state="geannuleerd",
+                                          event="withdrawn", queue=report.queue, actor="melder",
+                                          reason="Ingetrokken door de melder"))  # fmt: skip
+        report.state = "geannuleerd"
+    report.closed_at = report.closed_at or now
+    report.withdrawn_at = now
+    db.session.flush()
+    ids = [report.id]
+    erase_contact(ids, now)
+    coarsen_location(ids, current_policy().grid_m, now)
+    erase_content(ids, now)
+    db.session.commit()
