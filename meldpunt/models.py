@@ -12,3 +12,4 @@ from meldpunt.reports.models import (  # noqa: F401
 )
 from meldpunt.staff.models import AuditEntry, User  # noqa: F401
 from meldpunt.outbox.models import OutboxMessage  # noqa: F401
+from meldpunt.feedback.models import FeedbackTemplate, Satisfaction  # noqa: F401

@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from meldpunt.extensions import db
+from meldpunt.feedback.templates import seed_templates
 from meldpunt.geo.boundaries import load_municipalities
 from meldpunt.geo.models import Municipality
 from meldpunt.profiles import DATA_DIR, Profile
@@ -22,7 +23,7 @@ def _translations(lazy_text) -> dict[str, str]:
 
 
 def seed_reference_data(profile: Profile) -> dict[str, int]:
-    counts = {"municipalities": 0, "queues": 0, "categories": 0, "rules": 0}
+    counts = {"municipalities": 0, "queues": 0, "categories": 0, "rules": 0, "feedback_templates": 0}
     if not db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)):
         counts["municipalities"] = load_municipalities(DATA_DIR / "gemeenten-2025.geojson")
 
@@ -68,5 +69,6 @@ def seed_reference_data(profile: Profile) -> dict[str, int]:
                 )
             )
             counts["rules"] += 1
+    counts["feedback_templates"] = seed_templates(current_app.config["LANGUAGES"])
     db.session.commit()
     return counts

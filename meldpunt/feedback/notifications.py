@@ -47,4 +47,7 @@ def queue_taken_up(report):
 
 
 def queue_closed(report, message: str):
-    return _queue(report, "closed", "closed", message=message)
+    from meldpunt.feedback.satisfaction import answer_token
+
+    return _queue(report, "closed", "closed", message=message,
+                  answer_url=public_url(f"/tevredenheid/{answer_token(report.id)}"))  # fmt: skip

@@ -16,6 +16,7 @@ from flask import current_app
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.geo import WGS84, spatial
+from meldpunt.feedback.models import Satisfaction
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.reports.models import Report, ReporterMessage, ReportPhoto
 from meldpunt.reports.photos import photo_store
@@ -90,6 +91,7 @@ def erase_content(report_ids, now: datetime) -> int:
             log.warning("photo %s has an invalid storage key", photo.id)
     db.session.execute(sa.delete(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids)))
     db.session.execute(sa.delete(ReporterMessage).where(ReporterMessage.report_id.in_(report_ids)))
+    db.session.execute(sa.update(Satisfaction).where(Satisfaction.report_id.in_(report_ids)).values(comment=None))
     db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.report_id.in_(report_ids))

@@ -11,6 +11,7 @@ from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_closed, queue_taken_up
 from meldpunt.feedback.screening import screen_for_personal_data
+from meldpunt.feedback.templates import GENERIC_OUTCOMES
 from meldpunt.reports.models import Queue, Report, ReporterMessage, StateChange  # noqa: F401
 from meldpunt.staff.models import User, audit
 from meldpunt.staff.roles import BOA, can_handle_queue, can_read_report
@@ -204,6 +205,10 @@ def close_with_outcome(report, outcome: str, message: str, actor, *, note=None, 
         raise WorkflowError(_l("Choose an outcome."))
     if not message or not message.strip():
         raise WorkflowError(_l("Write a message for the reporter."))
+    if report.category.privacy_level == "generic" and outcome not in GENERIC_OUTCOMES + tuple(FIELD_OUTCOMES):
+        raise WorkflowError(
+            _l("For this category only general outcomes may be told to the reporter: choose one of those.")
+        )
     findings = screen_for_personal_data(message)
     if findings and not personal_data_confirmed:
         raise PersonalDataInMessage(findings)
@@ -217,6 +222,20 @@ def close_with_outcome(report, outcome: str, message: str, actor, *, note=None, 
     for each in [report, *duplicates]:
         each.messages.append(ReporterMessage(at=now, author_id=actor.id, body=message.strip()))
         queue_closed(each, message.strip())
+
+
+def reopen_at_reporters_request(report, *, now=None):
+    """The reporter answered "not helped" and asked us to look again: the report lands in its queue."""
+    if report.state != "afgehandeld":
+        raise WorkflowError(_l("Only a closed report can be reopened."))
+    now = now or utcnow()
+    with db.session.no_autoflush:
+        report.history.append(StateChange(at=now, from_state=report.state, to_state="heropend", event="reopen",
+                                          queue=report.queue, actor="melder",
+                                          reason="Melder vraagt om heropenen"))  # fmt: skip
+    report.state = "heropend"
+    report.closed_at = None
+    report.updated_at = now
 
 
 def cancel(report, reason: str, actor, *, expected_version=None, now=None):

@@ -4,11 +4,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from meldpunt.extensions import db
+from meldpunt.feedback.satisfaction import satisfaction_figures
+from meldpunt.feedback.templates import GENERIC_OUTCOMES, template_for, templates_for
 from meldpunt.geo.models import Area
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
 from meldpunt.maps.staff_maps import reports_map
@@ -19,7 +22,7 @@ from meldpunt.reports.models import Category, Queue, Report, ReportPhoto
 from meldpunt.reports.photos import photo_store
 from meldpunt.reports.queries import PERIODS, QueueFilters, lat_lon, nearby_reports, queue_page, report_points
 from meldpunt.staff.models import User, audit
-from meldpunt.staff.roles import BOA, REPORT_ROLES, can_handle_queue, can_read_queue, can_read_report
+from meldpunt.staff.roles import BOA, OOV, REPORT_ROLES, can_handle_queue, can_read_queue, can_read_report
 from meldpunt.web import staff_forms as forms
 from meldpunt.web.access import roles_required
 
@@ -91,6 +94,12 @@ def queue(code):
     )
 
 
+@bp.get("/tevredenheid")
+@roles_required(OOV)
+def satisfaction():
+    return render_template("staff/satisfaction.html", figures=satisfaction_figures(str(get_locale() or "nl")))
+
+
 def _report_or_404(report_id: int) -> Report:
     report = db.session.get(Report, report_id) or abort(404)
     if not can_read_report(current_user, report):
@@ -108,8 +117,15 @@ def _action_forms(report: Report) -> dict:
     reroute.queue.choices = [(q.code, q.name()) for q in queues if q.id != report.queue_id]
     forward = forms.ForwardForm(data=version)
     forward.partner.choices = [(p, str(PARTNER_LABELS.get(p, p))) for p in current_profile().partners]
-    close = forms.CloseForm(data=version)
-    close.outcome.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in workflow.OUTCOMES.items()]
+    close_data = dict(version)
+    chosen = request.args.get("sjabloon")
+    if chosen and (template := template_for(report.category.code, chosen, report.locale)):
+        close_data.update(outcome=template.outcome, message=template.body)
+    close = forms.CloseForm(data=close_data)
+    outcomes = workflow.OUTCOMES
+    if report.category.privacy_level == "generic":
+        outcomes = {k: v for k, v in outcomes.items() if k in GENERIC_OUTCOMES}
+    close.outcome.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in outcomes.items()]
     return {
         "take": forms.EmptyForm(data=version),
         "assign": assign,
@@ -146,6 +162,8 @@ def report(report_id, forms_override=None, contact=False):
         partners=PARTNER_LABELS,
         contact=contact,
         contact_form=forms.EmptyForm(),
+        templates=templates_for(r.category.code, r.locale),
+        chosen_template=request.args.get("sjabloon"),
     ), 200 if not forms_override else 422
 
 

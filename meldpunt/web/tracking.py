@@ -5,10 +5,12 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from meldpunt.extensions import db, limiter
+from meldpunt.feedback.satisfaction import can_answer, record_answer, report_for_answer_token
 from meldpunt.feedback.receipts import TOKEN_RE, hash_secret, public_state
 from meldpunt.privacy.retention import withdraw
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Report
+from meldpunt.reports.workflow import WorkflowError
 from meldpunt.web.staff_forms import EmptyForm
 
 bp = Blueprint("tracking", __name__)
@@ -33,8 +35,51 @@ def track(token):
     report = _report_for(token)
     return render_template(
         "public/track.html", report=report, kind=KINDS[report.kind], public_state=public_state(report.state),
-        token=token,
+        token=token, can_answer=can_answer(report), form=EmptyForm(),
     )  # fmt: skip
+
+
+def _record(report, form_data):
+    helped = form_data.get("helped")
+    if helped not in ("ja", "nee"):
+        return _("Choose yes or no.")
+    try:
+        record_answer(report, helped == "ja", form_data.get("comment"), form_data.get("reopen") == "ja")
+    except WorkflowError as error:
+        return str(error.message)
+    return None
+
+
+@bp.post("/volg/<token>/tevredenheid")
+@limiter.limit(_tracking_limit)
+def answer_on_tracking_page(token):
+    report = _report_for(token)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    error = _record(report, request.form)
+    if error:
+        return render_template("public/track.html", report=report, kind=KINDS[report.kind], token=token,
+                               public_state=public_state(report.state), answer_error=error,
+                               can_answer=can_answer(report), form=EmptyForm()), 422  # fmt: skip
+    return render_template("public/thanks_for_answering.html", reopened=report.state == "heropend")
+
+
+@bp.route("/tevredenheid/<answer>", methods=["GET", "POST"])
+@limiter.limit(_tracking_limit)
+def answer_from_mail(answer):
+    """The closing mail's link. GET only shows the question (mail scanners follow links); POST answers it."""
+    report = report_for_answer_token(answer) or abort(404)
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        error = _record(report, request.form)
+        if not error:
+            return render_template("public/thanks_for_answering.html", reopened=report.state == "heropend")
+        return render_template("public/answer.html", report=report, form=form, error=error,
+                               preselect=request.form.get("helped"), open_question=can_answer(report)), 422  # fmt: skip
+    return render_template("public/answer.html", report=report, form=form, preselect=request.args.get("antwoord"),
+                           open_question=can_answer(report))  # fmt: skip
 
 
 @bp.get("/volg/<token>/gegevens")

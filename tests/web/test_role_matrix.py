@@ -39,6 +39,7 @@ MATRIX = [
     ("POST", "/medewerkers/meldingen/{tnh}/reopen", {"tnh"}),
     ("POST", "/medewerkers/meldingen/{oov}/take", {"oov"}),
     ("POST", "/medewerkers/meldingen/{oov}/close", {"oov"}),
+    ("GET", "/medewerkers/tevredenheid", {"oov"}),
     ("GET", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/uitloggen", ALL_STAFF),

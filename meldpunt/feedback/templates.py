@@ -1,0 +1,82 @@
+"""Feedback templates (DESIGN §5): the honest outcomes, per category and language, with a Dutch fallback."""
+
+import logging
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from meldpunt.extensions import db
+from meldpunt.feedback.models import FeedbackTemplate
+
+log = logging.getLogger(__name__)
+FALLBACK_LOCALE = "nl"
+
+# Outcomes that say nothing about what was done to whom: the only ones for categories with privacy level
+# "generic" (woonoverlast, verward gedrag).
+GENERIC_OUTCOMES = ("bredere_aanpak", "geen_directe_actie", "doorgezet_partner")
+
+DEFAULT_TEMPLATES: dict[tuple[str | None, str], str] = {
+    (None, "opgelost"): _l("Thank you for your report. We have dealt with it."),
+    (None, "bredere_aanpak"): _l(
+        "Thank you for your report. It is part of a wider approach in your area. We cannot tell you what we do "
+        "about individual people, but your report helps us decide where we act."
+    ),
+    (None, "geen_directe_actie"): _l(
+        "Thank you for your report. We could not take direct action this time, but your report is part of our "
+        "picture of the neighbourhood and helps us decide where to look."
+    ),
+    (None, "doorgezet_partner"): _l(
+        "Thank you for your report. We have discussed it with our partners, who are taking it further. For "
+        "privacy reasons we cannot tell you more."
+    ),
+    ("jeugd", "aangesproken"): _l(
+        "Thank you for your report. A field officer spoke to the young people. Young people may meet in public "
+        "space; we act when it causes nuisance, damage or intimidation."
+    ),
+}
+
+
+def seed_templates(languages) -> int:
+    existing = set(db.session.execute(sa.select(FeedbackTemplate.category_code, FeedbackTemplate.outcome,
+                                                FeedbackTemplate.locale)).all())  # fmt: skip
+    added = 0
+    for (category, outcome), text in DEFAULT_TEMPLATES.items():
+        for locale in languages:
+            if (category, outcome, locale) in existing:
+                continue
+            with force_locale(locale):
+                db.session.add(FeedbackTemplate(category_code=category, outcome=outcome, locale=locale, body=str(text)))
+            added += 1
+    return added
+
+
+def template_for(category_code: str, outcome: str, locale: str) -> FeedbackTemplate | None:
+    """The most specific template in the reporter's language; else in Dutch (logged, so it gets written)."""
+    for wanted in (locale, FALLBACK_LOCALE):
+        found = db.session.scalar(
+            sa.select(FeedbackTemplate)
+            .where(
+                FeedbackTemplate.outcome == outcome,
+                FeedbackTemplate.locale == wanted,
+                sa.or_(FeedbackTemplate.category_code == category_code, FeedbackTemplate.category_code.is_(None)),
+            )
+            .order_by(FeedbackTemplate.category_code.is_(None))
+            .limit(1)
+        )
+        if found is not None:
+            if wanted != locale:
+                log.warning("no %s feedback template for %s/%s: using Dutch", locale, category_code, outcome)
+            return found
+    return None
+
+
+def templates_for(category_code: str, locale: str) -> list[FeedbackTemplate]:
+    outcomes = db.session.scalars(sa.select(FeedbackTemplate.outcome).distinct()).all()
+    found = [template_for(category_code, outcome, locale) for outcome in sorted(outcomes)]
+    return [t for t in found if t is not None]
+
+
+def languages() -> list[str]:
+    return current_app.config["LANGUAGES"]
