@@ -1,6 +1,8 @@
 """Imports every model so that the metadata is complete for migrations and queries."""
 
+from meldpunt.feedback.models import FeedbackTemplate, Satisfaction  # noqa: F401
 from meldpunt.geo.models import Area, Municipality  # noqa: F401
+from meldpunt.outbox.models import OutboxMessage  # noqa: F401
 from meldpunt.reports.models import (  # noqa: F401
     Category,
     Queue,
@@ -11,5 +13,3 @@ from meldpunt.reports.models import (  # noqa: F401
     StateChange,
 )
 from meldpunt.staff.models import AuditEntry, User  # noqa: F401
-from meldpunt.outbox.models import OutboxMessage  # noqa: F401
-from meldpunt.feedback.models import FeedbackTemplate, Satisfaction  # noqa: F401

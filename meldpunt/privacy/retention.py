@@ -15,8 +15,8 @@ from flask import current_app
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
-from meldpunt.geo import WGS84, spatial
 from meldpunt.feedback.models import Satisfaction
+from meldpunt.geo import WGS84, spatial
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.reports.models import Report, ReporterMessage, ReportPhoto
 from meldpunt.reports.photos import photo_store

@@ -4,7 +4,6 @@ the history with who, when and why, and written to the audit log."""
 from datetime import datetime
 
 import sqlalchemy as sa
-
 from flask_babel import lazy_gettext as _l
 
 from meldpunt.db_types import utcnow

@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from meldpunt.extensions import db
+from meldpunt.outbox.models import OutboxMessage
+from meldpunt.outbox.worker import retry_dead_letter
 from meldpunt.staff import accounts
 from meldpunt.staff.models import AuditEntry, User, audit
 from meldpunt.staff.roles import BEHEERDER, ROLE_LABELS, ROLES
 from meldpunt.web.access import roles_required
-from meldpunt.outbox.models import OutboxMessage
-from meldpunt.outbox.worker import retry_dead_letter
 from meldpunt.web.staff_forms import EmptyForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")

@@ -5,8 +5,8 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from meldpunt.extensions import db, limiter
-from meldpunt.feedback.satisfaction import can_answer, record_answer, report_for_answer_token
 from meldpunt.feedback.receipts import TOKEN_RE, hash_secret, public_state
+from meldpunt.feedback.satisfaction import can_answer, record_answer, report_for_answer_token
 from meldpunt.privacy.retention import withdraw
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Report

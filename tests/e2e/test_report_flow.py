@@ -17,7 +17,13 @@ from meldpunt.profiles import LOCAL_TZ, PROFILES
 from meldpunt.reports.models import Report
 from tests.fixtures.reports import jpeg_with_gps
 
-pytestmark = pytest.mark.e2e
+pytestmark = [
+    pytest.mark.e2e,
+    # Leaflet cancels tile requests when the map zooms; Werkzeug's development server (the `live_server`
+    # fixture) then skips closing the static file it was sending (serving.py, execute(): rfile.read() in the
+    # `finally` raises ConnectionResetError before application_iter.close()). A test-server artefact, not the app.
+    pytest.mark.filterwarnings(r"ignore:unclosed file <_io\.\w+ name='[^']*/static/:ResourceWarning"),
+]
 
 GEOLOCATION = (52.7840, 6.8955)  # what the `phone` fixture's browser reports
 REFERENCE = re.compile(r"^EMN-[A-Z2-9]{6}$")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
-from meldpunt.feedback.models import FeedbackTemplate, Satisfaction
+from meldpunt.feedback.models import Satisfaction
 from meldpunt.feedback.templates import template_for
 from meldpunt.outbox.worker import drain
 from meldpunt.reports import workflow
