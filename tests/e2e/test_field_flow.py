@@ -1,6 +1,7 @@
 """A boa on a phone: sign in, see the nearest open reports with distances, claim one, close it; a new report
 appears without a reload."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -53,14 +54,14 @@ def test_boa_claims_the_nearest_report_and_closes_it(live_server, phone):
     expect(items.first).to_contain_text("m")
     # After the position arrives the list is sorted by distance.
     expect(items.first.locator(".distance")).to_have_text("33 m", timeout=15000)
-    expect(items.nth(1).locator(".distance")).to_have_text("667 m")
+    expect(items.nth(1).locator(".distance")).to_have_text(re.compile(r"^66\d m$"))
     items.first.locator("a").click()
     expect(phone.get_by_text("Bushokje ingetrapt")).to_be_visible()
     phone.get_by_role("button", name="Ik ga erheen").click()
     phone.get_by_role("button", name="Ik ben ter plaatse").click()
     phone.get_by_label("Uitkomst").select_option("aangesproken")
     phone.get_by_label("Korte notitie (intern)").fill("Twee jongens aangesproken")
-    phone.get_by_role("button", name="Melding afsluiten").click()
+    phone.get_by_role("button", name="Melding afhandelen").click()
     expect(phone).to_have_url(f"{base_url}/veld/")
     expect(phone.locator(".field-item")).to_have_count(1)
     with app.app_context():

@@ -19,9 +19,10 @@ from tests.fixtures.reports import jpeg_with_gps
 
 pytestmark = [
     pytest.mark.e2e,
-    # Leaflet cancels tile requests when the map zooms; Werkzeug's development server (the `live_server`
-    # fixture) then skips closing the static file it was sending (serving.py, execute(): rfile.read() in the
-    # `finally` raises ConnectionResetError before application_iter.close()). A test-server artefact, not the app.
+    # Leaflet cancels tile requests when the map zooms. Seen once in ~20 runs: Werkzeug's development server
+    # (the `live_server` fixture) then left a static file unclosed, most likely because in serving.py's
+    # execute() the `finally` block's rfile.read() raises ConnectionResetError before application_iter.close().
+    # A test-server artefact, not the app's; ignored only for files under static/.
     pytest.mark.filterwarnings(r"ignore:unclosed file <_io\.\w+ name='[^']*/static/:ResourceWarning"),
 ]
 

@@ -340,3 +340,8 @@ def test_a_fresh_form_shows_no_search_message(client):
     page = text(client.get(FORM.format(kind="overlast", category="jeugd")))
     assert "Zoeken lukt nu niet" not in page
     assert "error-summary" not in page and 'class="error" id="location-error"' not in page
+
+
+def test_the_error_summary_is_in_dutch(client):
+    page = text(Reporter(client).post(description=""))
+    assert "Controleer het volgende" in page and "Please check the following" not in page
