@@ -10,7 +10,7 @@ from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_closed, queue_taken_up
 from meldpunt.feedback.screening import screen_for_personal_data
-from meldpunt.feedback.templates import GENERIC_OUTCOMES
+from meldpunt.feedback.templates import GENERIC_OUTCOMES, template_for
 from meldpunt.reports.models import Queue, Report, ReporterMessage, StateChange  # noqa: F401
 from meldpunt.staff.models import User, audit
 from meldpunt.staff.roles import BOA, can_handle_queue, can_read_report
@@ -255,12 +255,17 @@ def reopen(report, reason: str, actor, *, expected_version=None, now=None):
     _move(report, "heropend", actor, event="reopen", reason=reason.strip(), now=now or utcnow())
 
 
+def _assignee_id(report) -> int | None:
+    """The assigned officer, also before the assignment is flushed."""
+    return report.assigned_to.id if report.assigned_to is not None else None
+
+
 def claim(report, boa: User, *, expected_version=None, now=None):
     """A field officer: "ik ga erheen"."""
     _check(report, boa, expected_version, field_action=True)
     if report.state not in OPEN_STATES:
         raise WorkflowError(_l("This report is no longer open."))
-    if report.assigned_to_id not in (None, boa.id):
+    if _assignee_id(report) not in (None, boa.id):
         raise WorkflowError(_l("%(name)s has already claimed this report.", name=report.assigned_to.name))
     report.assigned_to = boa
     target = "in_behandeling" if report.state in ("nieuw", "heropend") else report.state
@@ -269,7 +274,7 @@ def claim(report, boa: User, *, expected_version=None, now=None):
 
 def mark_on_site(report, boa: User, *, expected_version=None, now=None):
     _check(report, boa, expected_version, field_action=True)
-    if report.assigned_to_id != boa.id:
+    if _assignee_id(report) != boa.id:
         raise WorkflowError(_l("Claim the report first."))
     now = now or utcnow()
     report.on_site_at = now
@@ -279,9 +284,11 @@ def mark_on_site(report, boa: User, *, expected_version=None, now=None):
 def close_in_the_field(report, boa: User, outcome: str, note: str | None, *, expected_version=None, now=None):
     if outcome not in FIELD_OUTCOMES:
         raise WorkflowError(_l("Choose an outcome."))
-    if report.assigned_to_id != boa.id:
+    if _assignee_id(report) != boa.id:
         raise WorkflowError(_l("Claim the report first."))
-    message = str(FIELD_MESSAGES.get(outcome, DEFAULT_FIELD_MESSAGE))
+    # The outcome selects the reporter's message: the category's template in their language, else a neutral one.
+    template = template_for(report.category.code, outcome, report.locale)
+    message = template.body if template else str(FIELD_MESSAGES.get(outcome, DEFAULT_FIELD_MESSAGE))
     close_with_outcome(report, outcome, message, boa, note=note, expected_version=expected_version, now=now,
                        field_action=True)  # fmt: skip
 

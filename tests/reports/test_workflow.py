@@ -164,3 +164,15 @@ def test_field_claim_on_site_and_close(tnh_report, staff):
     assert "vertrokken" not in tnh_report.messages[0].body
     with pytest.raises(workflow.WorkflowError):
         workflow.close_in_the_field(tnh_report, boa, "niets_aangetroffen", None)
+
+
+def test_the_field_outcome_selects_the_categorys_template(app, staff, new_report):
+    from meldpunt.feedback.templates import template_for
+
+    receipt = submit_report(new_report(kind="overlast", category_code="jeugd", locale="en",
+                                       incident_at=utcnow() - timedelta(days=1)))  # fmt: skip
+    report = db.session.get(Report, receipt.report_id)
+    workflow.claim(report, staff["boa"])
+    workflow.close_in_the_field(report, staff["boa"], "aangesproken", "Vijf jongens, rustig vertrokken")
+    assert report.messages[0].body == template_for("jeugd", "aangesproken", "en").body
+    assert "Young people may meet in public space" in report.messages[0].body
