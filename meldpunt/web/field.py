@@ -4,7 +4,6 @@ Never any contact detail: nothing here reads the reporter's e-mail."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from meldpunt.extensions import db
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
@@ -17,6 +16,7 @@ from meldpunt.reports.queries import lat_lon, open_field_reports_near
 from meldpunt.staff.roles import BOA
 from meldpunt.web import staff_forms as forms
 from meldpunt.web.access import roles_required
+from meldpunt.web.actions import commit_action
 
 bp = Blueprint("field", __name__, url_prefix="/veld")
 REFRESH_SECONDS = 10
@@ -89,24 +89,6 @@ def report(report_id):
     return _detail(_field_report_or_404(report_id))
 
 
-def _apply(report: Report, action, form):
-    try:
-        action()
-        db.session.commit()
-        return None
-    except workflow.WorkflowError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error.message))
-    except StaleDataError:
-        db.session.rollback()
-        form.form_errors.append(str(workflow.STALE_MESSAGE))
-    except PermissionError:
-        db.session.rollback()
-        abort(403)
-    db.session.expire_all()
-    return form
-
-
 @bp.post("/meldingen/<int:report_id>/claim")
 @roles_required(BOA)
 def claim(report_id):
@@ -117,9 +99,8 @@ def claim(report_id):
     if report.safety_flag and not form.confirm_alone.data:
         # A weapon, violence or a group was mentioned: ask before going alone.
         return _detail(report, claim_form=form, status=409)
-    failed = _apply(report, lambda: workflow.claim(report, current_user, expected_version=form.version.data), form)
-    if failed:
-        return _detail(report, claim_form=failed, status=422)
+    if not commit_action(lambda: workflow.claim(report, current_user, expected_version=form.version.data), form):
+        return _detail(report, claim_form=form, status=422)
     flash(_("You are on your way. Mark when you are on site."))
     return redirect(url_for("field.report", report_id=report.id))
 
@@ -132,10 +113,9 @@ def on_site(report_id):
     if not form.validate_on_submit():
         abort(400)
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
-    failed = _apply(report, lambda: workflow.mark_on_site(report, current_user, expected_version=version), form)
-    if failed:
+    if not commit_action(lambda: workflow.mark_on_site(report, current_user, expected_version=version), form):
         close_form = forms.FieldCloseForm(data={"version": report.version})
-        close_form.form_errors.extend(failed.form_errors)
+        close_form.form_errors.extend(form.form_errors)
         return _detail(report, close_form=close_form, status=422)
     return redirect(url_for("field.report", report_id=report.id))
 
@@ -148,13 +128,12 @@ def close(report_id):
     form.outcome.choices = [(k, str(v)) for k, v in workflow.FIELD_OUTCOMES.items()]
     if not form.validate_on_submit():
         return _detail(report, close_form=form, status=422)
-    failed = _apply(
-        report,
+    closed = commit_action(
         lambda: workflow.close_in_the_field(report, current_user, form.outcome.data, form.note.data,
                                             expected_version=form.version.data),  # fmt: skip
         form,
     )
-    if failed:
-        return _detail(report, close_form=failed, status=422)
+    if not closed:
+        return _detail(report, close_form=form, status=422)
     flash(_("Report closed. Thank you."))
     return redirect(url_for("field.index"))

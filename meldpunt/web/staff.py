@@ -7,7 +7,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from meldpunt.extensions import db
 from meldpunt.feedback.satisfaction import satisfaction_figures
@@ -25,6 +24,7 @@ from meldpunt.staff.models import User, audit
 from meldpunt.staff.roles import BOA, OOV, REPORT_ROLES, can_handle_queue, can_read_queue, can_read_report
 from meldpunt.web import staff_forms as forms
 from meldpunt.web.access import roles_required
+from meldpunt.web.actions import commit_action
 
 bp = Blueprint("staff", __name__, url_prefix="/medewerkers")
 
@@ -206,21 +206,9 @@ def _act(report_id: int, form_cls, name: str, apply):
         for field in ("boa", "queue", "partner", "outcome"):
             if hasattr(form, field):
                 getattr(form, field).choices = getattr(form_choices, field).choices
-    if form.validate_on_submit():
-        try:
-            apply(r, form)
-            db.session.commit()
-            flash(_("Saved."))
-            return redirect(url_for("staff.report", report_id=r.id))
-        except workflow.WorkflowError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-        except StaleDataError:
-            db.session.rollback()
-            form.form_errors.append(str(workflow.STALE_MESSAGE))
-        except PermissionError:
-            db.session.rollback()
-            abort(403)
+    if form.validate_on_submit() and commit_action(lambda: apply(r, form), form):
+        flash(_("Saved."))
+        return redirect(url_for("staff.report", report_id=r.id))
     db.session.expire_all()
     return report(report_id, forms_override={name: form})
 
