@@ -11,21 +11,22 @@
     var every = parseInt(box.getAttribute("data-refresh"), 10) * 1000 || 10000;
     var position = null;
 
-    function ids() {
+    // Reports get increasing ids: a higher newest id than seen before means a new report, whatever the order.
+    function newest() {
       var list = box.querySelector(".field-list");
-      return list ? (list.getAttribute("data-ids") || "").split(",").filter(Boolean) : [];
+      return list ? parseInt(list.getAttribute("data-newest"), 10) || 0 : 0;
     }
+    var seen = newest();
 
     function refresh() {
-      var known = ids();
       var query = position ? "?lat=" + position.lat + "&lon=" + position.lon : "";
       fetch(url + query, { credentials: "same-origin", headers: { "Accept": "text/html" } })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
           if (html === null) { return; }
           box.innerHTML = html;
-          var added = ids().filter(function (id) { return known.indexOf(id) === -1; });
-          if (added.length && known.length && news) { news.textContent = news.getAttribute("data-text"); }
+          if (newest() > seen && news) { news.textContent = news.getAttribute("data-text"); }
+          seen = Math.max(seen, newest());
         })
         .catch(function () { /* bad signal: try again next round */ });
     }

@@ -89,3 +89,14 @@ def test_a_new_report_appears_without_a_reload(live_server, phone):
     expect(phone.locator("#new-reports")).not_to_be_empty()
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == 2
+
+
+def test_sorting_by_position_does_not_announce_new_reports(live_server, phone):
+    app, base_url = live_server
+    _boa(app)
+    for lat in (52.7850, 52.7900, 52.7950):
+        _file(app, lat, 6.8955, "Oude melding")
+    _sign_in(phone, base_url)
+    expect(phone.locator("#position-status")).to_have_text("Gesorteerd op afstand tot uw positie.")
+    phone.wait_for_timeout(11000)  # one refresh round
+    expect(phone.locator("#new-reports")).to_be_empty()

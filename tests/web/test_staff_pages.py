@@ -88,6 +88,7 @@ def test_queue_page_filters_live_in_the_url_and_count_states(client, staff, logi
     everything = _text(client.get("/medewerkers/wachtrij/OOV"))
     assert everything.count('<td><a href="/medewerkers/meldingen/') == 4
     assert "folium-map" in everything and "leaflet.markercluster.js" in everything
+    assert "$(" not in everything  # folium's Popup needs jQuery, which is not shipped: markers must not use it
 
 
 def test_queue_paging(client, staff, login, new_report):
