@@ -7,13 +7,14 @@ FLASK := $(VENV)/bin/flask
 export FLASK_APP := wsgi
 export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
 DEMO_REPORTS ?= 300
+DEMO_STAFF_PASSWORD ?= samen-alert-demo
 
 .PHONY: run test install install-test os-deps-run os-deps-test instance translations db lint benchmark clean
 
 ## make run: install, create the SpatiaLite database with demo data, serve on http://127.0.0.1:5000
 run: os-deps-run install translations instance db
-	$(FLASK) demo-data --reports $(DEMO_REPORTS) --if-empty
-	@echo "Samen alert: http://127.0.0.1:5000"
+	$(FLASK) demo-data --reports $(DEMO_REPORTS) --if-empty --staff-password $(DEMO_STAFF_PASSWORD)
+	@echo "Samen alert: http://127.0.0.1:5000  (staff: /medewerkers/inloggen as demo-oov, demo-tnh, demo-boa or demo-beheer, password $(DEMO_STAFF_PASSWORD))"
 	MELDPUNT_INSECURE_COOKIES=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 ## make test: install everything, then run every test on SpatiaLite and on PostGIS (and in Chromium)

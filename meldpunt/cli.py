@@ -28,10 +28,12 @@ def register_cli(app: Flask) -> None:
     @click.option("--reports", "count", default=300, show_default=True, help="How many reports to make.")
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no reports yet.")
     @click.option("--seed", "random_seed", type=int, default=None, help="Random seed, for repeatable data.")
-    def demo_data(count, if_empty, random_seed):
+    @click.option("--staff-password", default=None,
+                  help="Also make demo staff accounts (demo-oov, demo-tnh, demo-boa, demo-beheer) with this password.")
+    def demo_data(count, if_empty, random_seed, staff_password):
         """Make realistic synthetic reports for the active profile, through the normal submission path."""
         from meldpunt.profiles import current_profile
-        from meldpunt.reports.demo import make_demo_reports
+        from meldpunt.reports.demo import make_demo_reports, make_demo_staff
         from meldpunt.reports.models import Report
 
         if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Report)):
@@ -39,6 +41,9 @@ def register_cli(app: Flask) -> None:
             return
         made = make_demo_reports(current_profile(), count, seed=random_seed)
         click.echo(f"made {made} demo reports")
+        if staff_password:
+            names = make_demo_staff(staff_password)
+            click.echo(f"demo staff accounts (password {staff_password}): {', '.join(names)}")
 
     @app.cli.command("create-user")
     @click.argument("username")

@@ -89,3 +89,12 @@ def test_geo_doctor_names_the_extension(app, runner, backend):
     result = runner.invoke(args=["geo", "doctor"])
     assert result.exit_code == 0
     assert ("SpatiaLite 5" if backend == "spatialite" else "PostGIS 3") in result.output
+
+
+def test_demo_staff_accounts_for_trying_the_staff_side(app, runner):
+    from meldpunt.staff.accounts import check_password
+
+    result = runner.invoke(args=["demo-data", "--reports", "3", "--staff-password", "samen-alert-demo"])
+    assert result.exit_code == 0 and "demo-boa" in result.output
+    assert check_password("demo-boa", "samen-alert-demo").outcome == "ok"
+    assert check_password("demo-beheer", "samen-alert-demo").outcome == "needs_totp"

@@ -95,3 +95,25 @@ def make_demo_reports(profile: Profile, count: int, *, days_back: int = 120, see
         )
         made += 1
     return made
+
+
+DEMO_STAFF = (
+    ("demo-oov", "Olga (OOV)", ["oov"]),
+    ("demo-tnh", "Tess (TNH-coördinator)", ["tnh-coordinator"]),
+    ("demo-boa", "Bram (boa)", ["boa"]),
+    ("demo-beheer", "Bas (beheerder)", ["beheerder"]),
+)
+
+
+def make_demo_staff(password: str) -> list[str]:
+    """One account per role for trying the staff side locally. Never on a real deployment."""
+    from meldpunt.staff.accounts import create_user
+    from meldpunt.staff.models import User
+
+    made = []
+    for username, name, roles in DEMO_STAFF:
+        if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
+            create_user(username, name, roles, password)
+            made.append(username)
+    db.session.commit()
+    return made
