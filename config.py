@@ -35,7 +35,8 @@ class Config:
     # worker processes: MELDPUNT_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_SUBMIT = "10 per hour;3 per minute"
+    RATELIMIT_SUBMIT = "10 per hour;3 per minute"  # sending a report
+    RATELIMIT_FORM_STEPS = "60 per minute"  # checking, searching, changing: every step of the form
     RATELIMIT_SEARCH = "60 per minute"
     RATELIMIT_TRACKING = "30 per minute"
 

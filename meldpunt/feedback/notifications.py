@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from meldpunt.extensions import db
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.profiles import current_profile
-from meldpunt.reports.kinds import KINDS
 
 
 def public_url(path: str) -> str:
@@ -23,7 +22,7 @@ def tracking_url(token: str) -> str:
 
 
 def _queue(report, kind: str, template: str, **context) -> OutboxMessage | None:
-    if not (report.email and report.email_consent) or KINDS[report.kind].restricted:
+    if not (report.email and report.email_consent) or report.category.restricted:
         return None
     with force_locale(report.locale or "nl"):
         context.update(report=report, profile=current_profile(), category=report.category.name(report.locale))

@@ -30,7 +30,12 @@ def report_for_answer_token(token: str) -> Report | None:
 
 
 def can_answer(report: Report) -> bool:
-    return report.state == "afgehandeld" and report.withdrawn_at is None and not _answered(report)
+    return (
+        report.state == "afgehandeld"
+        and report.withdrawn_at is None
+        and not report.category.restricted  # restricted reports get no feedback beyond the receipt
+        and not _answered(report)
+    )
 
 
 def _answered(report: Report) -> bool:
@@ -66,6 +71,7 @@ def satisfaction_figures(locale: str) -> list[SatisfactionFigure]:
         sa.select(Report.queue_id, Report.category_id, sa.func.count(Satisfaction.id),
                   sa.func.sum(sa.case((Satisfaction.helped.is_(True), 1), else_=0)))
         .join(Report, Report.id == Satisfaction.report_id)
+        .where(Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))))
         .group_by(Report.queue_id, Report.category_id)
         .order_by(Report.queue_id, Report.category_id)
     ).all()  # fmt: skip

@@ -67,6 +67,12 @@ def drain(limit: int = 100, *, now: datetime | None = None) -> DrainResult:
             message = _next_due(now)
             if message is None:
                 break
+            if not message.recipient:  # erased by the privacy sweep or a withdrawal: nowhere to send it
+                message.dead_at = now
+                message.last_error = "no recipient (contact data erased)"
+                result.dead += 1
+                db.session.commit()
+                continue
             try:
                 if connection is None:
                     opening = mail.connect()
@@ -82,6 +88,8 @@ def drain(limit: int = 100, *, now: datetime | None = None) -> DrainResult:
                     )
                 )
                 message.sent_at = now
+                # The confirmation carries the tracking link: once sent, the text is not kept.
+                message.body_text = message.body_html = None
                 result.sent += 1
             except smtplib.SMTPRecipientsRefused as error:
                 _failed(message, error, now, permanent=True, result=result)

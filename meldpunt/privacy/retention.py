@@ -18,7 +18,7 @@ from meldpunt.extensions import db
 from meldpunt.feedback.models import Satisfaction
 from meldpunt.geo import WGS84, spatial
 from meldpunt.outbox.models import OutboxMessage
-from meldpunt.reports.models import Report, ReporterMessage, ReportPhoto
+from meldpunt.reports.models import Report, ReporterMessage, ReportPhoto, StateChange
 from meldpunt.reports.photos import photo_store
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,13 @@ def erase_content(report_ids, now: datetime) -> int:
     db.session.execute(sa.delete(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids)))
     db.session.execute(sa.delete(ReporterMessage).where(ReporterMessage.report_id.in_(report_ids)))
     db.session.execute(sa.update(Satisfaction).where(Satisfaction.report_id.in_(report_ids)).values(comment=None))
+    # Staff notes and reasons in the history are free text too. The history stays append-only for the ORM; this
+    # retention step is the one place that removes text from it.
+    db.session.execute(
+        sa.update(StateChange)
+        .where(StateChange.report_id.in_(report_ids), StateChange.event != "created")
+        .values(reason=None)
+    )
     db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.report_id.in_(report_ids))
@@ -137,7 +144,6 @@ def sweep(*, now: datetime | None = None, policy: RetentionPolicy | None = None)
 
 def withdraw(report: Report, *, now: datetime | None = None) -> None:
     """The reporter withdraws the report: personal data goes at once, the statistical record stays."""
-    from meldpunt.reports.models import StateChange
     from meldpunt.reports.workflow import OPEN_STATES
 
     now = now or utcnow()

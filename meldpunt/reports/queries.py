@@ -50,6 +50,12 @@ def _visible(viewer) -> sa.ColumnElement:
     return Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))
 
 
+def _readable_queue_ids(viewer) -> list[int]:
+    from meldpunt.staff.roles import can_read_queue
+
+    return [q.id for q in db.session.scalars(sa.select(Queue)) if can_read_queue(viewer.role_set, q)]
+
+
 def overdue_condition(now: datetime) -> sa.ColumnElement:
     """Open and older than the category's typical handling time (computed per category, portable SQL)."""
     per_category = [
@@ -128,6 +134,7 @@ def nearby_reports(report: Report, viewer, *, now=None) -> list[tuple[Report, fl
             Report.created_at >= now - NEARBY_WINDOW,
             distance <= NEARBY_RADIUS_M,
             _visible(viewer),
+            Report.queue_id.in_(_readable_queue_ids(viewer)),
         )
         .order_by(distance)
         .limit(20)

@@ -20,13 +20,13 @@ TRANSITIONS: dict[str, set[str]] = {
     "nieuw": {"in_behandeling", "geannuleerd"},
     "in_behandeling": {"ingepland", "doorgezet", "afgehandeld", "geannuleerd"},
     "ingepland": {"in_behandeling", "doorgezet", "afgehandeld", "geannuleerd"},
-    "doorgezet": {"in_behandeling", "afgehandeld"},
+    "doorgezet": {"in_behandeling", "afgehandeld", "geannuleerd"},
     "heropend": {"in_behandeling", "ingepland", "doorgezet", "afgehandeld", "geannuleerd"},
     "afgehandeld": {"heropend"},
     "geannuleerd": {"heropend"},
 }
 # Events that record something without moving the report to another state.
-EVENTS_WITHIN_A_STATE = {"assign", "claim", "reroute", "on_site"}
+EVENTS_WITHIN_A_STATE = {"assign", "claim", "reroute", "on_site", "plan"}
 STATE_LABELS = {
     "nieuw": _l("New"),
     "in_behandeling": _l("In progress"),
@@ -46,6 +46,7 @@ FIELD_OUTCOMES = {
     "doorverwezen_zorg": _l("Referred to care"),
     "doorverwezen_buurtbemiddeling": _l("Referred to mediation or youth work"),
 }
+REFERRALS = {"politie_ingeschakeld", "doorverwezen_zorg", "doorverwezen_buurtbemiddeling"}
 DESK_OUTCOMES = {
     "opgelost": _l("Resolved"),
     "bredere_aanpak": _l("Part of a wider approach"),
@@ -173,6 +174,11 @@ def merge_into(report, original: Report, actor, *, expected_version=None, now=No
         raise WorkflowError(_l("That report was itself merged; merge into its original instead."))
     if original.kind != report.kind:
         raise WorkflowError(_l("Only reports of the same kind can be merged."))
+    if original.state not in OPEN_STATES or not can_read_report(actor, original):
+        raise WorkflowError(_l("Merge into an open report that you can see."))
+    # Reports merged into this one follow it to the original, so their reporters still hear the outcome.
+    for earlier in db.session.scalars(sa.select(Report).where(Report.merged_into_id == report.id)):
+        earlier.merged_into = original
     report.merged_into = original
     report.closed_at = now or utcnow()
     _move(report, "geannuleerd", actor, event="merge", reason=f"Samengevoegd met {original.reference}",
@@ -249,6 +255,8 @@ def reopen(report, reason: str, actor, *, expected_version=None, now=None):
     _check(report, actor, expected_version)
     if not reason or not reason.strip():
         raise WorkflowError(_l("Give a reason for reopening."))
+    if report.withdrawn_at is not None:
+        raise WorkflowError(_l("The reporter withdrew this report; it cannot be reopened."))
     report.closed_at = None
     report.outcome = None
     report.merged_into = None
@@ -287,7 +295,11 @@ def close_in_the_field(report, boa: User, outcome: str, note: str | None, *, exp
     if _assignee_id(report) != boa.id:
         raise WorkflowError(_l("Claim the report first."))
     # The outcome selects the reporter's message: the category's template in their language, else a neutral one.
-    template = template_for(report.category.code, outcome, report.locale)
+    told = outcome
+    if report.category.privacy_level == "generic":
+        # Never what was done to whom: a general outcome only (DESIGN §5).
+        told = "doorgezet_partner" if outcome in REFERRALS else "bredere_aanpak"
+    template = template_for(report.category.code, told, report.locale)
     message = template.body if template else str(FIELD_MESSAGES.get(outcome, DEFAULT_FIELD_MESSAGE))
     close_with_outcome(report, outcome, message, boa, note=note, expected_version=expected_version, now=now,
                        field_action=True)  # fmt: skip

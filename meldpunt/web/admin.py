@@ -124,7 +124,7 @@ def dead_letters():
 @roles_required(BEHEERDER)
 def retry_mail(message_id):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    if not EmptyForm().validate_on_submit() or message.dead_at is None:
+    if not EmptyForm().validate_on_submit() or message.dead_at is None or not message.recipient:
         abort(400)
     retry_dead_letter(message)
     audit(current_user, "mail_retried", detail=f"outbox message {message.id}")

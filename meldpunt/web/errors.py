@@ -25,5 +25,6 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        app.logger.exception("server error on %s", request.path)
+        # The endpoint, not the path: paths under /volg/ carry a reporter's secret token.
+        app.logger.exception("server error in %s", request.endpoint)
         return render_template("errors/500.html"), 500

@@ -100,6 +100,8 @@ def claim(report_id):
         # A weapon, violence or a group was mentioned: ask before going alone.
         return _detail(report, claim_form=form, status=409)
     if not commit_action(lambda: workflow.claim(report, current_user, expected_version=form.version.data), form):
+        current = db.session.get(Report, report_id).version
+        form.version.data, form.version.raw_data = current, [str(current)]
         return _detail(report, claim_form=form, status=422)
     flash(_("You are on your way. Mark when you are on site."))
     return redirect(url_for("field.report", report_id=report.id))

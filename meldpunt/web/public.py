@@ -102,8 +102,13 @@ def _category_or_404(kind: str, code: str) -> Category:
     return category or abort(404)
 
 
+def _not_sending() -> bool:
+    return request.form.get("action") != "send"
+
+
 @bp.route("/melden/<kind>/<category_code>", methods=["GET", "POST"])
-@limiter.limit(_submit_limit, methods=["POST"])
+@limiter.limit(_submit_limit, methods=["POST"], exempt_when=_not_sending, scope="send")
+@limiter.limit(lambda: current_app.config["RATELIMIT_FORM_STEPS"], methods=["POST"])
 @csrf.exempt  # the form checks its own token, so that a stale token keeps what was typed
 def report_form(kind, category_code):
     kind_def = KINDS.get(kind) or abort(404)
@@ -137,7 +142,9 @@ def report_form(kind, category_code):
         return _render_form(form, kind_def, category), 422
     session["receipt"] = {
         "reference": receipt.reference,
-        "token": receipt.tracking_token,
+        # A restricted report gets no tracking link, so its token is not kept anywhere.
+        "token": None if category.restricted else receipt.tracking_token,
+        "restricted": category.restricted,
         "kind": kind_def.code,
         "category": receipt.category_code,
         "urgent_outside_service_hours": receipt.urgent_outside_service_hours,
@@ -320,5 +327,5 @@ def confirmation():
         receipt=receipt,
         kind=KINDS[receipt["kind"]],
         category=category,
-        tracking_url=url_for("tracking.track", token=receipt["token"], _external=True),
+        tracking_url=url_for("tracking.track", token=receipt["token"], _external=True) if receipt["token"] else None,
     )

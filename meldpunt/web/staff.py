@@ -210,6 +210,9 @@ def _act(report_id: int, form_cls, name: str, apply):
         flash(_("Saved."))
         return redirect(url_for("staff.report", report_id=r.id))
     db.session.expire_all()
+    # The page now shows the report as it is; sending the form again is a deliberate choice on that version.
+    current = db.session.get(Report, report_id).version
+    form.version.data, form.version.raw_data = current, [str(current)]
     return report(report_id, forms_override={name: form})
 
 

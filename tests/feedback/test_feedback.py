@@ -116,3 +116,17 @@ def test_answers_are_content_and_expire_with_it(app, staff, new_report):
     sweep(now=utcnow() + timedelta(days=400))
     assert db.session.scalar(sa.select(Satisfaction.comment)) is None
     assert db.session.scalar(sa.select(Satisfaction.helped)) is False  # the figure stays
+
+
+def test_a_category_restricted_by_data_gets_no_mail_and_no_question(app, staff, new_report):
+    from meldpunt.feedback.satisfaction import can_answer
+    from meldpunt.outbox.models import OutboxMessage
+    from meldpunt.reports.models import Category
+
+    category = db.session.scalar(sa.select(Category).where(Category.code == "verlichting"))
+    category.restricted = True  # a profile may restrict other categories (DESIGN §2)
+    db.session.commit()
+    staff["oov"].sees_restricted = True
+    receipt, report = _closed(new_report, staff)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+    assert not can_answer(report)

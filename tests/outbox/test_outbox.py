@@ -135,3 +135,25 @@ def test_outbox_worker_command(app, smtp_server, new_report):
     result = app.test_cli_runner().invoke(args=["outbox-worker", "--once"])
     assert result.exit_code == 0 and "sent 1" in result.output
     assert len(smtp_server.mailbox.messages) == 1
+
+
+def test_a_sent_confirmation_no_longer_holds_the_tracking_link(app, smtp_server, new_report):
+    receipt = _report_with_email(new_report)
+    assert receipt.tracking_token in _outbox()[0].body_text
+    drain()
+    [message] = _outbox()
+    assert message.body_text is None and message.body_html is None and message.sent_at
+
+
+def test_mail_without_a_recipient_is_dead_and_cannot_be_resent(app, smtp_server, new_report, staff, login):
+    _report_with_email(new_report)
+    [message] = _outbox()
+    message.recipient = None  # erased by a withdrawal before it was sent
+    db.session.commit()
+    assert drain().dead == 1
+    later = _report_with_email(new_report)
+    assert drain().sent == 1  # the next mail still goes out
+    client = app.test_client()
+    login(client, staff["beheerder"])
+    assert client.post(f"/beheer/mail/{message.id}/opnieuw").status_code == 400
+    assert later.reference in smtp_server.mailbox.messages[0][1]["Subject"]

@@ -117,3 +117,18 @@ def test_the_privacy_page_comes_from_the_sweep_settings(make_app):
     with app.app_context():
         page = app.test_client().get("/privacy").get_data(as_text=True)
     assert "14" in page.split('id="retention"')[1] and "180" in page.split('id="retention"')[1]
+
+
+def test_the_sweep_removes_staff_notes_from_the_history(app, new_report, staff):
+    from meldpunt.reports.models import StateChange
+
+    closed = utcnow() - timedelta(days=400)
+    receipt = submit_report(new_report(kind="onveilige_plek", category_code="donker"), now=closed - timedelta(days=1))
+    report = db.session.get(Report, receipt.report_id)
+    workflow.take_in_handling(report, staff["oov"], now=closed)
+    workflow.cancel(report, "Buurman Jan de Vries, 06-12345678", staff["oov"], now=closed)
+    db.session.commit()
+    sweep()
+    reasons = db.session.scalars(sa.select(StateChange.reason).where(StateChange.report_id == receipt.report_id)).all()
+    assert not any("Jan de Vries" in (r or "") for r in reasons)
+    assert reasons[0].startswith("Gerouteerd door regel")  # the routing line is not personal

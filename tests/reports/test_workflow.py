@@ -176,3 +176,51 @@ def test_the_field_outcome_selects_the_categorys_template(app, staff, new_report
     workflow.close_in_the_field(report, staff["boa"], "aangesproken", "Vijf jongens, rustig vertrokken")
     assert report.messages[0].body == template_for("jeugd", "aangesproken", "en").body
     assert "Young people may meet in public space" in report.messages[0].body
+
+
+def test_a_sensitive_category_closed_in_the_field_tells_only_a_general_outcome(app, staff, new_report):
+    from meldpunt.feedback.templates import template_for
+
+    receipt = submit_report(new_report(kind="overlast", category_code="verward"))
+    report = db.session.get(Report, receipt.report_id)
+    tnh = db.session.scalar(sa.select(Queue).where(Queue.code == "TNH"))
+    workflow.reroute(report, tnh, "Veld", staff["oov"])
+    workflow.claim(report, staff["boa"])
+    workflow.close_in_the_field(report, staff["boa"], "politie_ingeschakeld", None)
+    assert report.messages[0].body == template_for("verward", "doorgezet_partner", "nl").body
+    assert "politie" not in report.messages[0].body.lower()
+
+
+def test_merging_a_report_that_has_duplicates_moves_them_along(tnh_report, staff, new_report):
+    def another():
+        incident = utcnow() - timedelta(days=2)
+        receipt = submit_report(new_report(kind="overlast", category_code="vernieling", incident_at=incident))
+        return db.session.get(Report, receipt.report_id)
+
+    original, duplicate = another(), another()
+    workflow.merge_into(duplicate, tnh_report, staff["tnh"])
+    workflow.merge_into(tnh_report, original, staff["tnh"])
+    db.session.commit()
+    assert duplicate.merged_into == original
+    workflow.take_in_handling(original, staff["tnh"])
+    workflow.close_with_outcome(original, "opgelost", "Klaar.", staff["tnh"])
+    assert [m.body for m in duplicate.messages] == ["Klaar."]
+    with pytest.raises(workflow.WorkflowError):
+        workflow.merge_into(another(), original, staff["tnh"])  # the original is closed now
+
+
+def test_a_forwarded_duplicate_can_be_cancelled_and_a_plan_changed(tnh_report, staff):
+    workflow.take_in_handling(tnh_report, staff["tnh"])
+    workflow.plan(tnh_report, utcnow() + timedelta(hours=1), staff["tnh"])
+    workflow.plan(tnh_report, utcnow() + timedelta(hours=5), staff["tnh"])
+    workflow.forward(tnh_report, "politie", None, staff["tnh"], partners=("politie",))
+    workflow.cancel(tnh_report, "Dubbel", staff["tnh"])
+    assert tnh_report.state == "geannuleerd"
+
+
+def test_a_withdrawn_report_cannot_be_reopened(tnh_report, staff):
+    from meldpunt.privacy.retention import withdraw
+
+    withdraw(tnh_report)
+    with pytest.raises(workflow.WorkflowError):
+        workflow.reopen(tnh_report, "toch", staff["tnh"])

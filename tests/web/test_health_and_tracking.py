@@ -64,3 +64,10 @@ def test_receipts_never_store_the_token(app, new_report):
     receipt = submit_report(new_report())
     dump = db.session.execute(sa.select(Report.__table__)).all()
     assert receipt.tracking_token not in repr(dump)
+
+
+def test_the_token_is_only_in_the_address_not_in_the_title(client, new_report):
+    receipt = submit_report(new_report())
+    page = client.get(f"/volg/{receipt.tracking_token}").get_data(as_text=True)
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert receipt.tracking_token not in title and receipt.reference in title

@@ -240,3 +240,26 @@ def test_a_closing_message_with_a_phone_number_is_stopped_for_review(client, sta
                             data={"version": 2, "outcome": "opgelost", "message": message,
                                   "personal_data_confirmed": "y"})  # fmt: skip
     assert confirmed.status_code == 302
+
+
+def test_nearby_reports_only_from_queues_the_viewer_reads(client, staff, login, new_report):
+    report = _field_report(new_report, lat=52.7858, lon=6.8975)
+    hidden = db.session.get(Report, submit_report(new_report(kind="overlast", category_code="woonoverlast",
+                                                             lat=52.78585, lon=6.89755)).report_id)  # fmt: skip
+    assert hidden.queue.code == "OOV"
+    login(client, staff["tnh"])
+    page = _text(client.get(f"/medewerkers/meldingen/{report.id}"))
+    assert hidden.reference not in page
+
+
+def test_after_a_stale_refusal_the_same_form_can_be_sent_deliberately(client, staff, login, new_report):
+    report = _field_report(new_report)
+    login(client, staff["tnh"])
+    client.post(f"/medewerkers/meldingen/{report.id}/take", data={"version": 1})
+    stale = client.post(f"/medewerkers/meldingen/{report.id}/cancel", data={"version": 1, "reason": "spam"})
+    assert stale.status_code == 422
+    cancel_form = _text(stale).split('/cancel"')[1]
+    version = re.search(r'<input id="version" name="version" type="hidden" value="(\d+)"', cancel_form)
+    assert version and version.group(1) == "2"
+    again = client.post(f"/medewerkers/meldingen/{report.id}/cancel", data={"version": 2, "reason": "spam"})
+    assert again.status_code == 302
