@@ -2,7 +2,8 @@
 
 - submission: reports stored per second through submit_report (locate, route, history, commit)
 - boundary check: point-in-municipality lookups per second
-- area tagging with 200 areas loaded"""
+- area tagging with 200 areas loaded
+- the boa's field list with 2000 reports"""
 
 import json
 import time
@@ -57,3 +58,14 @@ def test_area_tagging_rate(app, backend, many_areas):
     for lon, lat in points:
         areas_containing(lon, lat)
     _rate("area lookups (200 areas)", backend, len(points), time.perf_counter() - start)
+
+
+def test_field_list_rate(app, backend):
+    """The boa's list: open field reports, live first, nearest first (PostGIS: KNN over the GiST index)."""
+    from meldpunt.reports.queries import open_field_reports_near
+
+    make_demo_reports(PROFILES["emmen"], 2000, seed=2)
+    start = time.perf_counter()
+    for i in range(100):
+        open_field_reports_near(6.88 + i * 0.0005, 52.78)
+    _rate("field lists (2000 reports)", backend, 100, time.perf_counter() - start)
