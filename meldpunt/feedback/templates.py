@@ -3,7 +3,6 @@
 import logging
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
@@ -76,7 +75,3 @@ def templates_for(category_code: str, locale: str) -> list[FeedbackTemplate]:
     outcomes = db.session.scalars(sa.select(FeedbackTemplate.outcome).distinct()).all()
     found = [template_for(category_code, outcome, locale) for outcome in sorted(outcomes)]
     return [t for t in found if t is not None]
-
-
-def languages() -> list[str]:
-    return current_app.config["LANGUAGES"]

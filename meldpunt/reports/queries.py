@@ -1,6 +1,6 @@
 """Reading reports for staff: queue listings with filters, nearby reports, the field list."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ from meldpunt.extensions import db
 from meldpunt.geo import spatial
 from meldpunt.reports.models import Category, Queue, Report
 from meldpunt.reports.workflow import OPEN_STATES
+from meldpunt.staff.roles import can_read_queue
 
 PERIODS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
 SORTS = {
@@ -32,7 +33,6 @@ class QueueFilters:
     overdue: bool = False
     sort: str = "newest"
     page: int = 1
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -50,10 +50,10 @@ def _visible(viewer) -> sa.ColumnElement:
     return Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))
 
 
-def _readable_queue_ids(viewer) -> list[int]:
-    from meldpunt.staff.roles import can_read_queue
-
-    return [q.id for q in db.session.scalars(sa.select(Queue)) if can_read_queue(viewer.role_set, q)]
+def readable_queues(viewer) -> list[Queue]:
+    """The queues this staff member may read, policy queues first."""
+    queues = db.session.scalars(sa.select(Queue).order_by(Queue.is_field, Queue.id))
+    return [q for q in queues if can_read_queue(viewer.role_set, q)]
 
 
 def overdue_condition(now: datetime) -> sa.ColumnElement:
@@ -115,9 +115,8 @@ def report_points(reports: list[Report]) -> list[tuple[int, float, float]]:
 
 
 def lat_lon(report: Report) -> tuple[float, float]:
-    return db.session.execute(
-        sa.select(sa.func.ST_Y(Report.location), sa.func.ST_X(Report.location)).where(Report.id == report.id)
-    ).one()
+    [(_, lat, lon)] = report_points([report])
+    return lat, lon
 
 
 def nearby_reports(report: Report, viewer, *, now=None) -> list[tuple[Report, float]]:
@@ -134,7 +133,7 @@ def nearby_reports(report: Report, viewer, *, now=None) -> list[tuple[Report, fl
             Report.created_at >= now - NEARBY_WINDOW,
             distance <= NEARBY_RADIUS_M,
             _visible(viewer),
-            Report.queue_id.in_(_readable_queue_ids(viewer)),
+            Report.queue_id.in_([q.id for q in readable_queues(viewer)]),
         )
         .order_by(distance)
         .limit(20)

@@ -49,7 +49,6 @@ def index():
         lat=lat,
         lon=lon,
         refresh=REFRESH_SECONDS,
-        label=current_profile().field_role_label,
     )
 
 

@@ -19,7 +19,15 @@ from meldpunt.reports import workflow
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category, Queue, Report, ReportPhoto
 from meldpunt.reports.photos import photo_store
-from meldpunt.reports.queries import PERIODS, QueueFilters, lat_lon, nearby_reports, queue_page, report_points
+from meldpunt.reports.queries import (
+    PERIODS,
+    QueueFilters,
+    lat_lon,
+    nearby_reports,
+    queue_page,
+    readable_queues,
+    report_points,
+)
 from meldpunt.staff.models import User, audit
 from meldpunt.staff.roles import BOA, OOV, REPORT_ROLES, can_handle_queue, can_read_queue, can_read_report
 from meldpunt.web import staff_forms as forms
@@ -29,15 +37,10 @@ from meldpunt.web.actions import commit_action
 bp = Blueprint("staff", __name__, url_prefix="/medewerkers")
 
 
-def _readable_queues() -> list[Queue]:
-    queues = db.session.scalars(sa.select(Queue).order_by(Queue.is_field, Queue.id))
-    return [q for q in queues if can_read_queue(current_user.role_set, q)]
-
-
 @bp.get("/")
 @roles_required(*REPORT_ROLES)
 def index():
-    queues = _readable_queues()
+    queues = readable_queues(current_user)
     own = [q for q in queues if can_handle_queue(current_user.role_set, q)]
     return redirect(url_for("staff.queue", code=(own or queues)[0].code))
 
@@ -79,7 +82,7 @@ def queue(code):
     return render_template(
         "staff/queue.html",
         queue=q,
-        queues=_readable_queues(),
+        queues=readable_queues(current_user),
         page=page,
         filters=filters,
         args={k: v for k, v in request.args.items() if k != "page"},
