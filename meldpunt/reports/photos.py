@@ -97,7 +97,6 @@ class PhotoStore:
         return self.root / "pending" / f"{token}.jpg"
 
     def save_pending(self, photo: CleanPhoto) -> str:
-        self.prune_pending()
         token = secrets.token_urlsafe(32)
         path = self._pending_path(token)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,6 +135,7 @@ class PhotoStore:
         return path
 
     def prune_pending(self, max_age_s: int = PENDING_LIFETIME_S) -> int:
+        """Remove photos of forms that were never sent (run by `flask privacy-sweep`, not per request)."""
         folder = self.root / "pending"
         if not folder.is_dir():
             return 0

@@ -132,3 +132,16 @@ def test_the_sweep_removes_staff_notes_from_the_history(app, new_report, staff):
     reasons = db.session.scalars(sa.select(StateChange.reason).where(StateChange.report_id == receipt.report_id)).all()
     assert not any("Jan de Vries" in (r or "") for r in reasons)
     assert reasons[0].startswith("Gerouteerd door regel")  # the routing line is not personal
+
+
+def test_the_sweep_removes_photos_of_forms_never_sent(app):
+    import os
+    import time
+
+    store = photo_store()
+    old = store.save_pending(CleanPhoto(jpeg_with_gps(), 64, 48))
+    fresh = store.save_pending(CleanPhoto(jpeg_with_gps(), 64, 48))
+    day_ago = time.time() - 25 * 3600
+    os.utime(store.root / "pending" / f"{old}.jpg", (day_ago, day_ago))
+    assert sweep()["pending_photos_removed"] == 1
+    assert not store.has_pending(old) and store.has_pending(fresh)
