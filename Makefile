@@ -9,19 +9,21 @@ export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
 DEMO_REPORTS ?= 300
 DEMO_STAFF_PASSWORD ?= samen-alert-demo
 
-.PHONY: run test install install-test os-deps-run os-deps-test instance translations db lint benchmark clean
+.PHONY: run test install install-test os-deps-run os-deps-test instance translations db lint format benchmark clean
 
 ## make run: install, create the SpatiaLite database with demo data, serve on http://127.0.0.1:5000
+run: export MELDPUNT_CONFIG = config.DevelopmentConfig
 run: os-deps-run install translations instance db
 	$(FLASK) demo-data --reports $(DEMO_REPORTS) --if-empty --staff-password $(DEMO_STAFF_PASSWORD)
 	@echo "Samen alert: http://127.0.0.1:5000  (staff: /medewerkers/inloggen as demo-oov, demo-tnh, demo-boa or demo-beheer, password $(DEMO_STAFF_PASSWORD))"
-	MELDPUNT_INSECURE_COOKIES=1 $(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## make test: install everything, then run every test on SpatiaLite and on PostGIS (and in Chromium)
 test: os-deps-test install-test translations
 	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _l -k lazy_gettext --no-location -o /tmp/meldpunt-check.pot . >/dev/null 2>&1
 	$(PY) scripts/check_translations.py /tmp/meldpunt-check.pot meldpunt/translations
 	$(VENV)/bin/ruff check meldpunt tests config.py wsgi.py scripts
+	$(VENV)/bin/ruff format --check meldpunt tests config.py wsgi.py scripts
 	url=$$(scripts/ensure-postgres.sh) && MELDPUNT_TEST_POSTGIS_URL=$$url $(PY) -m pytest --require-all-backends $(PYTEST_ARGS)
 
 ## make benchmark: speed figures (printed, not asserted)
@@ -58,6 +60,11 @@ db:
 
 lint: install-test
 	$(VENV)/bin/ruff check meldpunt tests config.py wsgi.py scripts
+	$(VENV)/bin/ruff format --check meldpunt tests config.py wsgi.py scripts
+
+## make format: apply the formatter make test checks
+format: install-test
+	$(VENV)/bin/ruff format meldpunt tests config.py wsgi.py scripts
 
 clean:
 	rm -rf $(VENV) instance/meldpunt.db* instance/uploads

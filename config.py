@@ -20,6 +20,9 @@ class Config:
     # request over MAX_CONTENT_LENGTH is refused before the form can be read.
     PHOTO_MAX_BYTES = 10 * 1024 * 1024
     PHOTO_MAX_PIXELS = 2048
+    # All photos of forms not yet sent together (a form keeps at most one); beyond this new photos are refused
+    # with a message, so a flood of uploads cannot fill the disk. They are removed by `flask privacy-sweep`.
+    PHOTO_PENDING_MAX_BYTES = 1024 * 1024 * 1024
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     UPLOAD_FOLDER = None  # default: <instance>/uploads
 
@@ -35,19 +38,29 @@ class Config:
     # worker processes: MELDPUNT_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_SUBMIT = "10 per hour;3 per minute"  # sending a report
+    RATELIMIT_SUBMIT = "10 per hour;3 per minute"  # reports stored; refused or expired forms do not count
     RATELIMIT_FORM_STEPS = "60 per minute"  # checking, searching, changing: every step of the form
     RATELIMIT_SEARCH = "60 per minute"
     RATELIMIT_TRACKING = "30 per minute"
 
+    # How many reverse proxies (the TLS terminator, a load balancer) stand in front of the app. Their
+    # X-Forwarded-For and X-Forwarded-Proto are trusted for that many hops, so that rate limits count per
+    # resident, not per proxy. 0: those headers are ignored (anyone can forge them).
+    TRUSTED_PROXIES = 0
+    HSTS_MAX_AGE = 365 * 24 * 3600
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("MELDPUNT_INSECURE_COOKIES") is None
+    SESSION_COOKIE_SECURE = True
     WTF_CSRF_TIME_LIMIT = 4 * 3600  # a frightened person may take a while; the form is not cached
 
     MAIL_DEFAULT_SENDER = ("Gemeente", "noreply@example.invalid")
-    # Base of links in mails (tracking link); the request's host is used when not set.
+    # The site's public address, e.g. https://meldpunt.emmen.nl: the base of every link in mails and on the
+    # receipt. Required: links are never built from the request's Host header, which anyone can forge.
     PUBLIC_BASE_URL = None
+
+    # A report about something that happened longer ago than this is refused with a message (call us instead).
+    INCIDENT_MAX_AGE_DAYS = 365
 
     # Retention after a report is closed (DESIGN §6); enforced by `flask privacy-sweep`, shown on /privacy.
     RETENTION_CONTACT_DAYS = 30
@@ -59,9 +72,11 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """`make run`: the embedded database, cookies over plain http on 127.0.0.1."""
+    """`make run` (MELDPUNT_CONFIG=config.DevelopmentConfig): the embedded database on http://127.0.0.1:5000, so
+    cookies over plain http and links to that address."""
 
     SESSION_COOKIE_SECURE = False
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 class TestConfig(Config):
@@ -70,3 +85,4 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     SESSION_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
+    PUBLIC_BASE_URL = "http://localhost"  # the test client's host

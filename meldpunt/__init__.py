@@ -1,15 +1,26 @@
 """Samen alert: report street harassment, nuisance and unsafe places to your municipality."""
 
 import os
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from meldpunt.extensions import babel, csrf, db, limiter, mail, migrate
 
 
-def create_app(config: str | object = "config.Config", **overrides) -> Flask:
+class MeldpuntFlask(Flask):
+    def log_exception(self, exc_info) -> None:
+        # Name the route, never the path: paths under /volg/ carry a reporter's secret token.
+        rule = request.url_rule.rule if request.url_rule else "(no route)"
+        self.logger.error("Exception on %s (%s) [%s]", request.endpoint, rule, request.method, exc_info=exc_info)
+
+
+def create_app(config: str | object | None = None, **overrides) -> Flask:
+    """The app. `config`: a config class or its import path; default MELDPUNT_CONFIG, else config.Config."""
+    config = config or os.environ.get("MELDPUNT_CONFIG") or "config.Config"
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    app = Flask(
+    app = MeldpuntFlask(
         __name__,
         instance_relative_config=True,
         template_folder=os.path.join(root, "templates"),
@@ -20,6 +31,9 @@ def create_app(config: str | object = "config.Config", **overrides) -> Flask:
     app.config.from_prefixed_env("MELDPUNT")
     app.config.update(overrides)
     _check_config(app)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     os.makedirs(app.instance_path, exist_ok=True)
 
     from meldpunt.geo.engine import engine_options, normalise_database_url
@@ -63,3 +77,12 @@ def _check_config(app: Flask) -> None:
             "instance/meldpunt.cfg; `make run` creates one for the demo."
         )
     get_profile(app.config["PROFILE"])  # fail at start-up, not on the first report
+    base = (app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise RuntimeError(
+            "PUBLIC_BASE_URL is not set to the site's address "
+            "(e.g. MELDPUNT_PUBLIC_BASE_URL=https://meldpunt.emmen.nl). Links in mails and on the receipt are "
+            "built from it, never from the request's Host header."
+        )
+    app.config["PUBLIC_BASE_URL"] = base

@@ -22,14 +22,18 @@ def register_cli(app: Flask) -> None:
         from meldpunt.seed import seed_reference_data
 
         counts = seed_reference_data(current_profile())
+        db.session.commit()
         click.echo("seeded: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
 
     @app.cli.command("demo-data")
     @click.option("--reports", "count", default=300, show_default=True, help="How many reports to make.")
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no reports yet.")
     @click.option("--seed", "random_seed", type=int, default=None, help="Random seed, for repeatable data.")
-    @click.option("--staff-password", default=None,
-                  help="Also make demo staff accounts (demo-oov, demo-tnh, demo-boa, demo-beheer) with this password.")
+    @click.option(
+        "--staff-password",
+        default=None,
+        help="Also make demo staff accounts (demo-oov, demo-tnh, demo-boa, demo-beheer) with this password.",
+    )
     def demo_data(count, if_empty, random_seed, staff_password):
         """Make realistic synthetic reports for the active profile, through the normal submission path."""
         from meldpunt.profiles import current_profile
@@ -40,9 +44,11 @@ def register_cli(app: Flask) -> None:
             click.echo("reports exist already; no demo data added")
             return
         made = make_demo_reports(current_profile(), count, seed=random_seed)
+        db.session.commit()
         click.echo(f"made {made} demo reports")
         if staff_password:
             names = make_demo_staff(staff_password)
+            db.session.commit()
             click.echo(f"demo staff accounts (password {staff_password}): {', '.join(names)}")
 
     @app.cli.command("create-user")
@@ -86,10 +92,15 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("privacy-sweep")
     def privacy_sweep():
         """Apply the retention periods (idempotent; run it every hour)."""
-        from meldpunt.privacy.retention import sweep
+        from meldpunt.geo.engine import purge_erased_data
+        from meldpunt.privacy.retention import TABLES_ERASED_FROM, sweep
 
         counts = sweep()
+        db.session.commit()
         click.echo("privacy sweep: " + ", ".join(f"{what} {n}" for what, n in counts.items()))
+        # Also after a quiet run: withdrawals since the last sweep erased data as well.
+        db.session.close()
+        click.echo(purge_erased_data(db.engine, TABLES_ERASED_FROM))
 
     areas = click.Group("areas", help="Wijken, dorpen, gebieden and zones.")
     app.cli.add_command(areas)

@@ -70,5 +70,5 @@ def seed_reference_data(profile: Profile) -> dict[str, int]:
             )
             counts["rules"] += 1
     counts["feedback_templates"] = seed_templates(current_app.config["LANGUAGES"])
-    db.session.commit()
+    db.session.flush()
     return counts

@@ -26,9 +26,7 @@ def pytest_addoption(parser):
     parser.addoption(
         "--require-all-backends", action="store_true", help="fail instead of skip when a backend is missing"
     )
-    parser.addoption(
-        "--postgis-url", default=None, help="admin URL of a PostgreSQL server with PostGIS installed"
-    )
+    parser.addoption("--postgis-url", default=None, help="admin URL of a PostgreSQL server with PostGIS installed")
 
 
 def pytest_generate_tests(metafunc):
@@ -67,11 +65,7 @@ def _admin_conninfo(url: str) -> str:
 
 
 def _with_database(url: str, name: str) -> str:
-    return (
-        make_url(url)
-        .set(drivername="postgresql+psycopg", database=name)
-        .render_as_string(hide_password=False)
-    )
+    return make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
 
 
 def _unavailable(request, what: str):
@@ -93,6 +87,7 @@ def _build_schema(url: str) -> None:
     with app.app_context():
         upgrade()
         seed_reference_data(current_profile())
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
 

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from meldpunt.extensions import db
-from meldpunt.geo import spatial
+from meldpunt.geo import LatLon, spatial
 from meldpunt.geo.boundaries import check_point_in_municipality
 from meldpunt.reports.models import Category, Queue, Report, RoutingRule
 
@@ -19,14 +19,12 @@ def test_demo_data_files_realistic_reports_through_the_normal_path(app, runner):
     assert all(r.history and r.reference.startswith("EMN-") for r in reports)
     for report in reports[:10]:
         lon, lat = db.session.execute(
-            sa.select(sa.func.ST_X(Report.location), sa.func.ST_Y(Report.location)).where(
-                Report.id == report.id
-            )
+            sa.select(sa.func.ST_X(Report.location), sa.func.ST_Y(Report.location)).where(Report.id == report.id)
         ).one()
-        assert check_point_in_municipality(lon, lat, "GM0114").inside
+        assert check_point_in_municipality(LatLon(lat, lon), "GM0114").inside
     assert {r.kind for r in reports} == {"straatintimidatie", "overlast", "onveilige_plek"}
     # Clustered: most reports lie within 500 m of one of the profile's hotspots (station, nightlife, paths).
-    station = spatial.to_rd(spatial.point(6.8990, 52.7870))
+    station = spatial.to_rd(spatial.point(LatLon(52.7870, 6.8990)))
     near = db.session.scalar(
         sa.select(sa.func.count()).where(spatial.planar_distance(Report.location_rd, station) < 1500)
     )
@@ -57,9 +55,7 @@ def test_seed_is_idempotent_and_keeps_a_beheerders_changes(app, runner):
     assert result.exit_code == 0
     assert "0 queues, 0 categories, 0 rules" in result.output
     db.session.expire_all()
-    assert (
-        db.session.scalar(sa.select(Category.names).where(Category.code == "jeugd"))["nl"] == "Hangjongeren"
-    )
+    assert db.session.scalar(sa.select(Category.names).where(Category.code == "jeugd"))["nl"] == "Hangjongeren"
     for model, count in counts.items():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == count
 
@@ -81,8 +77,8 @@ def test_areas_import(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     from meldpunt.geo.areas import areas_containing
 
-    assert [a.name for a in areas_containing(6.8975, 52.7858)] == ["Centrum"]
-    assert areas_containing(6.95, 52.75) == []
+    assert [a.name for a in areas_containing(LatLon(52.7858, 6.8975))] == ["Centrum"]
+    assert areas_containing(LatLon(52.75, 6.95)) == []
 
 
 def test_geo_doctor_names_the_extension(app, runner, backend):

@@ -24,7 +24,7 @@ class FeedbackTemplate(db.Model):
 
 
 class Satisfaction(db.Model):
-    """"Were you helped?" One answer per report."""
+    """ "Were you helped?" One answer per report."""
 
     __tablename__ = "satisfaction"
 

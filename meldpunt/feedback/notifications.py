@@ -1,24 +1,14 @@
 """Mails to reporters, rendered when they are queued (in the reporter's language) and written to the outbox in
 the same transaction as the change that causes them. Subjects and sender are discreet: no category words."""
 
-from flask import current_app, has_request_context, render_template, request
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from meldpunt.extensions import db
+from meldpunt.feedback.links import answer_url, tracking_url
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.profiles import current_profile
-
-
-def public_url(path: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if not base and has_request_context():
-        base = request.host_url
-    return (base or "http://127.0.0.1:5000").rstrip("/") + path
-
-
-def tracking_url(token: str) -> str:
-    return public_url(f"/volg/{token}")
 
 
 def _queue(report, kind: str, template: str, **context) -> OutboxMessage | None:
@@ -46,7 +36,4 @@ def queue_taken_up(report):
 
 
 def queue_closed(report, message: str):
-    from meldpunt.feedback.satisfaction import answer_token
-
-    return _queue(report, "closed", "closed", message=message,
-                  answer_url=public_url(f"/tevredenheid/{answer_token(report.id)}"))  # fmt: skip
+    return _queue(report, "closed", "closed", message=message, answer_url=answer_url(report.id))

@@ -6,6 +6,8 @@ import hmac
 import re
 import secrets
 
+from itsdangerous import BadSignature, URLSafeSerializer
+
 # No 0/O, 1/I/L: the reference is read aloud over the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_LENGTH = 6
@@ -43,3 +45,19 @@ def hash_secret(value: str) -> str:
 
 def public_state(state: str) -> str:
     return PUBLIC_STATES[state]
+
+
+_ANSWER_SALT = "satisfaction"
+
+
+def answer_token(secret_key: str, report_id: int) -> str:
+    """A link token for the closing mail: it can only answer this one report's satisfaction question."""
+    return URLSafeSerializer(secret_key, salt=_ANSWER_SALT).dumps(report_id)
+
+
+def report_id_for_answer_token(secret_key: str, token: str) -> int | None:
+    try:
+        report_id = URLSafeSerializer(secret_key, salt=_ANSWER_SALT).loads(token)
+    except BadSignature:
+        return None
+    return report_id if isinstance(report_id, int) else None

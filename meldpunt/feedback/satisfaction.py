@@ -1,4 +1,4 @@
-""""Were you helped?" (DESIGN §5): one answer per report, from the closing mail or the tracking page; "no" may
+""" "Were you helped?" (DESIGN §5): one answer per report, from the closing mail or the tracking page; "no" may
 ask to reopen. The answers become a satisfaction figure per category and team."""
 
 from dataclasses import dataclass
@@ -6,27 +6,18 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from meldpunt.extensions import db
 from meldpunt.feedback.models import Satisfaction
+from meldpunt.feedback.receipts import report_id_for_answer_token
 from meldpunt.reports.models import Category, Queue, Report
 from meldpunt.reports.workflow import WorkflowError, reopen_at_reporters_request
-
-_SALT = "satisfaction"
-
-
-def answer_token(report_id: int) -> str:
-    """A link token for the closing mail: it can only answer this one report's question."""
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT).dumps(report_id)
+from meldpunt.text import without_control_characters
 
 
 def report_for_answer_token(token: str) -> Report | None:
-    try:
-        report_id = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT).loads(token)
-    except BadSignature:
-        return None
-    return db.session.get(Report, report_id)
+    report_id = report_id_for_answer_token(current_app.config["SECRET_KEY"], token)
+    return db.session.get(Report, report_id) if report_id is not None else None
 
 
 def can_answer(report: Report) -> bool:
@@ -45,12 +36,12 @@ def _answered(report: Report) -> bool:
 def record_answer(report: Report, helped: bool, comment: str | None, reopen: bool) -> Satisfaction:
     if not can_answer(report):
         raise WorkflowError(_l("This question has already been answered."))
-    answer = Satisfaction(report=report, helped=helped, comment=(comment or "").strip()[:1000] or None,
-                          reopen_requested=bool(reopen and not helped))  # fmt: skip
+    comment = without_control_characters(comment or "").strip()[:1000] or None
+    answer = Satisfaction(report=report, helped=helped, comment=comment, reopen_requested=bool(reopen and not helped))
     db.session.add(answer)
     if answer.reopen_requested:
         reopen_at_reporters_request(report)
-    db.session.commit()
+    db.session.flush()
     return answer
 
 

@@ -6,18 +6,16 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from meldpunt.extensions import db
-from meldpunt.geo import spatial
+from meldpunt.geo import LatLon, spatial
 from meldpunt.geo.models import AREA_KINDS, Area
 
 
-def areas_containing(lon: float, lat: float) -> list[Area]:
+def areas_containing(position: LatLon) -> list[Area]:
     """Every area the point lies in, smallest first (a zone before its wijk, a wijk before its gebied)."""
-    pt = spatial.point(lon, lat)
+    pt = spatial.point(position)
     return list(
         db.session.scalars(
-            sa.select(Area)
-            .where(sa.func.ST_Intersects(Area.geom, pt))
-            .order_by(sa.func.ST_Area(Area.geom_rd), Area.id)
+            sa.select(Area).where(sa.func.ST_Intersects(Area.geom, pt)).order_by(sa.func.ST_Area(Area.geom_rd), Area.id)
         )
     )
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from meldpunt.extensions import db
-from meldpunt.geo import spatial
+from meldpunt.geo import LatLon, spatial
 from meldpunt.geo.models import Municipality
 
 # The shipped boundaries are simplified to a ~0.001° grid (70-110 m): a point this close to the municipality
@@ -21,8 +21,8 @@ class PointCheck:
     municipality_name: str | None  # the municipality the point lies in, when the shipped data knows it
 
 
-def check_point_in_municipality(lon: float, lat: float, cbs_code: str) -> PointCheck:
-    pt = spatial.point(lon, lat)
+def check_point_in_municipality(position: LatLon, cbs_code: str) -> PointCheck:
+    pt = spatial.point(position)
     own = db.session.execute(
         sa.select(
             sa.func.ST_Intersects(Municipality.geom, pt),
@@ -35,13 +35,13 @@ def check_point_in_municipality(lon: float, lat: float, cbs_code: str) -> PointC
     intersects, distance_m, own_name = own
     if intersects or distance_m <= BOUNDARY_TOLERANCE_M:
         return PointCheck(True, own_name)
-    return PointCheck(False, municipality_at(lon, lat))
+    return PointCheck(False, municipality_at(position))
 
 
-def municipality_at(lon: float, lat: float) -> str | None:
+def municipality_at(position: LatLon) -> str | None:
     return db.session.scalar(
         sa.select(Municipality.name)
-        .where(sa.func.ST_Intersects(Municipality.geom, spatial.point(lon, lat)))
+        .where(sa.func.ST_Intersects(Municipality.geom, spatial.point(position)))
         .order_by(Municipality.code)
         .limit(1)
     )

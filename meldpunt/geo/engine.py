@@ -1,9 +1,13 @@
-"""Database engine set-up for both backends: SpatiaLite (embedded default) and PostGIS (production)."""
+"""Database engine set-up for both backends: SpatiaLite (embedded default) and PostGIS (production). What differs
+between them at the level of connections and files lives here; differences in SQL live in geo/spatial.py."""
 
+import logging
 import os
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+
+log = logging.getLogger(__name__)
 
 SPATIALITE_DEFAULT_PATH = "mod_spatialite"
 
@@ -47,6 +51,26 @@ def _sqlite_pragmas(dbapi_connection, _record):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
+    # Overwrite deleted and updated content with zeros: erased personal data must not stay readable in the file.
+    cursor.execute("PRAGMA secure_delete = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA busy_timeout = 15000")
     cursor.close()
+
+
+def purge_erased_data(engine: Engine, tables) -> str:
+    """Run after a commit that erased personal data, so that old copies leave the database's files too.
+
+    SQLite (with secure_delete on) zeroes the old content in its pages, but the write-ahead log still holds
+    earlier versions of those pages until a checkpoint: checkpoint and truncate it. PostgreSQL keeps the old row
+    versions as dead tuples until VACUUM; VACUUM makes their space reusable (see README: what it does not do)."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            busy, _log_frames, _moved = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if busy:
+            log.warning("write-ahead log not fully checkpointed: a reader was busy; the next sweep retries")
+        return "write-ahead log checkpointed" if not busy else "write-ahead log busy, checkpoint retried next time"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in tables:
+            connection.exec_driver_sql(f'VACUUM (ANALYZE) "{table}"')
+    return f"vacuumed {', '.join(tables)}"

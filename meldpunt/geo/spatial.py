@@ -5,12 +5,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
-from meldpunt.geo import RD_NEW, WGS84
+from meldpunt.geo import RD_NEW, WGS84, LatLon
 
 
-def point(lon: float, lat: float):
-    """A WGS84 point as SQL, from validated floats."""
-    return sa.func.ST_GeomFromText(f"POINT({float(lon)!r} {float(lat)!r})", WGS84)
+def point(position: LatLon):
+    """A WGS84 point as SQL. LatLon has checked the numbers, so they can be written into the WKT."""
+    return sa.func.ST_GeomFromText(f"POINT({position.lon!r} {position.lat!r})", WGS84)
 
 
 def to_rd(geometry):

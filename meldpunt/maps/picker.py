@@ -8,6 +8,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from markupsafe import Markup
 
+from meldpunt.geo import LatLon
 from meldpunt.profiles import Profile
 
 
@@ -33,9 +34,10 @@ def render_map(m: folium.Map) -> MapParts:
     return MapParts(Markup(root.html.render()), Markup(root.script.render()))
 
 
-def base_map(profile: Profile, tile_url: str, attribution: str, *, center=None, zoom=None) -> folium.Map:
+def base_map(profile: Profile, tile_url: str, attribution: str, *, center: LatLon | None = None,
+             zoom=None) -> folium.Map:  # fmt: skip
     m = folium.Map(
-        location=list(center or profile.map_center),
+        location=[center.lat, center.lon] if center else list(profile.map_center),
         zoom_start=zoom or profile.map_zoom,
         tiles=None,
         max_zoom=19,
@@ -46,7 +48,7 @@ def base_map(profile: Profile, tile_url: str, attribution: str, *, center=None, 
     return m
 
 
-def location_picker_map(profile: Profile, tile_url: str, attribution: str, center=None) -> MapParts:
+def location_picker_map(profile: Profile, tile_url: str, attribution: str, center: LatLon | None = None) -> MapParts:
     m = base_map(profile, tile_url, attribution, center=center, zoom=17 if center else None)
     m.on(
         click=folium.JsCode(

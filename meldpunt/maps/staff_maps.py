@@ -6,6 +6,7 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 from markupsafe import escape
 
+from meldpunt.geo import LatLon
 from meldpunt.maps.picker import MapParts, base_map, render_map
 from meldpunt.profiles import Profile
 
@@ -33,17 +34,17 @@ def reports_map(profile: Profile, tile_url: str, attribution: str, points, repor
     m = base_map(profile, tile_url, attribution)
     cluster = MarkerCluster(name="meldingen").add_to(m)
     bounds = []
-    for report_id, lat, lon in points:
+    for report_id, position in points:
         report = reports_by_id[report_id]
         popup = f'<a href="{escape(link_for(report))}">{escape(report.reference)}</a>'
-        LinkedMarker([lat, lon], report.reference, popup).add_to(cluster)
-        bounds.append([lat, lon])
+        LinkedMarker([position.lat, position.lon], report.reference, popup).add_to(cluster)
+        bounds.append([position.lat, position.lon])
     if len(bounds) > 1:
         m.fit_bounds(bounds, max_zoom=16)
     return render_map(m)
 
 
-def spot_map(profile: Profile, tile_url: str, attribution: str, lat: float, lon: float) -> MapParts:
-    m = base_map(profile, tile_url, attribution, center=(lat, lon), zoom=17)
-    folium.Marker([lat, lon]).add_to(m)
+def spot_map(profile: Profile, tile_url: str, attribution: str, position: LatLon) -> MapParts:
+    m = base_map(profile, tile_url, attribution, center=position, zoom=17)
+    folium.Marker([position.lat, position.lon]).add_to(m)
     return render_map(m)

@@ -12,9 +12,7 @@ class OutboxMessage(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(30))  # confirmation, taken_up, closed
-    report_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("report.id", ondelete="SET NULL"), index=True
-    )
+    report_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("report.id", ondelete="SET NULL"), index=True)
     recipient: so.Mapped[str | None] = so.mapped_column(sa.String(254))  # erased by the privacy sweep
     subject: so.Mapped[str] = so.mapped_column(sa.String(200))
     body_text: so.Mapped[str | None] = so.mapped_column(sa.Text)

@@ -14,6 +14,7 @@ from meldpunt.db_types import utcnow
 from meldpunt.extensions import db, mail
 from meldpunt.feedback.screening import EMAIL
 from meldpunt.outbox.models import OutboxMessage
+from meldpunt.outbox.scrub import redact_tracking_links
 
 log = logging.getLogger(__name__)
 # Wait after the 1st, 2nd, ... failed attempt; after the last, the message becomes a dead letter.
@@ -29,14 +30,14 @@ class DrainResult:
 
 
 def _next_due(now: datetime):
+    # FOR UPDATE SKIP LOCKED on PostgreSQL; SQLAlchemy leaves it out on SQLite, whose writers take turns anyway.
     query = (
         sa.select(OutboxMessage)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None), OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
+        .with_for_update(skip_locked=True)
     )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
     return db.session.scalars(query).first()
 
 
@@ -50,6 +51,7 @@ def _failed(message: OutboxMessage, error: Exception, now: datetime, *, permanen
     message.last_error = EMAIL.sub("[adres]", f"{type(error).__name__}: {detail}")[:500]
     if permanent or message.attempts > len(RETRY_DELAYS):
         message.dead_at = now
+        redact_tracking_links(message)
         result.dead += 1
         log.warning("outbox message %s is a dead letter: %s", message.id, message.last_error)
     else:
@@ -70,6 +72,7 @@ def drain(limit: int = 100, *, now: datetime | None = None) -> DrainResult:
             if not message.recipient:  # erased by the privacy sweep or a withdrawal: nowhere to send it
                 message.dead_at = now
                 message.last_error = "no recipient (contact data erased)"
+                redact_tracking_links(message)
                 result.dead += 1
                 db.session.commit()
                 continue

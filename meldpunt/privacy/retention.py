@@ -2,9 +2,13 @@
 
 After a report is closed (afgehandeld, geannuleerd or withdrawn):
 - contact data (e-mail, and the address on queued mail) is erased after CONTACT_DAYS;
-- the exact location is coarsened to the centre of a GRID_M grid cell after EXACT_LOCATION_DAYS;
-- description, spot description, photos and the messages to the reporter are deleted after CONTENT_DAYS.
-What stays is the statistical record: kind, category, coarse location, times, outcome, lead times."""
+- the exact location is coarsened to the centre of a GRID_M grid cell after EXACT_LOCATION_DAYS, and the spot
+  description ("behind the library") goes with it;
+- description, photos and the messages to the reporter are deleted after CONTENT_DAYS.
+What stays is the statistical record: kind, category, coarse location, times, outcome, lead times.
+
+These functions change rows and flush; the caller commits. Erased values must also leave the database's files:
+see `meldpunt.geo.engine.purge_erased_data`, which the privacy-sweep command runs after its commit."""
 
 import logging
 from dataclasses import dataclass
@@ -17,11 +21,16 @@ from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.feedback.models import Satisfaction
 from meldpunt.geo import WGS84, spatial
-from meldpunt.outbox.models import OutboxMessage
-from meldpunt.reports.models import Report, ReporterMessage, ReportPhoto, StateChange
+from meldpunt.outbox import scrub
+from meldpunt.outbox.scrub import erase_bodies, erase_recipients
+from meldpunt.reports.history import record_change
+from meldpunt.reports.models import OPEN_STATES, Report, ReporterMessage, ReportPhoto, StateChange
 from meldpunt.reports.photos import photo_store
 
 log = logging.getLogger(__name__)
+# Every table this module erases from, for the clean-up of the database files after a sweep.
+TABLES_ERASED_FROM = tuple(model.__tablename__ for model in (Report, StateChange, ReporterMessage, ReportPhoto,
+                                                             Satisfaction)) + scrub.TABLES  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -55,16 +64,7 @@ def erase_contact(report_ids, now: datetime) -> None:
         .where(Report.id.in_(report_ids))
         .values(email=None, email_consent=False, contact_erased_at=now, version=Report.version + 1)
     )
-    db.session.execute(
-        sa.update(OutboxMessage).where(OutboxMessage.report_id.in_(report_ids)).values(recipient=None)
-    )
-    # Unsent mail cannot go anywhere any more.
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.report_id.in_(report_ids), OutboxMessage.sent_at.is_(None),
-               OutboxMessage.dead_at.is_(None))
-        .values(dead_at=now, last_error="contact data erased")
-    )  # fmt: skip
+    erase_recipients(report_ids, now)
 
 
 def coarsen_location(report_ids, grid_m: int, now: datetime) -> None:
@@ -72,7 +72,7 @@ def coarsen_location(report_ids, grid_m: int, now: datetime) -> None:
     db.session.execute(
         sa.update(Report)
         .where(Report.id.in_(report_ids))
-        .values(location_rd=snapped, location_coarsened_at=now, version=Report.version + 1)
+        .values(location_rd=snapped, location_description=None, location_coarsened_at=now, version=Report.version + 1)
     )
     db.session.execute(
         sa.update(Report)
@@ -86,7 +86,7 @@ def erase_content(report_ids, now: datetime) -> int:
     photos = list(db.session.scalars(sa.select(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids))))
     for photo in photos:
         try:
-            store.path_of(photo.storage_key).unlink(missing_ok=True)
+            store.delete_when_committed(photo.storage_key, db.session())
         except KeyError:
             log.warning("photo %s has an invalid storage key", photo.id)
     db.session.execute(sa.delete(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids)))
@@ -99,11 +99,7 @@ def erase_content(report_ids, now: datetime) -> int:
         .where(StateChange.report_id.in_(report_ids), StateChange.event != "created")
         .values(reason=None)
     )
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.report_id.in_(report_ids))
-        .values(body_text=None, body_html=None)
-    )
+    erase_bodies(report_ids)
     db.session.execute(
         sa.update(Report)
         .where(Report.id.in_(report_ids))
@@ -119,9 +115,7 @@ def sweep(*, now: datetime | None = None, policy: RetentionPolicy | None = None)
 
     def due(marker, days):
         return list(
-            db.session.scalars(
-                sa.select(Report.id).where(marker.is_(None), _closed_before(now - timedelta(days=days)))
-            )
+            db.session.scalars(sa.select(Report.id).where(marker.is_(None), _closed_before(now - timedelta(days=days))))
         )
 
     counts = {}
@@ -137,20 +131,17 @@ def sweep(*, now: datetime | None = None, policy: RetentionPolicy | None = None)
     counts["photos_deleted"] = erase_content(content, now) if content else 0
     counts["content_erased"] = len(content)
     counts["pending_photos_removed"] = photo_store().prune_pending()
-    db.session.commit()
+    db.session.flush()
     log.info("privacy sweep: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
 
 
 def withdraw(report: Report, *, now: datetime | None = None) -> None:
     """The reporter withdraws the report: personal data goes at once, the statistical record stays."""
-    from meldpunt.reports.workflow import OPEN_STATES
-
     now = now or utcnow()
     if report.state in OPEN_STATES:
-        report.history.append(StateChange(at=now, from_state=report.state, to_state="geannuleerd",
-                                          event="withdrawn", queue=report.queue, actor="melder",
-                                          reason="Ingetrokken door de melder"))  # fmt: skip
+        record_change(report, event="withdrawn", to_state="geannuleerd", actor="melder",
+                      reason="Ingetrokken door de melder", now=now)  # fmt: skip
         report.state = "geannuleerd"
     report.closed_at = report.closed_at or now
     report.withdrawn_at = now
@@ -159,4 +150,4 @@ def withdraw(report: Report, *, now: datetime | None = None) -> None:
     erase_contact(ids, now)
     coarsen_location(ids, current_policy().grid_m, now)
     erase_content(ids, now)
-    db.session.commit()
+    db.session.flush()

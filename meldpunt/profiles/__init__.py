@@ -125,9 +125,7 @@ def _two_queue_rules(policy: str, field_queue: str) -> tuple[RuleSeed, ...]:
             field_team_on_duty=False,
         ),
         RuleSeed("Overlast in de openbare ruimte: toezicht", field_queue, categories=FIELD_OVERLAST),
-        RuleSeed(
-            "Drugshandel, verward gedrag, woonoverlast, verkeer: procesregie", policy, kinds=("overlast",)
-        ),
+        RuleSeed("Drugshandel, verward gedrag, woonoverlast, verkeer: procesregie", policy, kinds=("overlast",)),
         RuleSeed("Onveilige plek: in kaart brengen", policy, kinds=("onveilige_plek",)),
         RuleSeed("Al het andere", policy),
     )
@@ -163,9 +161,7 @@ PROFILES: dict[str, Profile] = {
             reference_prefix="EMN",
             hotspots=(
                 Hotspot("Station Emmen", 52.7870, 6.8990, 150, 5, ("straatintimidatie", "overlast")),
-                Hotspot(
-                    "Uitgaansgebied Marktplein", 52.7838, 6.8960, 120, 6, ("straatintimidatie", "overlast")
-                ),
+                Hotspot("Uitgaansgebied Marktplein", 52.7838, 6.8960, 120, 6, ("straatintimidatie", "overlast")),
                 Hotspot("Raadhuisplein", 52.7858, 6.8975, 150, 3, ("overlast", "straatintimidatie")),
                 Hotspot("Pad langs de Emmerdennen", 52.7905, 6.9160, 250, 3, ("onveilige_plek",)),
                 Hotspot("Emmerhout", 52.7730, 6.9300, 400, 2, ("overlast", "onveilige_plek")),

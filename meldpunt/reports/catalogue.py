@@ -24,9 +24,7 @@ CATEGORIES: tuple[CategorySeed, ...] = (
         "seksuele_intimidatie", "straatintimidatie", _l("Sexual harassment (remarks, gestures, touching)"), 10
     ),
     CategorySeed("schelden_bedreigen", "straatintimidatie", _l("Insulting or threatening"), 10),
-    CategorySeed(
-        "discriminatie", "straatintimidatie", _l("Discrimination (e.g. LGBTI+, origin, religion)"), 10
-    ),
+    CategorySeed("discriminatie", "straatintimidatie", _l("Discrimination (e.g. LGBTI+, origin, religion)"), 10),
     CategorySeed("intimidatie_anders", "straatintimidatie", _l("Something else"), 10),
     # Overlast
     CategorySeed("jeugd", "overlast", _l("Young people hanging around"), 10),
@@ -47,17 +45,13 @@ CATEGORIES: tuple[CategorySeed, ...] = (
     CategorySeed("donker", "onveilige_plek", _l("A dark spot"), 30),
     CategorySeed("begroeiing", "onveilige_plek", _l("Dense bushes, no view"), 30),
     CategorySeed("route", "onveilige_plek", _l("A confusing or deserted route"), 30),
-    CategorySeed(
-        "verkeersonveilig", "onveilige_plek", _l("A dangerous traffic spot (also school routes)"), 30
-    ),
+    CategorySeed("verkeersonveilig", "onveilige_plek", _l("A dangerous traffic spot (also school routes)"), 30),
     CategorySeed("plek_anders", "onveilige_plek", _l("Something else"), 30),
     # Verdachte situatie (ondermijning): restricted
     CategorySeed("dealen_woning", "verdachte_situatie", _l("Dealing from a house"), 0, restricted=True),
     CategorySeed("hennep", "verdachte_situatie", _l("Cannabis farm"), 0, restricted=True),
     CategorySeed("drugsafval", "verdachte_situatie", _l("Drug waste (do not touch it)"), 0, restricted=True),
-    CategorySeed(
-        "loods_vakantiepark", "verdachte_situatie", _l("Suspicious shed or holiday park"), 0, restricted=True
-    ),
+    CategorySeed("loods_vakantiepark", "verdachte_situatie", _l("Suspicious shed or holiday park"), 0, restricted=True),
     CategorySeed("uitbuiting", "verdachte_situatie", _l("Signs of exploitation"), 0, restricted=True),
 )
 
@@ -68,8 +62,7 @@ CATEGORY_HELP: dict[str, str] = {
         "(0900-0101). To file a police report (aangifte), call 0900-8844 or go to a police station."
     ),
     "discriminatie": _l(
-        "You can also report discrimination to Discriminatie.nl (0800-0333) or file a police report "
-        "(0900-8844)."
+        "You can also report discrimination to Discriminatie.nl (0800-0333) or file a police report (0900-8844)."
     ),
     "schelden_bedreigen": _l(
         "A threat can be a criminal offence: you can file a police report (aangifte) via 0900-8844."
@@ -86,9 +79,7 @@ CATEGORY_HELP: dict[str, str] = {
         "Is someone in immediate danger? Call 112. Worried about someone but no danger? Call the police on "
         "0900-8844 or the zorgmeldpunt of the municipality."
     ),
-    "jeugd": _l(
-        "Young people may meet in public space. We act when it causes nuisance, damage or intimidation."
-    ),
+    "jeugd": _l("Young people may meet in public space. We act when it causes nuisance, damage or intimidation."),
     "drugsafval": _l("Do not touch drug waste: it can be toxic, flammable or explosive."),
     "verkeer": _l("Reports about speeding are collected per location and discussed monthly with the police."),
 }

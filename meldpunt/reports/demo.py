@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
+from meldpunt.geo import LatLon
 from meldpunt.profiles import LOCAL_TZ, Profile
 from meldpunt.reports.models import Category
 from meldpunt.reports.submission import NewReport, submit_report
@@ -63,9 +64,7 @@ def make_demo_reports(profile: Profile, count: int, *, days_back: int = 120, see
     now = utcnow()
     categories: dict[str, list[str]] = {}
     for code, kind in db.session.execute(
-        sa.select(Category.code, Category.kind).where(
-            Category.active.is_(True), Category.restricted.is_(False)
-        )
+        sa.select(Category.code, Category.kind).where(Category.active.is_(True), Category.restricted.is_(False))
     ):
         categories.setdefault(kind, []).append(code)
     hotspots = list(profile.hotspots)
@@ -82,8 +81,7 @@ def make_demo_reports(profile: Profile, count: int, *, days_back: int = 120, see
                 kind=kind,
                 category_code=rng.choice(categories[kind]),
                 description=rng.choice(DESCRIPTIONS[kind]),
-                lat=lat,
-                lon=lon,
+                position=LatLon(lat, lon),
                 location_method=rng.choice(["gps", "map", "map"]),
                 incident_is_now=delay.total_seconds() < 600,
                 incident_at=incident_at,
@@ -94,6 +92,7 @@ def make_demo_reports(profile: Profile, count: int, *, days_back: int = 120, see
             now=reported_at,
         )
         made += 1
+    db.session.flush()
     return made
 
 
@@ -115,5 +114,5 @@ def make_demo_staff(password: str) -> list[str]:
         if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
             create_user(username, name, roles, password)
             made.append(username)
-    db.session.commit()
+    db.session.flush()
     return made

@@ -39,9 +39,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "verdachte_situatie",
             _l("Suspicious situation"),
-            _l(
-                "Dealing from a house, a cannabis farm, drug waste, a suspicious shed, signs of exploitation."
-            ),
+            _l("Dealing from a house, a cannabis farm, drug waste, a suspicious shed, signs of exploitation."),
             is_incident=True,
             collects_contact=False,
             restricted=True,

@@ -13,6 +13,7 @@ from meldpunt.reports.kinds import KINDS
 
 KIND_CODES = tuple(KINDS)
 STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "afgehandeld", "geannuleerd", "heropend")
+OPEN_STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "heropend")
 LOCATION_METHODS = ("gps", "map", "search")
 CHANNELS = ("web", "telefoon", "spreekuur", "straat", "schouw")
 PRIVACY_LEVELS = ("standard", "generic")  # generic: only generic outcomes may be told (DESIGN §5)
@@ -113,9 +114,7 @@ class Report(db.Model):
     channel: so.Mapped[str] = so.mapped_column(sa.String(12), default="web")
 
     queue_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("queue.id"), index=True)
-    routing_rule_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("routing_rule.id", ondelete="SET NULL")
-    )
+    routing_rule_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("routing_rule.id", ondelete="SET NULL"))
     # The reporter was told to call 112/the police because the field team was off duty.
     routed_outside_service_hours: so.Mapped[bool] = so.mapped_column(default=False)
     state: so.Mapped[str] = so.mapped_column(sa.String(20), default="nieuw", index=True)
@@ -149,9 +148,7 @@ class Report(db.Model):
     photos: so.Mapped[list["ReportPhoto"]] = so.relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportPhoto.id"
     )
-    history: so.Mapped[list["StateChange"]] = so.relationship(
-        back_populates="report", order_by="StateChange.id"
-    )
+    history: so.Mapped[list["StateChange"]] = so.relationship(back_populates="report", order_by="StateChange.id")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

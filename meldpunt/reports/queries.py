@@ -7,9 +7,8 @@ import sqlalchemy as sa
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
-from meldpunt.geo import spatial
-from meldpunt.reports.models import Category, Queue, Report
-from meldpunt.reports.workflow import OPEN_STATES
+from meldpunt.geo import LatLon, spatial
+from meldpunt.reports.models import OPEN_STATES, Category, Queue, Report
 from meldpunt.staff.roles import can_read_queue
 
 PERIODS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
@@ -102,8 +101,8 @@ def queue_page(queue: Queue, filters: QueueFilters, viewer, *, per_page: int = 2
     return QueuePage(items, total, page, pages, counts)
 
 
-def report_points(reports: list[Report]) -> list[tuple[int, float, float]]:
-    """(id, lat, lon) of the given reports, read by the database."""
+def report_points(reports: list[Report]) -> list[tuple[int, LatLon]]:
+    """(id, position) of the given reports, read by the database."""
     if not reports:
         return []
     rows = db.session.execute(
@@ -111,12 +110,12 @@ def report_points(reports: list[Report]) -> list[tuple[int, float, float]]:
             Report.id.in_([r.id for r in reports])
         )
     )
-    return [(rid, lat, lon) for rid, lat, lon in rows]
+    return [(rid, LatLon(lat, lon)) for rid, lat, lon in rows]
 
 
-def lat_lon(report: Report) -> tuple[float, float]:
-    [(_, lat, lon)] = report_points([report])
-    return lat, lon
+def lat_lon(report: Report) -> LatLon:
+    [(_, position)] = report_points([report])
+    return position
 
 
 def nearby_reports(report: Report, viewer, *, now=None) -> list[tuple[Report, float]]:
@@ -141,23 +140,28 @@ def nearby_reports(report: Report, viewer, *, now=None) -> list[tuple[Report, fl
     return [(r, d) for r, d in rows]
 
 
-def open_field_reports_near(lon: float | None, lat: float | None, *, limit: int = 30, now=None):
+def open_field_reports_near(position: LatLon | None, *, limit: int = 30, now=None):
     """Open reports of the field queues: live ones (last 2 hours) on top, each group nearest first, with the
     distance in metres. Without a position: newest first, distance None."""
     now = now or utcnow()
-    base = sa.select(Report).join(Queue).where(
-        Queue.is_field.is_(True),
-        Report.state.in_(OPEN_STATES),
-        Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))),
+    # The SQL form of staff.roles.can_see_in_field_mode: change both together.
+    base = (
+        sa.select(Report)
+        .join(Queue)
+        .where(
+            Queue.is_field.is_(True),
+            Report.state.in_(OPEN_STATES),
+            Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))),
+        )
     )
     live_since = now - LIVE_WINDOW
     groups = (Report.created_at >= live_since, Report.created_at < live_since)
     results = []
     for group in groups:
-        if lon is None or lat is None:
+        if position is None:
             stmt = base.add_columns(sa.null()).where(group).order_by(Report.created_at.desc())
         else:
-            here = spatial.to_rd(spatial.point(lon, lat))
+            here = spatial.to_rd(spatial.point(position))
             stmt = (
                 base.add_columns(spatial.planar_distance(Report.location_rd, here))
                 .where(group)

@@ -1,10 +1,12 @@
-"""Storing a new report: validate, locate, route and record it in one transaction (DESIGN §3: a report is in its
-queue the moment the reporter sees the confirmation)."""
+"""Storing a new report: check, locate, route and record it in the caller's transaction (DESIGN §3: a report is in
+its queue the moment the reporter sees the confirmation). Every rule about what a report needs lives here, so the
+web form, the API and the command line are held to the same ones; `check_report` reports every problem at once."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -13,26 +15,31 @@ from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_confirmation
 from meldpunt.feedback.receipts import hash_secret, new_reference, tracking_token_for
-from meldpunt.geo import spatial
+from meldpunt.geo import LatLon, spatial
 from meldpunt.geo.areas import areas_containing
 from meldpunt.geo.boundaries import check_point_in_municipality
 from meldpunt.profiles import Profile, current_profile
-from meldpunt.reports.kinds import KINDS
-from meldpunt.reports.models import Category, Report, ReportPhoto, StateChange
+from meldpunt.reports.history import record_change
+from meldpunt.reports.kinds import KINDS, Kind
+from meldpunt.reports.models import LOCATION_METHODS, Category, Report, ReportPhoto
 from meldpunt.reports.photos import photo_store
 from meldpunt.reports.routing import RoutingContext, route_report
+from meldpunt.reports.safety import mentions_danger
+from meldpunt.text import without_control_characters
 
 # Phones' clocks drift; a time a few minutes "in the future" is the present.
 CLOCK_SKEW = timedelta(minutes=5)
+DESCRIPTION_MAX_LENGTH = 2000
+LOCATION_DESCRIPTION_MAX_LENGTH = 300
 
 
 class SubmissionRejected(ValueError):
-    """Bad input that the form could not catch on its own. `field` names the form field to attach it to."""
+    """Bad input the reporter can fix. `problems` maps a part of the report to its message; the parts are
+    category, description, location, location_description, incident_at, email and email_consent."""
 
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
+    def __init__(self, problems: dict):
+        super().__init__("; ".join(f"{part}: {message}" for part, message in problems.items()))
+        self.problems = problems
 
 
 @dataclass
@@ -40,20 +47,35 @@ class NewReport:
     kind: str
     category_code: str
     description: str
-    lat: float
-    lon: float
+    position: LatLon | None
     location_method: str
+    # "exact": the position is the spot; "place": a village centre from a search, the spot must be described.
+    location_precision: str = "exact"
     location_description: str | None = None
     incident_is_now: bool = False
-    incident_at: datetime | None = None  # aware; None for a lasting condition (unsafe place)
+    incident_at: datetime | None = None  # aware; ignored when it is happening now, or for a lasting condition
     answers: dict = field(default_factory=dict)
-    safety_flag: bool = False
     email: str | None = None
     email_consent: bool = False
     locale: str = "nl"
     submission_key: str | None = None
     pending_photo_tokens: list[str] = field(default_factory=list)
     channel: str = "web"
+
+
+@dataclass(frozen=True)
+class CheckedReport:
+    """A NewReport that passed every check, with what the checks decided."""
+
+    new: NewReport
+    kind: Kind
+    category: Category
+    position: LatLon
+    description: str
+    location_description: str | None
+    incident_at: datetime | None
+    email: str | None
+    safety_flag: bool
 
 
 @dataclass(frozen=True)
@@ -68,135 +90,182 @@ class Receipt:
     created: bool  # False: a retried submission that had already been stored
 
 
-def validate_location(lon: float, lat: float, profile: Profile) -> None:
-    check = check_point_in_municipality(lon, lat, profile.cbs_code)
+def _clean(text: str | None) -> str:
+    return without_control_characters(text or "").strip()
+
+
+def _location_problem(position: LatLon, profile: Profile):
+    check = check_point_in_municipality(position, profile.cbs_code)
     if check.inside:
-        return
+        return None
     if check.municipality_name:
-        message = _l(
+        return _l(
             "This spot is in the municipality of %(other)s, not in %(ours)s. Please report it to %(other)s.",
             other=check.municipality_name,
             ours=profile.name,
         )
-    else:
-        message = _l(
-            "This spot is outside the Netherlands. We can only take reports about places in %(ours)s.",
-            ours=profile.name,
+    return _l("This spot is outside the Netherlands. We can only take reports about places in %(ours)s.",
+              ours=profile.name)  # fmt: skip
+
+
+def _incident_time_problem(incident_at: datetime, now: datetime):
+    if incident_at > now + CLOCK_SKEW:
+        return _l("The time lies in the future. When did it happen?")
+    if incident_at < now - timedelta(days=current_app.config["INCIDENT_MAX_AGE_DAYS"]):
+        return _l(
+            "That is more than a year ago. We can only take reports of the past year; for something older, "
+            "please call the municipality."
         )
-    raise SubmissionRejected("location", message)
+    return None
 
 
-def validate_incident_time(incident_at: datetime | None, now: datetime) -> None:
-    if incident_at is not None and incident_at > now + CLOCK_SKEW:
-        raise SubmissionRejected("when_date", _l("The time lies in the future. When did it happen?"))
+def _valid_email(address: str) -> bool:
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return len(address) <= 254
 
 
-def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
-    """Store, locate and route a report, and commit. A retry with the same submission key returns the receipt
-    of the report stored the first time."""
+def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedReport:
+    """Every check on a new report, all problems at once (SubmissionRejected); the point is checked against the
+    municipality once."""
     now = now or utcnow()
-    profile = current_profile()
-    secret = current_app.config["SECRET_KEY"]
-    key_hash = hash_secret(new.submission_key) if new.submission_key else None
-
-    if key_hash and (existing := _by_submission_key(key_hash)):
-        return _receipt(existing, tracking_token_for(secret, new.submission_key), created=False)
-
     kind = KINDS.get(new.kind)
     category = db.session.scalar(
         sa.select(Category).where(Category.code == new.category_code, Category.active.is_(True))
     )
     if kind is None or category is None or category.kind != kind.code:
-        raise SubmissionRejected("category", _l("Choose what you want to report."))
-    validate_location(new.lon, new.lat, profile)
-    incident_at = new.incident_at if kind.is_incident else None
-    validate_incident_time(incident_at, now)
+        raise SubmissionRejected({"category": _l("Choose what you want to report.")})
 
-    areas = areas_containing(new.lon, new.lat)
-    minutes_since = (now - incident_at).total_seconds() / 60 if incident_at else None
+    problems = {}
+    description = _clean(new.description)
+    if not description:
+        problems["description"] = _l("Please describe what happened.")
+    elif len(description) > DESCRIPTION_MAX_LENGTH:
+        problems["description"] = _l("Please keep it shorter: at most %(max)d characters (you typed %(length)d).",
+                                     max=DESCRIPTION_MAX_LENGTH, length=len(description))  # fmt: skip
+    location_description = _clean(new.location_description)[:LOCATION_DESCRIPTION_MAX_LENGTH] or None
+    if new.position is None:
+        problems["location"] = _l("Choose the spot: tap the map, use your location, or search for a place.")
+    else:
+        if problem := _location_problem(new.position, current_profile()):
+            problems["location"] = problem
+        if new.location_precision != "exact" and not location_description:
+            problems["location_description"] = _l(
+                "The search found the village, not the spot. Tap the spot on the map, or describe it here."
+            )
+
+    incident_at = None
+    if kind.is_incident:
+        if new.incident_is_now:
+            incident_at = now
+        elif new.incident_at is None:
+            problems["incident_at"] = _l("Enter the date and time.")
+        elif problem := _incident_time_problem(new.incident_at, now):
+            problems["incident_at"] = problem
+        else:
+            incident_at = new.incident_at
+
+    email = _clean(new.email) if kind.collects_contact else ""
+    if email and not _valid_email(email):
+        problems["email"] = _l("This is not a valid e-mail address.")
+    elif email and not new.email_consent:
+        problems["email_consent"] = _l("Tick the box so we may e-mail you, or leave the e-mail address empty.")
+    if problems:
+        raise SubmissionRejected(problems)
+    return CheckedReport(new=new, kind=kind, category=category, position=new.position, description=description,
+                         location_description=location_description, incident_at=incident_at, email=email or None,
+                         safety_flag=mentions_danger(new.answers))  # fmt: skip
+
+
+def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
+    """Check, store, locate and route a report, and queue its confirmation mail, in the caller's transaction
+    (the caller commits). A retry with the same submission key returns the receipt of the report stored the
+    first time."""
+    now = now or utcnow()
+    profile = current_profile()
+    secret = current_app.config["SECRET_KEY"]
+    token = tracking_token_for(secret, new.submission_key)
+    key_hash = hash_secret(new.submission_key) if new.submission_key else None
+    if key_hash and (existing := _by_submission_key(key_hash)):
+        return _receipt(existing, token, created=False)
+
+    checked = check_report(new, now=now)
+    areas = areas_containing(checked.position)
+    incident_at = checked.incident_at
+    minutes_since = max((now - incident_at).total_seconds() / 60, 0) if incident_at else None
     decision = route_report(
         RoutingContext(
-            kind=kind.code,
-            category_code=category.code,
-            minutes_since_incident=max(minutes_since, 0) if minutes_since is not None else None,
+            kind=checked.kind.code,
+            category_code=checked.category.code,
+            minutes_since_incident=minutes_since,
             field_team_on_duty=profile.field_team_on_duty(now),
             area_kinds=frozenset(a.kind for a in areas),
             area_codes=frozenset(a.code for a in areas),
         )
     )
-    token = tracking_token_for(secret, new.submission_key)
-    location = spatial.point(new.lon, new.lat)
+    location = spatial.point(checked.position)
+    report = Report(
+        reference=_unused_reference(profile.reference_prefix),
+        tracking_token_hash=hash_secret(token),
+        submission_key_hash=key_hash,
+        kind=checked.kind.code,
+        category=checked.category,
+        description=checked.description,
+        answers=new.answers,
+        safety_flag=checked.safety_flag,
+        location=location,
+        location_rd=spatial.to_rd(location),
+        location_method=new.location_method if new.location_method in LOCATION_METHODS else "map",
+        location_description=checked.location_description,
+        area=areas[0] if areas else None,
+        incident_at=incident_at,
+        incident_is_now=new.incident_is_now and checked.kind.is_incident,
+        email=checked.email,
+        email_consent=checked.email is not None,
+        locale=new.locale,
+        channel=new.channel,
+        queue=decision.queue,
+        routing_rule_id=decision.rule.id if decision.rule else None,
+        routed_outside_service_hours=decision.urgent_outside_service_hours,
+        state="nieuw",
+        created_at=now,
+        updated_at=now,
+    )
+    record_change(
+        report,
+        event="created",
+        to_state="nieuw",
+        now=now,
+        actor="melder" if new.channel == "web" else "medewerker",
+        reason=f"Gerouteerd door regel: {decision.rule.description}" if decision.rule else "Geen regel",
+    )
     store = photo_store()
-    claimed = [store.claim_pending(t) for t in new.pending_photo_tokens if store.has_pending(t)]
+    for photo_token in new.pending_photo_tokens:
+        if store.has_pending(photo_token):
+            photo = store.adopt_pending(photo_token, db.session())
+            report.photos.append(ReportPhoto(storage_key=photo.key, content_type="image/jpeg", width=photo.width,
+                                             height=photo.height, size_bytes=photo.size))  # fmt: skip
+    db.session.add(report)
+    queue_confirmation(report, token)  # same transaction: no report without its mail, no mail without report
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same form, sent twice at once (a phone retrying): the other request stored it first.
+        db.session.rollback()
+        if key_hash and (existing := _by_submission_key(key_hash)):
+            return _receipt(existing, token, created=False)
+        raise
+    return _receipt(report, token, created=True)
 
-    for _attempt in range(3):
-        report = Report(
-            reference=new_reference(profile.reference_prefix),
-            tracking_token_hash=hash_secret(token),
-            submission_key_hash=key_hash,
-            kind=kind.code,
-            category=category,
-            description=new.description.strip(),
-            answers=new.answers,
-            safety_flag=new.safety_flag,
-            location=location,
-            location_rd=spatial.to_rd(location),
-            location_method=new.location_method,
-            location_description=(new.location_description or "").strip() or None,
-            area=areas[0] if areas else None,
-            incident_at=incident_at,
-            incident_is_now=new.incident_is_now and kind.is_incident,
-            email=(new.email or None) if kind.collects_contact and new.email_consent else None,
-            email_consent=bool(new.email and new.email_consent and kind.collects_contact),
-            locale=new.locale,
-            channel=new.channel,
-            queue=decision.queue,
-            routing_rule_id=decision.rule.id if decision.rule else None,
-            routed_outside_service_hours=decision.urgent_outside_service_hours,
-            state="nieuw",
-            created_at=now,
-            updated_at=now,
-        )
-        report.history.append(
-            StateChange(
-                at=now,
-                from_state=None,
-                to_state="nieuw",
-                event="created",
-                queue=decision.queue,
-                actor="melder" if new.channel == "web" else "medewerker",
-                reason=f"Gerouteerd door regel: {decision.rule.description}"
-                if decision.rule
-                else "Geen regel",
-            )
-        )
-        for photo in claimed:
-            report.photos.append(
-                ReportPhoto(
-                    storage_key=photo.key,
-                    content_type="image/jpeg",
-                    width=photo.width,
-                    height=photo.height,
-                    size_bytes=photo.size,
-                )
-            )
-        db.session.add(report)
-        queue_confirmation(report, token)  # same transaction: no report without its mail, no mail without report
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            if key_hash and (existing := _by_submission_key(key_hash)):
-                store.release_all(claimed)
-                return _receipt(existing, token, created=False)
-            continue  # a reference collision: draw another
-        except Exception:
-            db.session.rollback()
-            store.release_all(claimed)
-            raise
-        return _receipt(report, token, created=True)
-    store.release_all(claimed)
-    raise RuntimeError("could not allocate a unique reference")
+
+def _unused_reference(prefix: str) -> str:
+    for _attempt in range(5):
+        reference = new_reference(prefix)
+        if db.session.scalar(sa.select(Report.id).where(Report.reference == reference)) is None:
+            return reference
+    raise RuntimeError("could not draw an unused reference")
 
 
 def _by_submission_key(key_hash: str) -> Report | None:

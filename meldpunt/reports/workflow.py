@@ -11,11 +11,11 @@ from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_closed, queue_taken_up
 from meldpunt.feedback.screening import screen_for_personal_data
 from meldpunt.feedback.templates import GENERIC_OUTCOMES, template_for
-from meldpunt.reports.models import Queue, Report, ReporterMessage, StateChange  # noqa: F401
+from meldpunt.reports.history import record_change
+from meldpunt.reports.models import OPEN_STATES, Queue, Report, ReporterMessage
 from meldpunt.staff.models import User, audit
-from meldpunt.staff.roles import BOA, can_handle_queue, can_read_report
+from meldpunt.staff.roles import BOA, can_handle_queue, can_read_report, can_see_in_field_mode
 
-OPEN_STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "heropend")
 TRANSITIONS: dict[str, set[str]] = {
     "nieuw": {"in_behandeling", "geannuleerd"},
     "in_behandeling": {"ingepland", "doorgezet", "afgehandeld", "geannuleerd"},
@@ -54,6 +54,17 @@ DESK_OUTCOMES = {
     "doorgezet_partner": _l("Handed over to a partner"),
 }
 OUTCOMES = FIELD_OUTCOMES | DESK_OUTCOMES
+
+
+def allowed_outcomes(report: Report, *, in_the_field: bool = False) -> dict:
+    """The outcomes staff may record for this report. For a category whose privacy level is "generic" only
+    outcomes that say nothing about what was done to whom (DESIGN §5); field outcomes are told to the reporter
+    as a general one (see close_in_the_field)."""
+    if in_the_field:
+        return dict(FIELD_OUTCOMES)
+    if report.category.privacy_level == "generic":
+        return {k: v for k, v in OUTCOMES.items() if k in GENERIC_OUTCOMES}
+    return dict(OUTCOMES)
 
 
 STALE_MESSAGE = _l(
@@ -98,8 +109,11 @@ class StaleReport(WorkflowError):
 def _check(report: Report, actor: User, expected_version: int | None, *, field_action: bool = False) -> None:
     if expected_version is not None and report.version != expected_version:
         raise StaleReport(STALE_MESSAGE)
-    if field_action and actor.has_role(BOA) and report.queue.is_field and not report.category.restricted:
-        return
+    if field_action and actor.has_role(BOA):
+        if can_see_in_field_mode(actor, report):
+            return
+        if report.state not in OPEN_STATES:
+            raise WorkflowError(_l("This report is no longer open."))
     if not can_read_report(actor, report):
         raise PermissionError("report not readable for this user")
     if not can_handle_queue(actor.role_set, report.queue):
@@ -117,14 +131,7 @@ def _move(report: Report, to_state: str, actor: User, *, event: str, reason: str
             )
         )
     from_state = report.state
-    # No autoflush while the history loads: one action is one UPDATE, so the version moves by exactly one.
-    with db.session.no_autoflush:
-        report.history.append(
-            StateChange(
-                at=now, from_state=from_state, to_state=to_state, event=event, queue=report.queue,
-                actor=actor.name, reason=reason,
-            )
-        )  # fmt: skip
+    record_change(report, event=event, to_state=to_state, actor=actor.name, reason=reason, now=now)
     if from_state == "nieuw" and to_state != from_state and report.first_response_at is None:
         report.first_response_at = now
         if to_state in ("in_behandeling", "ingepland", "doorgezet"):
@@ -210,7 +217,7 @@ def close_with_outcome(report, outcome: str, message: str, actor, *, note=None, 
         raise WorkflowError(_l("Choose an outcome."))
     if not message or not message.strip():
         raise WorkflowError(_l("Write a message for the reporter."))
-    if report.category.privacy_level == "generic" and outcome not in GENERIC_OUTCOMES + tuple(FIELD_OUTCOMES):
+    if outcome not in allowed_outcomes(report, in_the_field=field_action):
         raise WorkflowError(
             _l("For this category only general outcomes may be told to the reporter: choose one of those.")
         )
@@ -234,10 +241,8 @@ def reopen_at_reporters_request(report, *, now=None):
     if report.state != "afgehandeld":
         raise WorkflowError(_l("Only a closed report can be reopened."))
     now = now or utcnow()
-    with db.session.no_autoflush:
-        report.history.append(StateChange(at=now, from_state=report.state, to_state="heropend", event="reopen",
-                                          queue=report.queue, actor="melder",
-                                          reason="Melder vraagt om heropenen"))  # fmt: skip
+    record_change(report, event="reopen", to_state="heropend", actor="melder", reason="Melder vraagt om heropenen",
+                  now=now)  # fmt: skip
     report.state = "heropend"
     report.closed_at = None
     report.updated_at = now

@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from meldpunt.reports.models import OPEN_STATES
+
 BOA = "boa"
 TNH_COORDINATOR = "tnh-coordinator"
 OOV = "oov"
@@ -31,6 +33,16 @@ def can_read_queue(roles: set[str], queue) -> bool:
 
 def can_handle_queue(roles: set[str], queue) -> bool:
     return bool(roles & (HANDLES_FIELD_QUEUE if queue.is_field else HANDLES_POLICY_QUEUE))
+
+
+def is_field_report(report) -> bool:
+    """A report of the field team's kind of work: in a field queue and not restricted (open or not)."""
+    return report.queue.is_field and not report.category.restricted
+
+
+def can_see_in_field_mode(user, report) -> bool:
+    """The one rule for field mode: the report page, its photos and the field actions. Open field reports only."""
+    return user.has_role(BOA) and is_field_report(report) and report.state in OPEN_STATES
 
 
 def can_read_report(user, report) -> bool:

@@ -10,8 +10,12 @@ def register_web(app: Flask) -> None:
     from meldpunt.web.access import init_access
     from meldpunt.web.context import init_context
     from meldpunt.web.errors import init_errors
+    from meldpunt.web.ids import DatabaseIdConverter
+    from meldpunt.web.requests import CleanRequest
     from meldpunt.web.security import init_security
 
+    app.request_class = CleanRequest
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added: every <int:…> is an id
     app.register_blueprint(public.bp)
     app.register_blueprint(tracking.bp)
     app.register_blueprint(health.bp)

@@ -1,6 +1,6 @@
 """Error pages: translated, friendly, and without losing the person's work where that can be helped."""
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 
@@ -25,6 +25,5 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        # The endpoint, not the path: paths under /volg/ carry a reporter's secret token.
-        app.logger.exception("server error in %s", request.endpoint)
+        # Logged by MeldpuntFlask.log_exception (the route, never the path).
         return render_template("errors/500.html"), 500

@@ -1,11 +1,12 @@
 """Boa field mode (DESIGN §8): phone first, open field reports nearest first, claim, on site, close.
 Never any contact detail: nothing here reads the reporter's e-mail."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from meldpunt.extensions import db
+from meldpunt.geo import LatLon
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
 from meldpunt.maps.staff_maps import spot_map
 from meldpunt.profiles import current_profile
@@ -13,7 +14,7 @@ from meldpunt.reports import workflow
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Report
 from meldpunt.reports.queries import lat_lon, open_field_reports_near
-from meldpunt.staff.roles import BOA
+from meldpunt.staff.roles import BOA, can_see_in_field_mode, is_field_report
 from meldpunt.web import staff_forms as forms
 from meldpunt.web.access import roles_required
 from meldpunt.web.actions import commit_action
@@ -22,56 +23,54 @@ bp = Blueprint("field", __name__, url_prefix="/veld")
 REFRESH_SECONDS = 10
 
 
-def _position():
-    try:
-        lat, lon = float(request.args["lat"]), float(request.args["lon"])
-    except (KeyError, ValueError):
-        return None, None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None, None
-    return lat, lon
+def _position() -> LatLon | None:
+    """The officer's position, from the X-Position header ("lat,lon") the page's script sends. Never from the
+    query string: addresses end up in access logs and browser history."""
+    lat, _comma, lon = request.headers.get("X-Position", "").partition(",")
+    return LatLon.parse(lat, lon)
 
 
 def _field_report_or_404(report_id: int) -> Report:
     report = db.session.get(Report, report_id) or abort(404)
-    if not report.queue.is_field or report.category.restricted:
-        abort(403)
-    return report
+    if can_see_in_field_mode(current_user, report):
+        return report
+    if is_field_report(report):
+        # Closed in the meantime: say so, without showing it.
+        abort(make_response(render_template("field/closed.html", report=report), 410))
+    abort(403)
 
 
 @bp.get("/")
 @roles_required(BOA)
 def index():
-    lat, lon = _position()
-    return render_template(
-        "field/index.html",
-        rows=open_field_reports_near(lon, lat),
-        lat=lat,
-        lon=lon,
-        refresh=REFRESH_SECONDS,
-    )
+    return render_template("field/index.html", rows=open_field_reports_near(None), position=None,
+                           refresh=REFRESH_SECONDS)  # fmt: skip
 
 
 @bp.get("/lijst")
 @roles_required(BOA)
 def fragment():
     """The list alone, fetched every few seconds by the page: new reports appear without a reload."""
-    lat, lon = _position()
-    return render_template("field/_list.html", rows=open_field_reports_near(lon, lat), lat=lat, lon=lon)
+    position = _position()
+    response = make_response(
+        render_template("field/_list.html", rows=open_field_reports_near(position), position=position)
+    )
+    response.vary.add("X-Position")
+    return response
 
 
 def _detail(report: Report, *, claim_form=None, close_form=None, status=200):
-    lat, lon = lat_lon(report)
+    position = lat_lon(report)
     close = close_form or forms.FieldCloseForm(data={"version": report.version})
     close.outcome.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in workflow.FIELD_OUTCOMES.items()]
     return render_template(
         "field/report.html",
         report=report,
         kind=KINDS[report.kind],
-        lat=lat,
-        lon=lon,
-        map=spot_map(current_profile(), current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"],
-                     lat, lon),  # fmt: skip
+        position=position,
+        map=spot_map(
+            current_profile(), current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"], position
+        ),  # fmt: skip
         map_css=MAP_CSS["picker"],
         map_js=MAP_JS["picker"],
         claim_form=claim_form or forms.ClaimForm(data={"version": report.version}),
@@ -130,8 +129,9 @@ def close(report_id):
     if not form.validate_on_submit():
         return _detail(report, close_form=form, status=422)
     closed = commit_action(
-        lambda: workflow.close_in_the_field(report, current_user, form.outcome.data, form.note.data,
-                                            expected_version=form.version.data),  # fmt: skip
+        lambda: workflow.close_in_the_field(
+            report, current_user, form.outcome.data, form.note.data, expected_version=form.version.data
+        ),  # fmt: skip
         form,
     )
     if not closed:

@@ -1,7 +1,9 @@
 """The reporter's pages: start, choose a category, the form, review, send, confirmation."""
 
 import secrets
+import time
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import (
@@ -19,8 +21,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
-from meldpunt.db_types import utcnow
 from meldpunt.extensions import csrf, db, limiter
+from meldpunt.feedback.links import tracking_url
+from meldpunt.geo import LatLon
 from meldpunt.geo.geocoder import GeocoderUnavailable, geocoder_for
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
 from meldpunt.maps.picker import location_picker_map
@@ -30,14 +33,8 @@ from meldpunt.reports.elsewhere import ELSEWHERE, elsewhere_for_kind
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category
 from meldpunt.reports.photos import PhotoRejected, photo_store, sanitise_photo
-from meldpunt.reports.submission import (
-    NewReport,
-    SubmissionRejected,
-    submit_report,
-    validate_incident_time,
-    validate_location,
-)
-from meldpunt.web.report_forms import FORMS_BY_KIND, ReportForm, answers_from, mentions_danger
+from meldpunt.reports.submission import NewReport, SubmissionRejected, check_report, submit_report
+from meldpunt.web.report_forms import ReportForm, answers_from, form_for_kind
 
 bp = Blueprint("public", __name__)
 
@@ -65,7 +62,8 @@ def privacy():
     """Generated from the settings the privacy sweep uses, so it cannot drift from what the code does."""
     from meldpunt.privacy.retention import current_policy
 
-    return render_template("public/privacy.html", policy=current_policy())
+    tile_host = urlsplit(current_app.config["TILE_URL"]).hostname
+    return render_template("public/privacy.html", policy=current_policy(), tile_host=tile_host)
 
 
 @bp.get("/elders/<code>")
@@ -88,9 +86,7 @@ def choose_category(kind):
 def _categories(kind: str) -> list[Category]:
     return list(
         db.session.scalars(
-            sa.select(Category)
-            .where(Category.kind == kind, Category.active.is_(True))
-            .order_by(Category.position)
+            sa.select(Category).where(Category.kind == kind, Category.active.is_(True)).order_by(Category.position)
         )
     )
 
@@ -106,14 +102,19 @@ def _not_sending() -> bool:
     return request.form.get("action") != "send"
 
 
+def _report_stored(response) -> bool:
+    """Only a stored report counts against the send limit: a refused or expired form is corrected and resent."""
+    return response.status_code == 303
+
+
 @bp.route("/melden/<kind>/<category_code>", methods=["GET", "POST"])
-@limiter.limit(_submit_limit, methods=["POST"], exempt_when=_not_sending, scope="send")
+@limiter.limit(_submit_limit, methods=["POST"], exempt_when=_not_sending, scope="send", deduct_when=_report_stored)
 @limiter.limit(lambda: current_app.config["RATELIMIT_FORM_STEPS"], methods=["POST"])
 @csrf.exempt  # the form checks its own token, so that a stale token keeps what was typed
 def report_form(kind, category_code):
     kind_def = KINDS.get(kind) or abort(404)
     category = _category_or_404(kind, category_code)
-    form: ReportForm = FORMS_BY_KIND[kind]()
+    form: ReportForm = form_for_kind(kind)
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)
         return _render_form(form, kind_def, category)
@@ -128,21 +129,54 @@ def report_form(kind, category_code):
     if action == "edit":
         return _render_form(form, kind_def, category)
 
-    new_report = _validated_report(form, kind_def, category)
-    if new_report is None:
-        return _render_form(form, kind_def, category), 422
-    if action != "send":
-        return render_template(
-            "public/review.html", form=form, kind=kind_def, category=category, report=new_report
-        )
+    form_ok = _form_ok(form)
+    new_report = _new_report(form, category)
+    if action == "send" and form_ok:
+        try:
+            receipt = submit_report(new_report)
+        except SubmissionRejected as rejected:
+            _put_problems_on(form, rejected)
+            return _render_form(form, kind_def, category), 422
+        db.session.commit()
+        _keep_receipt(receipt, kind_def, category, new_report)
+        return redirect(url_for("public.confirmation"), code=303)
+    return _review_or_form(form, form_ok, new_report, kind_def, category)
+
+
+@bp.errorhandler(429)
+def too_many_sends(error):
+    """Sending refused by the rate limit: the reporter stays on the review, with everything kept, and is told
+    when to try again. Other refusals get the general page."""
+    if request.endpoint != "public.report_form" or request.method != "POST":
+        return render_template("errors/429.html"), 429
+    kind_def = KINDS.get(request.view_args["kind"]) or abort(404)
+    category = _category_or_404(kind_def.code, request.view_args["category_code"])
+    form = form_for_kind(kind_def.code)
+    _keep_photo(form)
+    limit = limiter.current_limit
+    wait = max(1, int(limit.reset_at - time.time())) if limit else 60
+    return _review_or_form(form, _form_ok(form), _new_report(form, category), kind_def, category, retry_after=wait)
+
+
+def _review_or_form(form, form_ok, new_report, kind_def, category, *, retry_after=None):
+    """The review page when everything is right; otherwise the form with every problem at once."""
     try:
-        receipt = submit_report(new_report)
+        checked = check_report(new_report)
     except SubmissionRejected as rejected:
-        _attach_error(form, rejected)
-        return _render_form(form, kind_def, category), 422
+        _put_problems_on(form, rejected)
+        form_ok = False
+    if not form_ok:
+        return _render_form(form, kind_def, category), 429 if retry_after else 422
+    page = render_template("public/review.html", form=form, kind=kind_def, category=category, report=checked,
+                           retry_after=retry_after)  # fmt: skip
+    return page, 429 if retry_after else 200
+
+
+def _keep_receipt(receipt, kind_def, category, new_report) -> None:
     session["receipt"] = {
         "reference": receipt.reference,
-        # A restricted report gets no tracking link, so its token is not kept anywhere.
+        # A restricted report gets no tracking link, so its token is not kept anywhere. Otherwise the token stays
+        # in the (signed, not encrypted) cookie only until the confirmation page has shown it once.
         "token": None if category.restricted else receipt.tracking_token,
         "restricted": category.restricted,
         "kind": kind_def.code,
@@ -151,18 +185,12 @@ def report_form(kind, category_code):
         "safety_flag": receipt.safety_flag,
         "email": bool(new_report.email and new_report.email_consent),
     }
-    return redirect(url_for("public.confirmation"), code=303)
 
 
 def _render_form(form, kind_def, category, places=()):
     """`places`: search results; None when the search service failed."""
     profile = current_profile()
-    center = None
-    if form.lat.data and form.lon.data:
-        try:
-            center = (float(form.lat.data), float(form.lon.data))
-        except ValueError:
-            center = None
+    center = None if form.lat.errors else LatLon.parse(form.lat.data, form.lon.data)
     picker = location_picker_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"],
                                  center=center)  # fmt: skip
     return render_template(
@@ -176,39 +204,41 @@ def _render_form(form, kind_def, category, places=()):
         map_css=MAP_CSS["picker"],
         map_js=MAP_JS["picker"],
         places=places,
-        csrf_failed=bool(form.csrf_token.errors) if hasattr(form, "csrf_token") else False,
+        csrf_failed=getattr(form, "csrf_failed", False),
     )
 
 
 def _keep_photo(form: ReportForm) -> None:
-    """Sanitise a newly chosen photo at once and keep it under a token, so a rejected form does not lose it."""
+    """Sanitise a newly chosen photo at once and keep it for this form, so a rejected form does not lose it. The
+    same file sent again (the browser still holds it) is recognised and not processed again."""
     store = photo_store()
     if form.remove_photo.data:
         form.photo_token.data = form.photo_name.data = ""
         form.remove_photo.data = False
     upload = request.files.get("photo")
     if upload and upload.filename:
-        try:
-            clean = sanitise_photo(
-                upload.read(current_app.config["PHOTO_MAX_BYTES"] + 1),
-                max_bytes=current_app.config["PHOTO_MAX_BYTES"],
-                max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
-            )
-        except PhotoRejected as rejected:
-            form.photo.errors = [str(rejected.message)]
-            return
-        form.photo_token.data = store.save_pending(clean)
+        raw = upload.read(current_app.config["PHOTO_MAX_BYTES"] + 1)
+        token = store.pending_token(raw, form.submission_key.data)
+        if not store.has_pending(token):
+            try:
+                clean = sanitise_photo(raw, max_bytes=current_app.config["PHOTO_MAX_BYTES"],
+                                       max_pixels=current_app.config["PHOTO_MAX_PIXELS"])  # fmt: skip
+                store.save_pending(clean, token)
+            except PhotoRejected as rejected:
+                form.photo.errors = [str(rejected.message)]
+                return
+        form.photo_token.data = token
         form.photo_name.data = secure_filename(upload.filename)[:80] or "foto.jpg"
     elif form.photo_token.data and not store.has_pending(form.photo_token.data):
         form.photo_token.data = form.photo_name.data = ""
 
 
 def _use_place(form: ReportForm, value: str) -> None:
-    try:
-        lat, lon, precision = value.split(",")
-        form.lat.data, form.lon.data = str(float(lat)), str(float(lon))
-    except ValueError:
+    lat, _comma, rest = value.partition(",")
+    lon, _comma, precision = rest.partition(",")
+    if (position := LatLon.parse(lat, lon)) is None:
         return
+    form.lat.data, form.lon.data = str(position.lat), str(position.lon)
     form.location_method.data = "search"
     form.location_precision.data = "exact" if precision == "address" else "place"
 
@@ -232,100 +262,67 @@ def search_places():
     return jsonify([{"label": p.label, "lat": p.lat, "lon": p.lon, "precision": p.precision} for p in places])
 
 
-def _validated_report(form: ReportForm, kind_def, category) -> NewReport | None:
-    """Run every check the reporter can fix, so all problems show at once. None when something is wrong."""
+def _form_ok(form: ReportForm) -> bool:
+    """The form's own checks (required fields, lengths, formats). An expired CSRF token keeps everything and is
+    explained by the page's notice instead of a technical message."""
     photo_errors = list(form.photo.errors or [])  # from the upload check, which validate() would reset
     valid = form.validate()
     form.photo.errors = photo_errors
-    lat, lon = _coordinates(form)
-    if lat is None:
-        form.lat.errors = [_("Choose the spot: tap the map, use your location, or search for a place.")]
-        valid = False
-    elif form.location_method.data == "search" and form.location_precision.data != "exact":
-        if not (form.location_description.data or "").strip():
-            form.location_description.errors = [
-                _("The search found the village, not the spot. Tap the spot on the map, or describe it here.")
-            ]
-            valid = False
-    if lat is not None:
-        try:
-            validate_location(lon, lat, current_profile())
-        except SubmissionRejected as rejected:
-            form.lat.errors = [str(rejected.message)]
-            valid = False
+    if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
+        form.csrf_failed = True
+        form.csrf_token.errors = []
+    return valid and not photo_errors
 
+
+def _new_report(form: ReportForm, category) -> NewReport:
+    """What the reporter entered, as the domain's NewReport; the rules are checked by check_report."""
     incident_at, is_now = None, False
-    if form.IS_INCIDENT:
+    if form.when is not None:
         if form.when.data == "eerder":
-            if not (form.when_date.data and form.when_time.data):
-                form.when_date.errors = list(form.when_date.errors) + [_("Enter the date and time.")]
-                valid = False
-            else:
+            if form.when_date.data and form.when_time.data:
                 incident_at = datetime.combine(form.when_date.data, form.when_time.data, LOCAL_TZ)
-                try:
-                    validate_incident_time(incident_at, utcnow())
-                except SubmissionRejected as rejected:
-                    form.when_date.errors = [str(rejected.message)]
-                    valid = False
         else:
-            incident_at, is_now = utcnow(), True
-
-    email = form.email.data if form.COLLECTS_CONTACT else None
-    if email and not form.email_consent.data:
-        form.email_consent.errors = [
-            _("Tick the box so we may e-mail you, or leave the e-mail address empty.")
-        ]
-        valid = False
-    if photo_errors:
-        valid = False
-    if not valid:
-        return None
-    answers = answers_from(form, category.code)
+            is_now = True
     return NewReport(
-        kind=kind_def.code,
+        kind=category.kind,
         category_code=category.code,
-        description=form.description.data,
-        lat=lat,
-        lon=lon,
-        location_method=form.location_method.data
-        if form.location_method.data in ("gps", "map", "search")
-        else "map",
+        description=form.description.data or "",
+        position=LatLon.parse(form.lat.data, form.lon.data),
+        location_method=form.location_method.data or "map",
+        location_precision=form.location_precision.data or "exact",
         location_description=form.location_description.data,
         incident_is_now=is_now,
         incident_at=incident_at,
-        answers=answers,
-        safety_flag=mentions_danger(answers),
-        email=email or None,
-        email_consent=bool(email and form.email_consent.data),
+        answers=answers_from(form, category.code),
+        email=form.email.data if form.email is not None else None,
+        email_consent=bool(form.email_consent is not None and form.email_consent.data),
         locale=str(get_locale() or "nl"),
         submission_key=form.submission_key.data or None,
         pending_photo_tokens=[form.photo_token.data] if form.photo_token.data else [],
     )
 
 
-def _coordinates(form) -> tuple[float | None, float | None]:
-    try:
-        lat, lon = float(form.lat.data), float(form.lon.data)
-    except (TypeError, ValueError):
-        return None, None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None, None
-    return lat, lon
+# Where each part of a report the domain rejects is shown on the form.
+FIELD_FOR_PART = {"location": "lat", "incident_at": "when_date", "category": "description"}
 
 
-def _attach_error(form, rejected: SubmissionRejected):
-    field = {"location": "lat", "category": "description"}.get(rejected.field, rejected.field)
-    getattr(form, field).errors = [str(rejected.message)]
+def _put_problems_on(form, rejected: SubmissionRejected) -> None:
+    for part, message in rejected.problems.items():
+        field = getattr(form, FIELD_FOR_PART.get(part, part), None) or form.description
+        if not field.errors:  # the form's own message for that field says it already
+            field.errors = [str(message)]
 
 
 @bp.get("/melding/ontvangen")
 def confirmation():
     receipt = session.get("receipt") or abort(404)
     category = db.session.scalar(sa.select(Category).where(Category.code == receipt["category"]))
+    token = receipt.pop("token", None)  # shown once: a shared phone's next user does not find it in the cookie
+    session["receipt"] = receipt
     return render_template(
         "public/confirmation.html",
         receipt=receipt,
         kind=KINDS[receipt["kind"]],
         category=category,
-        tracking_url=url_for("tracking.track", token=receipt["token"], _external=True) if receipt["token"] else None,
+        tracking_url=tracking_url(token) if token else None,
     )

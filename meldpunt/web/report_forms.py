@@ -1,5 +1,6 @@
 """The report form, one class per kind (DESIGN §2). Only category, location and description are required: the
-threshold stays low; every other question helps but may be skipped."""
+threshold stays low; every other question helps but may be skipped. Which parts a kind has (a time, contact data)
+follows from its flags in reports/kinds.py; the rules a report must meet are in reports/submission.py."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,7 +20,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-DESCRIPTION_MAX_LENGTH = 2000
+from meldpunt.reports.kinds import KINDS
+from meldpunt.reports.submission import DESCRIPTION_MAX_LENGTH, LOCATION_DESCRIPTION_MAX_LENGTH
+
 DESCRIPTION_LENGTH = Length(
     max=DESCRIPTION_MAX_LENGTH,
     message=_l("Please keep it shorter: at most %(max)d characters (you typed %(length)d)."),
@@ -36,9 +39,7 @@ def choice_label(field, value) -> str:
 
 YES_NO = options(("ja", _l("Yes")), ("nee", _l("No")))
 YES_NO_UNKNOWN = YES_NO + options(("weet_niet", _l("I don't know")))
-HOW_MANY = options(
-    ("een", _l("One person")), ("twee_tot_vijf", _l("2 to 5 people")), ("groep", _l("More than 5"))
-)
+HOW_MANY = options(("een", _l("One person")), ("twee_tot_vijf", _l("2 to 5 people")), ("groep", _l("More than 5")))
 
 
 class OptionalRadioField(RadioField):
@@ -59,10 +60,9 @@ class MultiCheckboxField(SelectMultipleField):
 class ReportForm(FlaskForm):
     """What every kind asks."""
 
+    KIND = ""
     # Questions this kind asks, each with the categories it applies to (None: all of the kind).
     QUESTIONS: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
-    IS_INCIDENT = True
-    COLLECTS_CONTACT = True
 
     submission_key = HiddenField()
     lat = HiddenField()
@@ -71,7 +71,8 @@ class ReportForm(FlaskForm):
     location_precision = HiddenField(default="exact")
     place_query = StringField(_l("Search a place"), validators=[Optional(), Length(max=120)])
     location_description = StringField(
-        _l("Describe the spot (street, corner, landmark)"), validators=[Optional(), Length(max=300)]
+        _l("Describe the spot (street, corner, landmark)"),
+        validators=[Optional(), Length(max=LOCATION_DESCRIPTION_MAX_LENGTH)],
     )
 
     when = RadioField(
@@ -100,6 +101,14 @@ class ReportForm(FlaskForm):
     )
     email_consent = BooleanField(_l("Yes, you may e-mail me about this report."))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = KINDS[self.KIND]
+        if not kind.is_incident:  # a lasting condition of a place has no time
+            del self.when, self.when_date, self.when_time
+        if not kind.collects_contact:
+            del self.email, self.email_consent
+
     def questions_for(self, category_code: str):
         return [
             getattr(self, name)
@@ -123,6 +132,7 @@ FREQUENCY_QUESTION = OptionalRadioField(
 
 
 class StraatintimidatieForm(ReportForm):
+    KIND = "straatintimidatie"
     QUESTIONS = (("people_involved", None), ("directed_at", None), ("weapon", None))
 
     people_involved = OptionalRadioField(
@@ -137,6 +147,7 @@ class StraatintimidatieForm(ReportForm):
 
 
 class OverlastForm(ReportForm):
+    KIND = "overlast"
     QUESTIONS = (
         ("frequency", None),
         ("minors", ("jeugd",)),
@@ -168,13 +179,11 @@ class OverlastForm(ReportForm):
             ("vervuiling", _l("A neglected or polluted home")),
         ),
     )
-    spoken_to_neighbours = OptionalRadioField(
-        _l("Have you talked to the neighbours about it?"), choices=YES_NO
-    )
+    spoken_to_neighbours = OptionalRadioField(_l("Have you talked to the neighbours about it?"), choices=YES_NO)
 
 
 class OnveiligePlekForm(ReportForm):
-    IS_INCIDENT = False
+    KIND = "onveilige_plek"
     QUESTIONS = (
         ("unsafe_times", None),
         ("lighting", None),
@@ -184,18 +193,13 @@ class OnveiligePlekForm(ReportForm):
         ("unsafe_score", None),
     )
 
-    when = None
-    when_date = None
-    when_time = None
     description = TextAreaField(
         _l("What makes this place feel unsafe?"),
         validators=[DataRequired(message=_l("Please describe the place.")), DESCRIPTION_LENGTH],
     )
     unsafe_times = MultiCheckboxField(
         _l("When does it feel unsafe?"),
-        choices=options(
-            ("dag", _l("During the day")), ("avond", _l("In the evening")), ("nacht", _l("At night"))
-        ),
+        choices=options(("dag", _l("During the day")), ("avond", _l("In the evening")), ("nacht", _l("At night"))),
         validators=[Optional()],
     )
     lighting = OptionalRadioField(
@@ -204,9 +208,7 @@ class OnveiligePlekForm(ReportForm):
     )
     visibility = OptionalRadioField(
         _l("Can you see around you and be seen?"),
-        choices=options(
-            ("goed", _l("Yes, open view")), ("beperkt", _l("Partly")), ("slecht", _l("No, hidden"))
-        ),
+        choices=options(("goed", _l("Yes, open view")), ("beperkt", _l("Partly")), ("slecht", _l("No, hidden"))),
     )
     people_around = OptionalRadioField(
         _l("Are there usually people around?"),
@@ -222,20 +224,18 @@ class OnveiligePlekForm(ReportForm):
 class VerdachteSituatieForm(ReportForm):
     """Restricted: asks for no contact data (DESIGN §2)."""
 
-    COLLECTS_CONTACT = False
+    KIND = "verdachte_situatie"
     QUESTIONS = (("frequency", None),)
 
     frequency = FREQUENCY_QUESTION
-    email = None
-    email_consent = None
 
 
-FORMS_BY_KIND = {
-    "straatintimidatie": StraatintimidatieForm,
-    "overlast": OverlastForm,
-    "onveilige_plek": OnveiligePlekForm,
-    "verdachte_situatie": VerdachteSituatieForm,
-}
+FORMS_BY_KIND = {form.KIND: form for form in (StraatintimidatieForm, OverlastForm, OnveiligePlekForm,
+                                                VerdachteSituatieForm)}  # fmt: skip
+
+
+def form_for_kind(kind: str) -> ReportForm:
+    return FORMS_BY_KIND[kind]()
 
 
 def answers_from(form: ReportForm, category_code: str) -> dict:
@@ -244,13 +244,3 @@ def answers_from(form: ReportForm, category_code: str) -> dict:
         if field.data not in (None, "", []):
             answers[field.name] = field.data
     return answers
-
-
-def mentions_danger(answers: dict) -> bool:
-    """A weapon, violence or a group: the field officer gets a safety flag (DESIGN §8)."""
-    return (
-        answers.get("weapon") == "ja"
-        or answers.get("danger") == "ja"
-        or answers.get("people_involved") == "groep"
-        or answers.get("group_size") == "groep"
-    )

@@ -45,16 +45,14 @@ def init_security(app: Flask) -> None:
 
     @app.after_request
     def set_security_headers(response):
-        response.headers["Content-Security-Policy"] = content_security_policy(
-            csp_nonce(), app.config["TILE_URL"]
-        )
+        response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), app.config["TILE_URL"])
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Permissions-Policy"] = (
-            "geolocation=(self), camera=(), microphone=(), interest-cohort=()"
-        )
+        response.headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=(), interest-cohort=()"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        # Browsers ignore this over plain http (make run); over https it keeps every later visit on https.
+        response.headers["Strict-Transport-Security"] = f"max-age={int(app.config['HSTS_MAX_AGE'])}; includeSubDomains"
         if response.mimetype == "text/html":
             # Pages hold forms with CSRF tokens and personal input: never cache them.
             response.headers["Cache-Control"] = "no-store"

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from meldpunt.extensions import db
 from meldpunt.feedback.satisfaction import satisfaction_figures
-from meldpunt.feedback.templates import GENERIC_OUTCOMES, template_for, templates_for
+from meldpunt.feedback.templates import template_for, templates_for
 from meldpunt.geo.models import Area
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
 from meldpunt.maps.staff_maps import reports_map
@@ -29,10 +29,19 @@ from meldpunt.reports.queries import (
     report_points,
 )
 from meldpunt.staff.models import User, audit
-from meldpunt.staff.roles import BOA, OOV, REPORT_ROLES, can_handle_queue, can_read_queue, can_read_report
+from meldpunt.staff.roles import (
+    BOA,
+    OOV,
+    REPORT_ROLES,
+    can_handle_queue,
+    can_read_queue,
+    can_read_report,
+    can_see_in_field_mode,
+)
 from meldpunt.web import staff_forms as forms
 from meldpunt.web.access import roles_required
 from meldpunt.web.actions import commit_action
+from meldpunt.web.ids import id_from
 
 bp = Blueprint("staff", __name__, url_prefix="/medewerkers")
 
@@ -58,7 +67,7 @@ def _filters_from_args() -> QueueFilters:
         state=args.get("state") or None,
         kind=args.get("kind") if args.get("kind") in KINDS else None,
         category=args.get("category") or None,
-        area=as_int("area"),
+        area=id_from(args.get("area")),
         period=args.get("period") if args.get("period") in PERIODS else None,
         overdue=args.get("overdue") == "1",
         sort=args.get("sort", "newest"),
@@ -125,9 +134,7 @@ def _action_forms(report: Report) -> dict:
     if chosen and (template := template_for(report.category.code, chosen, report.locale)):
         close_data.update(outcome=template.outcome, message=template.body)
     close = forms.CloseForm(data=close_data)
-    outcomes = workflow.OUTCOMES
-    if report.category.privacy_level == "generic":
-        outcomes = {k: v for k, v in outcomes.items() if k in GENERIC_OUTCOMES}
+    outcomes = workflow.allowed_outcomes(report)
     close.outcome.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in outcomes.items()]
     return {
         "take": forms.EmptyForm(data=version),
@@ -146,15 +153,13 @@ def _action_forms(report: Report) -> dict:
 @roles_required(*REPORT_ROLES)
 def report(report_id, forms_override=None, contact=False):
     r = _report_or_404(report_id)
-    lat, lon = lat_lon(r)
     action_forms = _action_forms(r)
     action_forms.update(forms_override or {})
     return render_template(
         "staff/report.html",
         report=r,
         kind=KINDS[r.kind],
-        lat=lat,
-        lon=lon,
+        position=lat_lon(r),
         nearby=nearby_reports(r, current_user),
         forms=action_forms,
         can_act=can_handle_queue(current_user.role_set, r.queue),
@@ -187,10 +192,8 @@ def show_contact(report_id):
 def photo(photo_id):
     item = db.session.get(ReportPhoto, photo_id) or abort(404)
     r = item.report
-    if current_user.has_role(BOA) and not current_user.has_role(*REPORT_ROLES):
-        if not (r.queue.is_field and r.state in workflow.OPEN_STATES and not r.category.restricted):
-            abort(403)
-    elif not can_read_report(current_user, r):
+    at_the_desk = current_user.has_role(*REPORT_ROLES) and can_read_report(current_user, r)
+    if not (at_the_desk or can_see_in_field_mode(current_user, r)):
         abort(403)
     response = send_file(photo_store().path_of(item.storage_key), mimetype=item.content_type, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

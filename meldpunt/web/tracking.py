@@ -46,7 +46,9 @@ def _record(report, form_data):
     try:
         record_answer(report, helped == "ja", form_data.get("comment"), form_data.get("reopen") == "ja")
     except WorkflowError as error:
+        db.session.rollback()
         return str(error.message)
+    db.session.commit()
     return None
 
 
@@ -102,4 +104,5 @@ def withdraw_report(token):
                                form=form, confirm_error=_("Tick the box to confirm.")), 422  # fmt: skip
     if report.withdrawn_at is None:
         withdraw(report)
+        db.session.commit()
     return render_template("public/withdrawn.html", report=report)

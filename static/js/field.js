@@ -19,8 +19,10 @@
     var seen = newest();
 
     function refresh() {
-      var query = position ? "?lat=" + position.lat + "&lon=" + position.lon : "";
-      fetch(url + query, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      // The position goes in a header, never in the address: addresses end up in logs.
+      var headers = { "Accept": "text/html" };
+      if (position) { headers["X-Position"] = position.lat + "," + position.lon; }
+      fetch(url, { credentials: "same-origin", headers: headers })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
           if (html === null) { return; }

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
+from meldpunt.geo import LatLon
 from meldpunt.reports.models import Report
 from meldpunt.reports.submission import NewReport, submit_report
 from meldpunt.staff.accounts import create_user
@@ -20,10 +21,17 @@ pytestmark = pytest.mark.e2e
 
 def _file(app, lat, lon, description, **extra):
     with app.app_context():
-        values = dict(kind="overlast", category_code="vernieling", description=description, lat=lat, lon=lon,
-                      location_method="map", incident_at=utcnow() - timedelta(days=1))  # fmt: skip
+        values = dict(
+            kind="overlast",
+            category_code="vernieling",
+            description=description,
+            position=LatLon(lat, lon),
+            location_method="map",
+            incident_at=utcnow() - timedelta(days=1),
+        )
         values.update(extra)
         receipt = submit_report(NewReport(**values))
+        db.session.commit()
         db.session.remove()
         return receipt
 
@@ -80,7 +88,8 @@ def test_a_new_report_appears_without_a_reload(live_server, phone):
     _file(app, 52.7850, 6.8955, "Eerste melding")
     _sign_in(phone, base_url)
     expect(phone.locator(".field-item")).to_have_count(1)
-    _file(app, 52.7845, 6.8955, "Jongeren slaan ruiten in", incident_at=utcnow())
+    # Happened yesterday, reported now: live in the list, and routed to the field whether or not boa's are on duty.
+    _file(app, 52.7845, 6.8955, "Jongeren slaan ruiten in")
     # The page fetches the list every 10 seconds; no navigation happens.
     url_before = phone.url
     expect(phone.locator(".field-item")).to_have_count(2, timeout=15000)
@@ -96,7 +105,12 @@ def test_sorting_by_position_does_not_announce_new_reports(live_server, phone):
     _boa(app)
     for lat in (52.7850, 52.7900, 52.7950):
         _file(app, lat, 6.8955, "Oude melding")
+    polls = []
+    phone.on("request", lambda request: "/veld/lijst" in request.url and polls.append(request))
     _sign_in(phone, base_url)
     expect(phone.locator("#position-status")).to_have_text("Gesorteerd op afstand tot uw positie.")
     phone.wait_for_timeout(11000)  # one refresh round
     expect(phone.locator("#new-reports")).to_be_empty()
+    # The officer's position travels in a header, never in an address that ends up in logs.
+    assert polls and all("52.78" not in request.url for request in polls)
+    assert any(request.headers.get("x-position", "").startswith("52.784") for request in polls)

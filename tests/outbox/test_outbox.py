@@ -31,7 +31,9 @@ def _report_with_email(new_report, **extra):
     values = dict(kind="straatintimidatie", category_code="seksuele_intimidatie", email="melder@example.org",
                   email_consent=True, incident_at=utcnow() - timedelta(days=2), incident_is_now=False)  # fmt: skip
     values.update(extra)
-    return submit_report(new_report(**values))
+    receipt = submit_report(new_report(**values))
+    db.session.commit()
+    return receipt
 
 
 def test_the_reporter_receives_confirmation_taken_up_and_closed(app, smtp_server, new_report, staff):
@@ -69,7 +71,8 @@ def test_mail_is_in_the_reporters_language(app, smtp_server, new_report):
 
 def test_no_mail_without_an_address_or_consent(app, new_report):
     submit_report(new_report())
-    submit_report(new_report(email="melder@example.org", email_consent=False))
+    with pytest.raises(SubmissionRejected):
+        submit_report(new_report(email="melder@example.org", email_consent=False))
     assert _outbox() == []
 
 
@@ -157,3 +160,20 @@ def test_mail_without_a_recipient_is_dead_and_cannot_be_resent(app, smtp_server,
     login(client, staff["beheerder"])
     assert client.post(f"/beheer/mail/{message.id}/opnieuw").status_code == 400
     assert later.reference in smtp_server.mailbox.messages[0][1]["Subject"]
+
+
+def test_a_dead_letter_loses_its_tracking_link_at_once(app, smtp_server, new_report):
+    smtp_server.mailbox.refuse.add("melder@example.org")
+    receipt = _report_with_email(new_report)
+    assert drain().dead == 1
+    [message] = _outbox()
+    assert receipt.tracking_token not in message.body_text and receipt.tracking_token not in message.body_html
+    assert receipt.reference in message.body_text  # the reporter can still quote the reference
+    smtp_server.mailbox.refuse.clear()
+    from meldpunt.outbox.worker import retry_dead_letter
+
+    retry_dead_letter(message)
+    db.session.commit()
+    assert drain().sent == 1
+    sent = smtp_server.mailbox.messages[0][1].get_body(("plain",)).get_content()
+    assert receipt.tracking_token not in sent and receipt.reference in sent

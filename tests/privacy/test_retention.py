@@ -48,6 +48,7 @@ def test_the_sweep_follows_the_retention_periods(app, new_report, staff):
     assert sweep(now=closed + timedelta(days=10))["contact_erased"] == 0
     # Day 31: contact data gone (also from the outbox), location coarsened; description and photo stay.
     counts = sweep(now=closed + timedelta(days=31))
+    db.session.commit()
     assert counts["contact_erased"] == 1 and counts["locations_coarsened"] == 1 and counts["content_erased"] == 0
     db.session.expire_all()
     report = db.session.get(Report, report_id)
@@ -62,6 +63,7 @@ def test_the_sweep_follows_the_retention_periods(app, new_report, staff):
     assert report.description and photo_path.exists()
     # Day 366: description, spot description, photos and messages gone; the statistical record stays.
     counts = sweep(now=closed + timedelta(days=366))
+    db.session.commit()
     assert counts["content_erased"] == 1 and counts["photos_deleted"] == 1
     db.session.expire_all()
     report = db.session.get(Report, report_id)
@@ -142,6 +144,25 @@ def test_the_sweep_removes_photos_of_forms_never_sent(app):
     old = store.save_pending(CleanPhoto(jpeg_with_gps(), 64, 48))
     fresh = store.save_pending(CleanPhoto(jpeg_with_gps(), 64, 48))
     day_ago = time.time() - 25 * 3600
-    os.utime(store.root / "pending" / f"{old}.jpg", (day_ago, day_ago))
+    os.utime(store.pending_path(old), (day_ago, day_ago))
     assert sweep()["pending_photos_removed"] == 1
     assert not store.has_pending(old) and store.has_pending(fresh)
+
+
+def test_the_spot_description_goes_with_the_exact_location(app, new_report, staff):
+    closed = utcnow() - timedelta(days=1)
+    receipt = _closed_report(new_report, staff, closed)
+    counts = sweep(now=closed + timedelta(days=31))
+    db.session.commit()
+    assert counts["locations_coarsened"] == 1 and counts["content_erased"] == 0
+    db.session.expire_all()
+    report = db.session.get(Report, receipt.report_id)
+    assert report.location_description is None  # "Achter de bibliotheek" pinpoints the spot as well
+    assert report.description  # the description itself stays until the content retention
+
+
+def test_the_privacy_page_says_where_map_tiles_come_from(make_app):
+    app = make_app(TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png")
+    with app.app_context():
+        page = app.test_client().get("/privacy").get_data(as_text=True)
+    assert "tiles.example.org" in page

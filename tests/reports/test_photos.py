@@ -70,3 +70,24 @@ def test_a_gif_is_not_accepted():
     Image.new("P", (8, 8)).save(out, format="GIF")
     with pytest.raises(PhotoRejected):
         sanitise_photo(out.getvalue(), **LIMITS)
+
+
+def _png(width, height, mode="1") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, (width, height)).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def test_a_small_file_declaring_a_huge_image_is_refused_before_decoding():
+    bomb = _png(7060, 7060)  # ~150 KB on disk, ~150 MB of pixels once decoded
+    assert len(bomb) < 300 * 1024
+    with pytest.raises(PhotoRejected) as rejected:
+        sanitise_photo(bomb, **LIMITS)
+    assert "too many pixels" in str(rejected.value.message)
+
+
+def test_a_large_camera_jpeg_is_accepted_and_scaled():
+    out = io.BytesIO()
+    Image.new("RGB", (6000, 4000), (90, 90, 90)).save(out, format="JPEG", quality=70)
+    clean = sanitise_photo(out.getvalue(), **LIMITS)
+    assert (clean.width, clean.height) == (2048, 1365)

@@ -46,9 +46,7 @@ ON_DUTY_CASES = [
 
 
 @pytest.mark.parametrize("kind, category, minutes_ago, queue", ON_DUTY_CASES)
-def test_default_routing_while_the_field_team_is_on_duty(
-    app, new_report, at, kind, category, minutes_ago, queue
-):
+def test_default_routing_while_the_field_team_is_on_duty(app, new_report, at, kind, category, minutes_ago, queue):
     now = at(2026, 11, 18, 14, 0)
     incident = now - timedelta(minutes=minutes_ago) if minutes_ago is not None else None
     receipt = submit_report(
@@ -60,9 +58,7 @@ def test_default_routing_while_the_field_team_is_on_duty(
 
 
 @pytest.mark.parametrize("kind, category", [("straatintimidatie", "naroepen"), ("overlast", "jeugd")])
-def test_happening_now_outside_service_hours_goes_to_oov_and_tells_the_reporter(
-    app, new_report, at, kind, category
-):
+def test_happening_now_outside_service_hours_goes_to_oov_and_tells_the_reporter(app, new_report, at, kind, category):
     now = at(2026, 11, 18, 23, 40)  # Wednesday, boa's off duty
     receipt = submit_report(new_report(kind=kind, category_code=category, incident_at=now), now=now)
     assert receipt.queue_code == "OOV"
@@ -105,17 +101,11 @@ def test_rules_are_data_evaluated_in_order(app, new_report, at, tmp_path):
     )
     import_areas(zone, kind="zone")
     tnh = db.session.scalar(sa.select(Queue).where(Queue.code == "TNH"))
-    db.session.add(
-        RoutingRule(position=1, description="Stationsgebied: altijd boa's", area_kinds=["zone"], queue=tnh)
-    )
+    db.session.add(RoutingRule(position=1, description="Stationsgebied: altijd boa's", area_kinds=["zone"], queue=tnh))
     db.session.commit()
     now = at(2026, 11, 18, 14, 0)
-    inside = submit_report(
-        new_report(kind="onveilige_plek", category_code="donker", lat=52.786, lon=6.898), now=now
-    )
-    outside = submit_report(
-        new_report(kind="onveilige_plek", category_code="donker", lat=52.7800, lon=6.8900), now=now
-    )
+    inside = submit_report(new_report(kind="onveilige_plek", category_code="donker", lat=52.786, lon=6.898), now=now)
+    outside = submit_report(new_report(kind="onveilige_plek", category_code="donker", lat=52.7800, lon=6.8900), now=now)
     assert inside.queue_code == "TNH"
     assert outside.queue_code == "OOV"
     assert db.session.get(Report, inside.report_id).area.name == "Stationsgebied"

@@ -19,12 +19,14 @@ def tnh_report(app, new_report, at):
     receipt = submit_report(
         new_report(kind="overlast", category_code="vernieling", incident_at=utcnow() - timedelta(days=2))
     )
+    db.session.commit()
     return db.session.get(Report, receipt.report_id)
 
 
 @pytest.fixture
 def oov_report(app, new_report):
     receipt = submit_report(new_report(kind="onveilige_plek", category_code="donker"))
+    db.session.commit()
     return db.session.get(Report, receipt.report_id)
 
 

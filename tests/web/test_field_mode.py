@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
-from meldpunt.geo import spatial
+from meldpunt.geo import LatLon, spatial
 from meldpunt.reports.models import Report
 from meldpunt.reports.queries import open_field_reports_near
 from meldpunt.reports.submission import submit_report
@@ -22,7 +22,9 @@ def _file(new_report, lat, lon, *, hours_ago, **extra):
     values = dict(kind="overlast", category_code="vernieling", lat=lat, lon=lon,
                   incident_at=now - timedelta(days=1))  # fmt: skip
     values.update(extra)
-    return db.session.get(Report, submit_report(new_report(**values), now=now).report_id)
+    report = db.session.get(Report, submit_report(new_report(**values), now=now).report_id)
+    db.session.commit()
+    return report
 
 
 def test_live_reports_first_then_each_group_nearest_first(app, new_report):
@@ -34,7 +36,7 @@ def test_live_reports_first_then_each_group_nearest_first(app, new_report):
     closed.state = "geannuleerd"
     _file(new_report, 52.7858, 6.8976, hours_ago=1, kind="onveilige_plek", category_code="donker")  # OOV queue
     db.session.commit()
-    rows = open_field_reports_near(HERE[1], HERE[0])
+    rows = open_field_reports_near(LatLon(*HERE))
     assert [r.id for r, _, _ in rows] == [near_live.id, far_live.id, near_old.id, far_old.id]
     assert [live for _, _, live in rows] == [True, True, False, False]
     distances = [round(d) for _, d, _ in rows]
@@ -42,7 +44,7 @@ def test_live_reports_first_then_each_group_nearest_first(app, new_report):
 
 
 def test_postgis_orders_with_the_knn_index_operator():
-    here = spatial.to_rd(spatial.point(6.8975, 52.7858))
+    here = spatial.to_rd(spatial.point(LatLon(52.7858, 6.8975)))
     sql = str(
         sa.select(Report.id)
         .order_by(spatial.NearestFirst(Report.location_rd, here))
@@ -54,8 +56,7 @@ def test_postgis_orders_with_the_knn_index_operator():
 def test_field_page_lists_distances_and_never_contact(client, staff, login, new_report):
     _file(new_report, 52.7865, 6.8975, hours_ago=0.5, email="melder@example.org", email_consent=True)
     login(client, staff["boa"])
-    page = client.get(f"/veld/?lat={HERE[0]}&lon={HERE[1]}").get_data(as_text=True)
-    assert re.search(r"\b7[0-9] m\b", page)  # ~78 m
+    page = client.get("/veld/").get_data(as_text=True)
     assert "Live" in page
     assert "melder@example.org" not in page
     assert 'data-refresh="10"' in page and "js/field.js" in page
@@ -86,7 +87,7 @@ def test_claim_on_site_close(client, staff, login, new_report):
 
 
 def test_claiming_a_report_with_a_safety_flag_alone_asks_first(client, staff, login, new_report):
-    report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2, safety_flag=True)
+    report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2, answers={"weapon": "ja"})
     login(client, staff["boa"])
     first = client.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1})
     assert first.status_code == 409
@@ -107,3 +108,33 @@ def test_a_report_claimed_by_a_colleague_cannot_be_claimed(app, staff, login, ne
     g.pop("_login_user", None)
     late = second.post(f"/veld/meldingen/{report.id}/claim", data={"version": 2})
     assert late.status_code == 422
+
+
+def test_the_position_travels_in_a_header_not_in_the_address(client, staff, login, new_report):
+    _file(new_report, 52.7865, 6.8975, hours_ago=0.5)
+    login(client, staff["boa"])
+    by_header = client.get("/veld/lijst", headers={"X-Position": f"{HERE[0]},{HERE[1]}"}).get_data(as_text=True)
+    assert re.search(r"\b7[0-9] m\b", by_header)  # ~78 m
+    by_query = client.get(f"/veld/lijst?lat={HERE[0]}&lon={HERE[1]}").get_data(as_text=True)
+    assert not re.search(r"\b7[0-9] m\b", by_query)  # a position in the URL ends up in logs: not read
+    for bad in ("nan,nan", "91,0", "a,b", "52.78"):
+        assert client.get("/veld/lijst", headers={"X-Position": bad}).status_code == 200
+
+
+def test_a_closed_field_report_is_closed_to_field_mode_with_its_photos(client, staff, login, new_report):
+    from meldpunt.reports.photos import CleanPhoto, photo_store
+    from tests.fixtures.reports import jpeg_with_gps
+
+    token = photo_store().save_pending(CleanPhoto(jpeg_with_gps(), 64, 48))
+    report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2, pending_photo_tokens=[token])
+    [photo] = report.photos
+    login(client, staff["boa"])
+    assert client.get(f"/veld/meldingen/{report.id}").status_code == 200
+    with client.get(f"/medewerkers/fotos/{photo.id}") as shown:
+        assert shown.status_code == 200
+    report.state = "geannuleerd"
+    db.session.commit()
+    closed = client.get(f"/veld/meldingen/{report.id}")
+    assert closed.status_code == 410 and "niet meer open" in closed.get_data(as_text=True)
+    assert report.description not in closed.get_data(as_text=True)
+    assert client.get(f"/medewerkers/fotos/{photo.id}").status_code == 403

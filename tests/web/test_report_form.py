@@ -148,9 +148,7 @@ def test_a_point_in_another_municipality_is_refused_by_name_and_keeps_the_input(
 
 def test_a_time_in_the_future_is_refused(client):
     tomorrow = (utcnow() + timedelta(days=1)).astimezone(LOCAL_TZ)
-    response = Reporter(client).post(
-        when="eerder", when_date=tomorrow.strftime("%Y-%m-%d"), when_time="10:00"
-    )
+    response = Reporter(client).post(when="eerder", when_date=tomorrow.strftime("%Y-%m-%d"), when_time="10:00")
     assert response.status_code == 422
     page = text(response)
     assert "Dit tijdstip ligt in de toekomst" in page
@@ -345,3 +343,104 @@ def test_a_fresh_form_shows_no_search_message(client):
 def test_the_error_summary_is_in_dutch(client):
     page = text(Reporter(client).post(description=""))
     assert "Controleer het volgende" in page and "Please check the following" not in page
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "1e999"])
+def test_a_coordinate_that_is_not_a_number_asks_for_the_spot_and_keeps_everything(client, value):
+    response = Reporter(client).post(lat=value, lon=value, email="melder@example.org", email_consent="y")
+    assert response.status_code == 422
+    page = text(response)
+    assert 'id="location-error"' in page
+    assert "Twee mannen riepen mij na bij de bushalte." in page and 'value="melder@example.org"' in page
+
+
+def test_control_characters_are_removed_before_anything_is_stored_or_shown(client):
+    typed = "Twee mannen\x00 riepen\x08 mij na.\r\nBij de bushalte.\tEcht."
+    reporter = Reporter(client)
+    review = reporter.post(description=typed, location_description="Bij\x00 de kerk")
+    assert review.status_code == 200
+    assert "\x00" not in review.get_data(as_text=True) and "\x08" not in review.get_data(as_text=True)
+    assert reporter.send(description=typed, location_description="Bij\x00 de kerk").status_code == 303
+    [report] = reports()
+    assert report.description == "Twee mannen riepen mij na.\r\nBij de bushalte.\tEcht."
+    assert report.location_description == "Bij de kerk"
+
+
+def test_a_nul_character_in_a_staff_form_does_not_break_the_database(client, staff, login):
+    login(client, staff["beheerder"])
+    response = client.post(
+        "/beheer/gebruikers/nieuw",
+        data={"username": "nul\x00user", "name": "N\x00ul", "roles": ["boa"], "password": "Wq8#lamp-post-river"},
+    )
+    assert response.status_code == 302
+    from meldpunt.staff.models import User
+
+    assert db.session.scalar(sa.select(User.name).where(User.username == "nuluser")) == "Nul"
+    client.post("/medewerkers/uitloggen")
+    assert client.post("/medewerkers/inloggen", data={"username": "x\x00y", "password": "p\x00"}).status_code == 422
+
+
+@pytest.mark.parametrize("years_ago", [2, 126])
+def test_a_date_long_ago_is_refused(client, years_ago):
+    long_ago = (utcnow() - timedelta(days=365 * years_ago)).astimezone(LOCAL_TZ)
+    response = Reporter(client).post(when="eerder", when_date=long_ago.strftime("%Y-%m-%d"), when_time="10:00")
+    assert response.status_code == 422
+    page = text(response)
+    assert 'id="when_date-error"' in page and "meer dan een jaar geleden" in page
+    assert "Twee mannen riepen mij na bij de bushalte." in page
+
+
+def test_the_expired_form_message_is_dutch_on_a_dutch_page(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        reporter = Reporter(app.test_client())
+        page = text(reporter.send(csrf_token="IjAxMjM0NTY3ODki.stale.token"))
+        assert "Deze pagina stond lang open" in page
+        assert "CSRF token" not in page and "Please check the following" not in page
+
+
+def test_the_tracking_link_is_shown_once_and_not_kept_in_the_cookie(client):
+    reporter = Reporter(client)
+    sent = reporter.send()
+    first = text(client.get(sent.headers["Location"]))
+    link = re.search(r'id="tracking-link">([^<]+)<', first).group(1)
+    with client.session_transaction() as session:
+        assert link.rsplit("/", 1)[1] not in str(dict(session))
+    again = text(client.get(sent.headers["Location"]))
+    assert link not in again
+    assert re.search(r'id="reference">([^<]+)<', again)  # the reference can still be quoted
+    assert "één keer" in again
+
+
+def _pending_files(app):
+    from pathlib import Path
+
+    return sorted(p for p in (Path(app.config["UPLOAD_FOLDER"]) / "pending").rglob("*.jpg"))
+
+
+def test_a_photo_is_processed_once_and_a_form_keeps_at_most_one_waiting(app, client):
+    from tests.fixtures.reports import png_bytes
+
+    reporter = Reporter(client)
+    first = form_fields(text(reporter.post(description="", photo=("a.jpg", jpeg_with_gps()))))
+    again = form_fields(text(reporter.post(description="", photo=("a.jpg", jpeg_with_gps()))))
+    assert again["photo_token"] == first["photo_token"]  # the same photo is not decoded and stored again
+    assert len(_pending_files(app)) == 1
+    other = form_fields(text(reporter.post(description="", photo=("b.png", png_bytes(40, 40)))))
+    assert other["photo_token"] != first["photo_token"]
+    assert len(_pending_files(app)) == 1  # the photo it replaced is gone
+    reporter.hidden.update(photo_token=other["photo_token"], photo_name=other["photo_name"])
+    assert reporter.send().status_code == 303
+    assert _pending_files(app) == [] and len(reports()[0].photos) == 1
+
+
+def test_when_waiting_photos_fill_their_space_a_photo_is_refused_and_the_rest_kept(make_app):
+    app = make_app(PHOTO_PENDING_MAX_BYTES=1)
+    with app.app_context():
+        client = app.test_client()
+        assert form_fields(text(Reporter(client).post(description="", photo=("a.jpg", jpeg_with_gps()))))["photo_token"]
+        refused = Reporter(client).post(photo=("b.jpg", jpeg_with_gps(colour=(0, 0, 200))))
+        page = text(refused)
+        assert refused.status_code == 422
+        assert 'id="photo-error"' in page and "zonder foto" in page
+        assert "Twee mannen riepen mij na bij de bushalte." in page

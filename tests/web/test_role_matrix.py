@@ -91,15 +91,20 @@ def _rule_of(url: str) -> str:
 @pytest.fixture
 def world(app, staff, new_report):
     tnh = submit_report(
-        new_report(kind="overlast", category_code="vernieling", incident_at=utcnow() - timedelta(days=2),
-                   email="melder@example.org", email_consent=True)  # fmt: skip
+        new_report(
+            kind="overlast",
+            category_code="vernieling",
+            incident_at=utcnow() - timedelta(days=2),
+            email="melder@example.org",
+            email_consent=True,
+        )  # fmt: skip
     )
     oov = submit_report(new_report(kind="onveilige_plek", category_code="donker"))
     token = photo_store().save_pending(CleanPhoto(jpeg_with_gps(), 64, 48))
     report = db.session.get(Report, tnh.report_id)
     from meldpunt.reports.models import ReportPhoto
 
-    key = photo_store().claim_pending(token)
+    key = photo_store().adopt_pending(token, db.session())
     photo = ReportPhoto(report=report, storage_key=key.key, content_type="image/jpeg", width=64, height=48,
                         size_bytes=key.size)  # fmt: skip
     db.session.add(photo)

@@ -6,6 +6,7 @@ import pytest
 import redis
 
 from meldpunt.web.security import content_security_policy
+from tests.web.test_report_form import Reporter
 
 PAGES = ["/", "/melden/overlast", "/melden/overlast/jeugd", "/elders/politie"]
 
@@ -58,8 +59,8 @@ def test_anonymous_endpoints_are_rate_limited(make_app, storage):
         url = "/melden/overlast/jeugd"
         # Checking and correcting the form is not held against the reporter; sending is limited hard.
         reviews = [client.post(url, data={"action": "review"}).status_code for _ in range(3)]
-        sends = [client.post(url, data={"action": "send"}).status_code for _ in range(3)]
-        assert reviews == [422, 422, 422] and sends == [422, 422, 429]
+        sends = [Reporter(client, "overlast", "jeugd").send().status_code for _ in range(3)]
+        assert reviews == [422, 422, 422] and sends == [303, 303, 429]
         assert client.post(url, data={"action": "review"}).status_code == 429  # the looser limit on all steps
         assert client.get("/melden/overlast/jeugd").status_code == 200  # reading the form is not limited
         searches = [client.get("/melden/plaatsen?q=emmen").status_code for _ in range(4)]
@@ -67,3 +68,51 @@ def test_anonymous_endpoints_are_rate_limited(make_app, storage):
         assert "112" in client.get("/melden/plaatsen?q=emmen").get_data(as_text=True)
     if storage.startswith("redis"):
         redis.Redis.from_url(storage).flushdb()
+
+
+def test_strict_transport_security_is_sent(client):
+    assert "max-age=31536000" in client.get("/").headers["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize(
+    "role, path",
+    [
+        ("oov", "/medewerkers/meldingen/2147483648"),
+        ("oov", "/medewerkers/meldingen/99999999999999999999999"),
+        ("oov", "/medewerkers/fotos/18446744073709551616"),
+        ("boa", "/veld/meldingen/99999999999999999999999"),
+        ("beheerder", "/beheer/gebruikers/99999999999999999999999"),
+    ],
+)
+def test_ids_beyond_the_database_range_are_not_found(client, staff, login, role, path):
+    login(client, staff[role])
+    assert client.get(path).status_code == 404
+
+
+def test_a_huge_area_filter_is_ignored(client, staff, login):
+    login(client, staff["oov"])
+    huge = "99999999999999999999999"
+    assert client.get(f"/medewerkers/wachtrij/OOV?area={huge}&page={huge}").status_code == 200
+
+
+@pytest.mark.only_backends("spatialite")
+def test_an_unhandled_error_logs_the_route_not_the_secret_path(make_app, new_report, caplog):
+    import sqlalchemy as sa
+
+    from meldpunt.extensions import db
+    from meldpunt.reports.submission import submit_report
+
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    with app.app_context():
+        receipt = submit_report(new_report())
+        db.session.commit()
+        # A broken row (a kind the code does not know) makes the tracking page fail.
+        db.session.execute(sa.text("PRAGMA ignore_check_constraints = ON"))
+        db.session.execute(sa.text("UPDATE report SET kind = 'onbekend'"))
+        db.session.commit()
+        with caplog.at_level("DEBUG"):
+            response = app.test_client().get(f"/volg/{receipt.tracking_token}")
+    assert response.status_code == 500
+    logged = "\n".join(r.getMessage() + str(r.exc_info or "") for r in caplog.records)
+    assert "tracking.track" in logged
+    assert receipt.tracking_token not in logged and receipt.tracking_token not in caplog.text

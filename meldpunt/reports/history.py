@@ -1,0 +1,18 @@
+"""A report's history (DESIGN §4): one line per change, with who, when and why. Every line is written here."""
+
+from datetime import datetime
+
+from meldpunt.extensions import db
+from meldpunt.reports.models import Report, StateChange
+
+
+def record_change(report: Report, *, event: str, to_state: str, actor: str, now: datetime,
+                  reason: str | None = None) -> StateChange:  # fmt: skip
+    """Append a line; the report's state is the caller's to set. `actor`: "melder", "systeem" or a staff name."""
+    line = StateChange(at=now, from_state=None if event == "created" else report.state,
+                       to_state=to_state, event=event,
+                       queue=report.queue, actor=actor, reason=reason)  # fmt: skip
+    # No autoflush while the history loads: one action is one UPDATE of the report, so its version moves by one.
+    with db.session.no_autoflush:
+        report.history.append(line)
+    return line
