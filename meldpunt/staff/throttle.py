@@ -79,12 +79,12 @@ def count_failure(name: str, address: str | None, now: datetime) -> None:
                     db.session.add(LoginThrottle(key=key, failures=1, last_failure_at=now))
             except IntegrityError:  # another process counted the first failure at the same moment
                 _increment(key, now)
-    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - FORGET_AFTER))
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.last_failure_at <= now - FORGET_AFTER))
     db.session.flush()
 
 
 def _increment(key: str, now: datetime) -> bool:
-    recent = LoginThrottle.last_failure_at >= now - FORGET_AFTER
+    recent = LoginThrottle.last_failure_at > now - FORGET_AFTER  # as in wait_seconds
     result = db.session.execute(
         sa.update(LoginThrottle)
         .where(LoginThrottle.key == key)

@@ -1,4 +1,5 @@
-"""Staff sign-in: password, then (when required) a TOTP code; logout; two-factor enrolment."""
+"""Staff sign-in: password, then (when required) a TOTP code; logout and "sign out everywhere"; the account page
+(two-step verification, where one is signed in). Sessions are kept on the server (meldpunt/staff/sessions.py)."""
 
 import io
 from urllib.parse import urlsplit

@@ -74,8 +74,10 @@ def test_boa_claims_the_nearest_report_and_closes_it(live_server, phone):
     assert phone.outside_requests == []
 
 
-def test_a_new_report_appears_without_a_reload(live_server, phone):
+def test_a_new_report_appears_without_a_reload(live_server, phone, monkeypatch):
     app, base_url = live_server
+    # A report "happening now" goes to the field queue only while the field team is on duty (not at night).
+    monkeypatch.setattr("meldpunt.profiles.Profile.field_team_on_duty", lambda self, moment: True)
     _boa(app)
     _file(app, 52.7850, 6.8955, "Eerste melding")
     _sign_in(phone, base_url)
