@@ -3,6 +3,7 @@
 without the prefix, as hosting platforms set them."""
 
 import os
+from datetime import timedelta
 
 
 class Config:
@@ -49,6 +50,22 @@ class Config:
     TRUSTED_PROXIES = 0
     HSTS_MAX_AGE = 365 * 24 * 3600
 
+    # Staff sessions live on the server (table staff_session) and end on logout, "sign out everywhere", account
+    # changes, after STAFF_IDLE_TIMEOUT without a request, and PERMANENT_SESSION_LIFETIME after signing in
+    # whatever happens (field mode's polling keeps a session active, but never past this limit). Both accept a
+    # number of seconds from the environment, e.g. MELDPUNT_STAFF_IDLE_TIMEOUT=900.
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Requests per client address to the sign-in forms (Flask-Limiter). Wrong passwords are also slowed down
+    # per account name and per address, in the database (meldpunt/staff/throttle.py).
+    RATELIMIT_LOGIN = "20 per minute"
+
+    # Password hashing (argon2id): argon2-cffi's defaults (RFC 9106, low-memory profile). Hashes made with other
+    # settings are rehashed when that person next signs in. MEMORY_COST is in KiB.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -86,3 +103,8 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
     PUBLIC_BASE_URL = "http://localhost"  # the test client's host
+
+    # Cheap password hashes: the tests sign in hundreds of times. Never use these in production.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1

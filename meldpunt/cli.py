@@ -56,21 +56,28 @@ def register_cli(app: Flask) -> None:
     @click.option("--name", required=True, help="Full name, shown in the history.")
     @click.option("--role", "roles", multiple=True, required=True,
                   type=click.Choice(["boa", "tnh-coordinator", "oov", "beheerder"]))  # fmt: skip
-    @click.option("--sees-restricted", is_flag=True, help="May see restricted reports (verdachte situatie).")
-    @click.password_option(help="At least 12 characters; asked for when not given.")
+    @click.option("--sees-restricted", is_flag=True,
+                  help="May see restricted reports (verdachte situatie). Granted at once and audited as such: "
+                       "shell access is full access already; on the web this takes two beheerders.")  # fmt: skip
+    @click.password_option(help="At least 12 characters and hard to guess; asked for when not given.")
     def create_user_command(username, name, roles, sees_restricted, password):
         """Create a staff account (beheerders set up two-step verification at first sign-in)."""
+        from flask_babel import force_locale
+
         from meldpunt.staff.accounts import AccountError, create_user
         from meldpunt.staff.models import audit
 
-        try:
-            user = create_user(username, name, list(roles), password, sees_restricted=sees_restricted)
-        except AccountError as error:
-            raise click.ClickException(str(error)) from None
-        db.session.flush()
-        audit(None, "user_created", detail=f"{username} via CLI: {', '.join(roles)}")
+        with force_locale("en"):
+            try:
+                user = create_user(username, name, list(roles), password, sees_restricted=sees_restricted)
+            except AccountError as error:
+                raise click.ClickException(str(error)) from None
+        audit(None, "user_created", detail=f"{user.username} via CLI: {', '.join(user.roles)}")
+        if sees_restricted:
+            audit(None, "restricted_access_granted", detail=f"for {user.username} via CLI (shell access, one person)")
         db.session.commit()
-        click.echo(f"created {username} ({', '.join(user.roles)})")
+        click.echo(f"created {user.username} ({', '.join(user.roles)})"
+                   + (", with access to restricted reports" if sees_restricted else ""))  # fmt: skip
 
     @app.cli.command("outbox-worker")
     @click.option("--once", is_flag=True, help="Send what is due and stop (for cron or a systemd timer).")

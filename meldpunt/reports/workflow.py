@@ -273,16 +273,22 @@ def _assignee_id(report) -> int | None:
     return report.assigned_to.id if report.assigned_to is not None else None
 
 
-def claim(report, boa: User, *, expected_version=None, now=None):
-    """A field officer: "ik ga erheen"."""
+def claim(report, boa: User, *, expected_version=None, now=None, safety_confirmed=False):
+    """A field officer: "ik ga erheen". A report that mentions a weapon, violence or a group is claimed only after
+    the officer confirms they take care of their safety (DESIGN §8); the history says so."""
     _check(report, boa, expected_version, field_action=True)
     if report.state not in OPEN_STATES:
         raise WorkflowError(_l("This report is no longer open."))
     if _assignee_id(report) not in (None, boa.id):
         raise WorkflowError(_l("%(name)s has already claimed this report.", name=report.assigned_to.name))
+    if report.safety_flag and not safety_confirmed:
+        raise WorkflowError(
+            _l("The reporter mentioned a weapon, violence or a group. Confirm that you take care of your safety.")
+        )
     report.assigned_to = boa
     target = "in_behandeling" if report.state in ("nieuw", "heropend") else report.state
-    _move(report, target, boa, event="claim", reason="Ik ga erheen", now=now or utcnow())
+    reason = "Ik ga erheen (veiligheidswaarschuwing bevestigd)" if report.safety_flag else "Ik ga erheen"
+    _move(report, target, boa, event="claim", reason=reason, now=now or utcnow())
 
 
 def mark_on_site(report, boa: User, *, expected_version=None, now=None):

@@ -1,4 +1,5 @@
-"""Staff users and the audit log of access to personal data and of changes."""
+"""Staff users, their sessions, sign-in throttling, requests for restricted access, and the audit log of access
+to personal data and of changes."""
 
 from datetime import datetime
 
@@ -24,10 +25,6 @@ class User(UserMixin, db.Model):
     totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     totp_enabled: so.Mapped[bool] = so.mapped_column(default=False)
     totp_last_step: so.Mapped[int | None]  # a code is accepted once
-    failed_logins: so.Mapped[int] = so.mapped_column(default=0)
-    locked_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
-    # Changes when the password or 2FA changes, so that other sessions end.
-    session_version: so.Mapped[int] = so.mapped_column(default=1)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
@@ -39,11 +36,56 @@ class User(UserMixin, db.Model):
         return bool(self.role_set & set(roles))
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return str(self.id)
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+
+class StaffSession(db.Model):
+    """One signed-in browser. The cookie holds a random token; this row holds its SHA-256 hash, so a copy of the
+    database opens no session. Ended rows stay for a while (see sessions.FORGET_AFTER) and are then deleted."""
+
+    __tablename__ = "staff_session"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff_user.id"), index=True)
+    # True between a right password and the second step: such a session opens nothing but the code page.
+    pending: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), index=True)  # the sign-in time
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    end_reason: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    user_agent: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+
+    user: so.Mapped[User] = so.relationship()
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-in attempts per account name (as typed, normalised, whether or not it exists) and per client
+    address. The key is a keyed hash, so neither names typed by mistake nor addresses are stored."""
+
+    __tablename__ = "login_throttle"
+
+    key: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    failures: so.Mapped[int] = so.mapped_column(default=0)
+    last_failure_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), index=True)
+
+
+class RestrictedAccessRequest(db.Model):
+    """A beheerder asked to let a person see restricted reports; another beheerder confirms it (four eyes)."""
+
+    __tablename__ = "restricted_access_request"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff_user.id"), unique=True)
+    requested_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff_user.id"))
+    requested_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    user: so.Mapped[User] = so.relationship(foreign_keys=[user_id])
+    requested_by: so.Mapped[User] = so.relationship(foreign_keys=[requested_by_id])
 
 
 class AuditEntry(db.Model):

@@ -1,36 +1,65 @@
-"""Sign-in state and role checks for every staff route."""
+"""Sign-in state and role checks for every staff route. The session itself lives on the server
+(meldpunt/staff/sessions.py); the cookie holds only its token, checked on every request."""
 
-from datetime import UTC, datetime, timedelta
 from functools import wraps
 
-import sqlalchemy as sa
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, abort, flash, g, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, logout_user
+from flask_login import LoginManager, current_user, login_url
 
 from meldpunt.extensions import db
-from meldpunt.staff.models import User
+from meldpunt.staff import sessions
+from meldpunt.staff.models import StaffSession
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in.")
 login_manager.session_protection = "strong"
 
+SESSION_KEY = "staff_session"  # the token of the signed-in session
+PENDING_KEY = "pending_sign_in"  # the token of a session waiting for the second step, and where to go next
+# Fetched by a page's script every few seconds: signed out, these answer 401 (the script goes to the sign-in page)
+# instead of a sign-in page the script would put into the list.
+POLLED_ENDPOINTS = {"field.fragment"}
+
+
+def current_session() -> StaffSession | None:
+    """This request's valid staff session (checked once per request), or None."""
+    if "staff_session_checked" not in g:
+        checked = sessions.check(session.get(SESSION_KEY))
+        g.staff_session, g.staff_session_end, g.staff_session_checked = checked.session, checked.reason, True
+        if checked.changed:
+            db.session.commit()  # last seen, or the end of a session that ran out
+    return g.staff_session
+
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    try:
-        uid, version = (int(part) for part in user_id.split(":"))
-    except ValueError:
+    row = current_session()
+    if row is None or str(row.user_id) != user_id:
         return None
-    user = db.session.scalar(sa.select(User).where(User.id == uid))
-    if user is None or user.session_version != version or not user.active:
-        return None
-    return user
+    return row.user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if request.endpoint in POLLED_ENDPOINTS:
+        return polled_unauthorized()
+    if not g.get("staff_session_message"):
+        flash(login_manager.login_message)
+    return redirect(login_url(login_manager.login_view, request.url))
+
+
+def polled_unauthorized():
+    sign_in = url_for("auth.login", next=url_for("field.index"))
+    response = jsonify(signed_out=True, sign_in=sign_in)
+    response.status_code = 401
+    return response
 
 
 def roles_required(*roles: str):
-    """Anonymous: to the sign-in page. Signed in without one of these roles: 403."""
+    """Anonymous: to the sign-in page (a polled endpoint: 401). Signed in without one of these roles: 403."""
 
     def decorator(view):
         @wraps(view)
@@ -47,20 +76,29 @@ def roles_required(*roles: str):
 
 
 def init_access(app: Flask) -> None:
-    app.config.setdefault("STAFF_IDLE_TIMEOUT", timedelta(minutes=30))
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=12))
     login_manager.init_app(app)
 
     @app.before_request
-    def expire_idle_staff_sessions():
-        if not current_user.is_authenticated:
-            return None
-        now = datetime.now(UTC).timestamp()
-        seen = session.get("seen")
-        if seen and now - seen > current_app.config["STAFF_IDLE_TIMEOUT"].total_seconds():
-            logout_user()
+    def check_staff_session():
+        # Every request checks its session afresh (in tests several requests share one app context and `g`).
+        for name in (
+            "_login_user",
+            "staff_session",
+            "staff_session_end",
+            "staff_session_checked",
+            "staff_session_message",
+        ):
+            g.pop(name, None)
+        if SESSION_KEY not in session and "_user_id" not in session:
+            return
+        row = current_session()
+        if row is None:
+            reason = g.staff_session_end
             session.clear()
-            flash(_l("You were signed out after a period of inactivity."))
-            return redirect(url_for("auth.login", next=request.path))
-        session["seen"] = now
-        return None
+            if reason == sessions.IDLE:
+                flash(_("You were signed out after a period of inactivity."))
+                g.staff_session_message = True
+            elif reason == sessions.EXPIRED:
+                hours = round(sessions.absolute_limit().total_seconds() / 3600)
+                flash(_("You were signed out because you signed in more than %(hours)d hours ago.", hours=hours))
+                g.staff_session_message = True

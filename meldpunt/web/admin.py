@@ -11,7 +11,7 @@ from meldpunt.outbox.worker import retry_dead_letter
 from meldpunt.staff import accounts
 from meldpunt.staff.models import AuditEntry, User, audit
 from meldpunt.staff.roles import BEHEERDER, ROLE_LABELS, ROLES
-from meldpunt.web.access import roles_required
+from meldpunt.web.access import current_session, roles_required
 from meldpunt.web.staff_forms import EmptyForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -24,11 +24,21 @@ def _user_form(user=None) -> UserForm:
     return form
 
 
+def _on_form(form, error: accounts.AccountError) -> None:
+    """The account policy's message, next to the field it is about."""
+    field = getattr(form, error.field or "", None) or form.username
+    field.errors = [*field.errors, str(error)]
+
+
 @bp.get("/gebruikers")
 @roles_required(BEHEERDER)
 def users():
     return render_template(
-        "admin/users.html", users=db.session.scalars(sa.select(User).order_by(User.username)), labels=ROLE_LABELS
+        "admin/users.html",
+        users=db.session.scalars(sa.select(User).order_by(User.username)),
+        labels=ROLE_LABELS,
+        requests=accounts.pending_restricted_requests(),
+        form=EmptyForm(),
     )
 
 
@@ -37,21 +47,18 @@ def users():
 def new_user():
     form = _user_form()
     if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors = [_("Give a first password of at least 12 characters.")]
-        elif not form.roles.data or set(form.roles.data) - set(ROLES):
-            form.roles.errors = [_("Choose at least one role.")]
+        try:
+            user, asked = accounts.create_account(form.username.data, form.name.data, form.roles.data,
+                                                  form.password.data, sees_restricted=form.sees_restricted.data,
+                                                  by=current_user)  # fmt: skip
+        except accounts.AccountError as error:
+            _on_form(form, error)
         else:
-            try:
-                user = accounts.create_user(form.username.data.strip(), form.name.data.strip(), form.roles.data,
-                                            form.password.data, sees_restricted=form.sees_restricted.data)  # fmt: skip
-            except accounts.AccountError:
-                form.username.errors = [_("This user name is taken.")]
-            else:
-                audit(current_user, "user_created", detail=f"{user.username}: {', '.join(user.roles)}")
-                db.session.commit()
-                flash(_("User %(name)s created.", name=user.username))
-                return redirect(url_for("admin.users"))
+            db.session.commit()
+            flash(_("User %(name)s created.", name=user.username))
+            if asked:
+                flash(_("Access to restricted reports is requested; another administrator has to confirm it."))
+            return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None), 200 if not form.errors else 422
 
 
@@ -63,35 +70,59 @@ def edit_user(user_id):
     if request.method == "GET":
         form.password.data = ""
     if form.validate_on_submit():
-        if not form.roles.data or set(form.roles.data) - set(ROLES):
-            form.roles.errors = [_("Choose at least one role.")]
-        elif user.id == current_user.id and BEHEERDER not in form.roles.data:
-            form.roles.errors = [_("You cannot take away your own administrator role.")]
+        changes = accounts.UserChanges(
+            name=form.name.data,
+            roles=form.roles.data,
+            active=form.active.data,
+            sees_restricted=form.sees_restricted.data,
+            password=form.password.data or None,
+            reset_totp=form.reset_totp.data,
+        )
+        try:
+            result = accounts.update_user(user, changes, by=current_user, keep_session=current_session())
+        except accounts.AccountError as error:
+            db.session.rollback()
+            _on_form(form, error)
         else:
-            changes = []
-            if sorted(form.roles.data) != sorted(user.roles):
-                changes.append(f"roles {user.roles} -> {sorted(form.roles.data)}")
-                user.roles = sorted(form.roles.data)
-                user.session_version += 1
-            if form.active.data != user.active:
-                changes.append(f"active -> {form.active.data}")
-                user.active = form.active.data
-            if form.sees_restricted.data != user.sees_restricted:
-                changes.append(f"sees_restricted -> {form.sees_restricted.data}")
-                user.sees_restricted = form.sees_restricted.data
-            user.name = form.name.data.strip()
-            if form.password.data:
-                accounts.set_password(user, form.password.data, by=current_user)
-                changes.append("password reset")
-            if form.reset_totp.data:
-                user.totp_enabled, user.totp_secret, user.totp_last_step = False, None, None
-                user.session_version += 1
-                changes.append("two-step verification reset")
-            audit(current_user, "user_changed", detail=f"{user.username}: {'; '.join(changes) or 'name'}")
             db.session.commit()
             flash(_("Saved."))
+            if result.restricted_requested:
+                flash(_("Access to restricted reports is requested; another administrator has to confirm it."))
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user), 200 if not form.errors else 422
+    return render_template(
+        "admin/user_form.html", form=form, user=user, asked=accounts.pending_restricted_request(user)
+    ), 200 if not form.errors else 422
+
+
+def _decide_restricted(user_id, decide) -> User:
+    user = db.session.get(User, user_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        decide(user, by=current_user)
+    except accounts.NoRequest:
+        abort(404)
+    except accounts.NotAllowed:
+        abort(403)
+    db.session.commit()
+    return user
+
+
+@bp.post("/gebruikers/<int:user_id>/afgeschermd/bevestigen")
+@roles_required(BEHEERDER)
+def confirm_restricted(user_id):
+    """The second beheerder grants the restricted access another beheerder asked for."""
+    user = _decide_restricted(user_id, accounts.confirm_restricted_access)
+    flash(_("%(name)s may now see restricted reports.", name=user.username))
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/gebruikers/<int:user_id>/afgeschermd/afwijzen")
+@roles_required(BEHEERDER)
+def refuse_restricted(user_id):
+    user = _decide_restricted(user_id, accounts.refuse_restricted_access)
+    flash(_("The request for %(name)s is turned down.", name=user.username))
+    return redirect(url_for("admin.users"))
 
 
 @bp.get("/audit")

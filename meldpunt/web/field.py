@@ -94,10 +94,13 @@ def claim(report_id):
     form = forms.ClaimForm()
     if not form.validate_on_submit():
         abort(400)
-    if report.safety_flag and not form.confirm_alone.data:
-        # A weapon, violence or a group was mentioned: ask before going alone.
-        return _detail(report, claim_form=form, status=409)
-    if not commit_action(lambda: workflow.claim(report, current_user, expected_version=form.version.data), form):
+    claimed = commit_action(
+        lambda: workflow.claim(
+            report, current_user, expected_version=form.version.data, safety_confirmed=form.confirm_alone.data
+        ),
+        form,
+    )
+    if not claimed:
         current = db.session.get(Report, report_id).version
         form.version.data, form.version.raw_data = current, [str(current)]
         return _detail(report, claim_form=form, status=422)

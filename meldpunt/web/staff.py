@@ -14,6 +14,7 @@ from meldpunt.feedback.templates import template_for, templates_for
 from meldpunt.geo.models import Area
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
 from meldpunt.maps.staff_maps import reports_map
+from meldpunt.privacy.contact import reveal_contact
 from meldpunt.profiles import LOCAL_TZ, PARTNER_LABELS, current_profile
 from meldpunt.reports import workflow
 from meldpunt.reports.kinds import KINDS
@@ -28,7 +29,7 @@ from meldpunt.reports.queries import (
     readable_queues,
     report_points,
 )
-from meldpunt.staff.models import User, audit
+from meldpunt.staff.models import User
 from meldpunt.staff.roles import (
     BOA,
     OOV,
@@ -182,7 +183,7 @@ def show_contact(report_id):
     r = _report_or_404(report_id)
     if not forms.EmptyForm().validate_on_submit():
         abort(400)
-    audit(current_user, "contact_viewed", r, detail="email" if r.email else "no contact data")
+    reveal_contact(r, current_user)
     db.session.commit()
     return report(report_id, contact=True)
 

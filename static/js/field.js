@@ -18,12 +18,28 @@
     }
     var seen = newest();
 
+    // Signed out (logout elsewhere, idle, or the 12-hour limit): go to the sign-in page, and back here after.
+    function signIn(response) {
+      var fallback = "/medewerkers/inloggen?next=" + encodeURIComponent("/veld/");
+      response.json()
+        .then(function (body) {
+          var target = body && body.sign_in;
+          var local = typeof target === "string" && target.charAt(0) === "/" && target.charAt(1) !== "/";
+          window.location.assign(local ? target : fallback);
+        })
+        .catch(function () { window.location.assign(fallback); });
+    }
+
     function refresh() {
       // The position goes in a header, never in the address: addresses end up in logs.
       var headers = { "Accept": "text/html" };
       if (position) { headers["X-Position"] = position.lat + "," + position.lon; }
       fetch(url, { credentials: "same-origin", headers: headers })
-        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (response) {
+          // A redirect would be to a page, never the list: treat it as signed out too.
+          if (response.status === 401 || response.redirected) { signIn(response); return null; }
+          return response.ok ? response.text() : null;
+        })
         .then(function (html) {
           if (html === null) { return; }
           box.innerHTML = html;

@@ -90,8 +90,9 @@ def test_claiming_a_report_with_a_safety_flag_alone_asks_first(client, staff, lo
     report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2, answers={"weapon": "ja"})
     login(client, staff["boa"])
     first = client.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1})
-    assert first.status_code == 409
+    assert first.status_code == 422
     assert 'name="confirm_alone"' in first.get_data(as_text=True)
+    assert "Bevestig dat u op uw veiligheid let" in first.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Report, report.id).assigned_to_id is None
     confirmed = client.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1, "confirm_alone": "y"})

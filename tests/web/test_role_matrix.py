@@ -43,6 +43,7 @@ MATRIX = [
     ("GET", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/uitloggen", ALL_STAFF),
+    ("POST", "/medewerkers/account/overal-uitloggen", ALL_STAFF),
     ("GET", "/veld/", {"boa"}),
     ("GET", "/veld/lijst", {"boa"}),
     ("GET", "/veld/meldingen/{tnh}", {"boa"}),
@@ -55,6 +56,8 @@ MATRIX = [
     ("POST", "/beheer/gebruikers/nieuw", {"beheerder"}),
     ("GET", "/beheer/gebruikers/{user}", {"beheerder"}),
     ("POST", "/beheer/gebruikers/{user}", {"beheerder"}),
+    ("POST", "/beheer/gebruikers/{user}/afgeschermd/bevestigen", {"beheerder"}),
+    ("POST", "/beheer/gebruikers/{user}/afgeschermd/afwijzen", {"beheerder"}),
     ("GET", "/beheer/audit", {"beheerder"}),
     ("GET", "/beheer/mail", {"beheerder"}),
     ("POST", "/beheer/mail/{mail}/opnieuw", {"beheerder"}),
@@ -63,6 +66,9 @@ MATRIX = [
 PUBLIC_STAFF_ROUTES = {("GET", "/medewerkers/inloggen"), ("POST", "/medewerkers/inloggen"),
                        ("GET", "/medewerkers/inloggen/code"), ("POST", "/medewerkers/inloggen/code")}  # fmt: skip
 STAFF_PREFIXES = ("/medewerkers", "/veld", "/beheer")
+SIGN_OUT_ROUTES = {"/medewerkers/uitloggen", "/medewerkers/account/overal-uitloggen"}
+# Fetched by a page's script, not opened by a person: signed out, they answer 401 instead of a sign-in page.
+POLLED_ROUTES = {"/veld/lijst"}
 
 
 def test_every_staff_route_is_in_the_matrix(app):
@@ -123,7 +129,7 @@ def test_role_matrix(app, world, staff, login, role):
         login(client, staff[role])
     failures = []
     for method, template, allowed in MATRIX:
-        if template == "/medewerkers/uitloggen":
+        if template in SIGN_OUT_ROUTES:
             continue  # signs the client out: checked on its own below
         url = template.format(**world)
         response = client.open(url, method=method, data={})
@@ -131,7 +137,7 @@ def test_role_matrix(app, world, staff, login, role):
         status = response.status_code
         to_login = status == 302 and "/medewerkers/inloggen" in response.headers.get("Location", "")
         if role == "anonymous":
-            ok = to_login
+            ok = status == 401 if template in POLLED_ROUTES else to_login
         elif role in allowed:
             ok = status not in (401, 403) and not to_login and status < 500
         else:
@@ -141,12 +147,13 @@ def test_role_matrix(app, world, staff, login, role):
     assert failures == []
 
 
+@pytest.mark.parametrize("route", sorted(SIGN_OUT_ROUTES))
 @pytest.mark.parametrize("role", ROLES)
-def test_logout_needs_a_session(app, staff, login, role):
+def test_logout_needs_a_session(app, staff, login, role, route):
     client = app.test_client()
     if role != "anonymous":
         login(client, staff[role])
-    response = client.post("/medewerkers/uitloggen")
+    response = client.post(route)
     assert response.status_code == 302
     assert "/medewerkers/inloggen" in response.headers["Location"]
     # Signed out now: staff pages send to the sign-in page again.
@@ -163,7 +170,7 @@ def test_a_boa_never_receives_contact_details(app, world, staff, login):
         pages.append((method, template.format(**world)))
     for page in pages:
         method, url = page if isinstance(page, tuple) else ("GET", page)
-        if url == "/medewerkers/uitloggen":
+        if url in SIGN_OUT_ROUTES:
             continue
         response = client.open(url, method=method, data={})
         body = response.get_data()
