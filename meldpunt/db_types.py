@@ -28,3 +28,16 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Table ids are 32-bit integers on PostgreSQL (at most 64-bit on SQLite): a larger number is not an id of anything.
+MAX_ID = 2**31 - 1
+
+
+def id_from(text) -> int | None:
+    """An id from untrusted text (a query parameter), or None when it cannot be one."""
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        return None
+    return value if 1 <= value <= MAX_ID else None

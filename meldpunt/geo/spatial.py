@@ -118,3 +118,113 @@ def snapped_to_grid(rd_point, cell_m: int):
         return FloorPositive(coordinate / float(cell_m)) * cell_m + cell_m / 2
 
     return MakePoint(centre(sa.func.ST_X(rd_point)), centre(sa.func.ST_Y(rd_point)), RD_NEW)
+
+
+class Envelope(GenericFunction):
+    """A rectangle from xmin, ymin, xmax, ymax and an SRID (SpatiaLite: BuildMbr; it has no ST_MakeEnvelope)."""
+
+    inherit_cache = True
+    name = "envelope_srid"
+
+    def __init__(self, xmin, ymin, xmax, ymax, srid):
+        super().__init__(xmin, ymin, xmax, ymax, sa.literal(srid))
+
+
+@compiles(Envelope, "postgresql")
+def _pg_envelope(element, compiler, **kw):
+    return f"ST_MakeEnvelope({', '.join(compiler.process(c, **kw) for c in element.clauses)})"
+
+
+@compiles(Envelope, "sqlite")
+def _sqlite_envelope(element, compiler, **kw):
+    return f"BuildMbr({', '.join(compiler.process(c, **kw) for c in element.clauses)})"
+
+
+def dbscan_labels(session, points, eps_m: float, min_points: int):
+    """DBSCAN over RD points: a FROM clause of (id, cid), cid None for noise. `points` is a subquery with columns
+    id and location_rd (metres).
+
+    PostGIS runs ST_ClusterDBSCAN. SpatiaLite has no DBSCAN: the database finds every pair of points within eps
+    (through the R*Tree), and the labelling follows ST_ClusterDBSCAN's definition: a core point has at least
+    min_points points within eps (itself included); clusters are core points connected through core points, plus
+    the non-core points within eps of one of them."""
+    if session.get_bind().dialect.name == "postgresql":
+        label = sa.func.ST_ClusterDBSCAN(points.c.location_rd, eps_m, min_points).over()
+        return sa.select(points.c.id, label.label("cid")).subquery("dbscan")
+    labels = _dbscan_by_pairs(_sqlite_pairs_within(session, points, eps_m), min_points)
+    # The labels go back into the database (a temporary table of this connection) for the caller's SQL.
+    session.execute(sa.text("DROP TABLE IF EXISTS temp.dbscan_labels"))
+    session.execute(sa.text("CREATE TEMP TABLE dbscan_labels (id INTEGER PRIMARY KEY, cid INTEGER)"))
+    table = sa.table("dbscan_labels", sa.column("id", sa.Integer), sa.column("cid", sa.Integer), schema="temp")
+    if labels:
+        session.execute(sa.insert(table), [{"id": i, "cid": c} for i, c in labels.items()])
+    return table
+
+
+# Every pair of the staged points within eps of each other (each point pairs with itself), found through
+# SpatiaLite's R*Tree on report.location_rd.
+_SQLITE_PAIRS = """
+SELECT p.id, r.id
+FROM temp.dbscan_ids AS p
+JOIN report AS pr ON pr.id = p.id
+JOIN report AS r ON r.ROWID IN (
+    SELECT ROWID FROM SpatialIndex
+    WHERE f_table_name = 'report' AND f_geometry_column = 'location_rd'
+      AND search_frame = BuildCircleMbr(ST_X(pr.location_rd), ST_Y(pr.location_rd), :eps))
+WHERE r.id IN (SELECT id FROM temp.dbscan_ids) AND ST_Distance(pr.location_rd, r.location_rd) <= :eps
+"""
+
+
+def _sqlite_pairs_within(session, points, eps_m: float) -> dict[int, set[int]]:
+    session.execute(sa.text("DROP TABLE IF EXISTS temp.dbscan_ids"))
+    session.execute(sa.text("CREATE TEMP TABLE dbscan_ids (id INTEGER PRIMARY KEY)"))
+    staged = sa.table("dbscan_ids", sa.column("id"), schema="temp")
+    session.execute(sa.insert(staged).from_select(["id"], sa.select(points.c.id)))
+    neighbours: dict[int, set[int]] = {}
+    for a, b in session.execute(sa.text(_SQLITE_PAIRS), {"eps": float(eps_m)}):
+        neighbours.setdefault(a, set()).add(b)
+    session.execute(sa.text("DROP TABLE temp.dbscan_ids"))
+    return neighbours
+
+
+def _dbscan_by_pairs(neighbours: dict[int, set[int]], min_points: int) -> dict[int, int | None]:
+    """Labels from each point's neighbours within eps (itself included)."""
+    core = {p for p, near in neighbours.items() if len(near) >= min_points}
+    labels: dict[int, int | None] = dict.fromkeys(neighbours)
+    cluster = -1
+    for start in sorted(core):
+        if labels[start] is not None:
+            continue
+        cluster += 1
+        labels[start] = cluster
+        stack = [start]
+        while stack:
+            point = stack.pop()
+            for other in neighbours[point]:
+                if labels[other] is None:
+                    labels[other] = cluster
+                    if other in core:
+                        stack.append(other)
+    return labels
+
+
+class RoughBuffer(GenericFunction):
+    """A buffer with few segments per quarter circle: a light outline for maps."""
+
+    inherit_cache = True
+    name = "rough_buffer"
+
+    def __init__(self, geometry, metres):
+        super().__init__(geometry, sa.literal(float(metres)))
+
+
+@compiles(RoughBuffer, "postgresql")
+def _pg_rough_buffer(element, compiler, **kw):
+    geometry, metres = (compiler.process(c, **kw) for c in element.clauses)
+    return f"ST_Buffer({geometry}, {metres}, 'quad_segs=2')"
+
+
+@compiles(RoughBuffer, "sqlite")
+def _sqlite_rough_buffer(element, compiler, **kw):
+    geometry, metres = (compiler.process(c, **kw) for c in element.clauses)
+    return f"ST_Buffer({geometry}, {metres}, 2)"

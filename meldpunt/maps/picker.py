@@ -48,6 +48,13 @@ def base_map(profile: Profile, tile_url: str, attribution: str, *, center: LatLo
     return m
 
 
+def analysis_map(profile: Profile, tile_url: str, attribution: str) -> MapParts:
+    """The map of the analysis pages; static/js/analysis-map.js fetches its layers as GeoJSON."""
+    m = base_map(profile, tile_url, attribution)
+    _AnnounceMap().add_to(m)
+    return render_map(m)
+
+
 def location_picker_map(profile: Profile, tile_url: str, attribution: str, center: LatLon | None = None) -> MapParts:
     m = base_map(profile, tile_url, attribution, center=center, zoom=17 if center else None)
     m.on(

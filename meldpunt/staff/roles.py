@@ -23,6 +23,8 @@ HANDLES_POLICY_QUEUE = {OOV}
 # OOV has the regie: it reads every queue (DESIGN §1).
 READS_ALL_QUEUES = {OOV}
 REPORT_ROLES = {TNH_COORDINATOR, OOV}
+# The analysis pages and exports: aggregated figures, never a report's detail (DESIGN §1, §9).
+ANALYSIS_ROLES = (OOV,)
 
 
 def can_read_queue(roles: set[str], queue) -> bool:

@@ -1,9 +1,9 @@
-"""Ids in addresses and filters. Table ids are 32-bit integers on PostgreSQL (and at most 64-bit on SQLite): a
-larger number is not an id of anything, so it is a 404 or an ignored filter, never a database error."""
+"""Ids in addresses. A number beyond the database's id range (db_types.MAX_ID) is a 404, never a database
+error."""
 
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**31 - 1
+from meldpunt.db_types import MAX_ID, id_from  # noqa: F401  (id_from: for query parameters)
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -13,12 +13,3 @@ class DatabaseIdConverter(IntegerConverter):
         kwargs.setdefault("min", 1)
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
-
-
-def id_from(text: str | None) -> int | None:
-    """An id from a query parameter, or None when it cannot be one."""
-    try:
-        value = int(text)
-    except (TypeError, ValueError):
-        return None
-    return value if 1 <= value <= MAX_ID else None

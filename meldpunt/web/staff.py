@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from meldpunt.db_types import id_from
 from meldpunt.extensions import db
 from meldpunt.feedback.satisfaction import satisfaction_figures
 from meldpunt.feedback.templates import template_for, templates_for
@@ -42,7 +43,6 @@ from meldpunt.staff.roles import (
 from meldpunt.web import staff_forms as forms
 from meldpunt.web.access import roles_required
 from meldpunt.web.actions import commit_action
-from meldpunt.web.ids import id_from
 
 bp = Blueprint("staff", __name__, url_prefix="/medewerkers")
 

@@ -16,6 +16,7 @@ from tests.fixtures.reports import jpeg_with_gps
 ROLES = ("anonymous", "boa", "tnh", "oov", "beheerder")
 ALL_STAFF = {"boa", "tnh", "oov", "beheerder"}
 DESK = {"tnh", "oov"}
+ANALYSIS = {"oov"}
 
 # (method, url template, roles allowed). {tnh} is a report in the TNH (field) queue, {oov} one in the OOV queue,
 # {photo} a photo of the TNH report, {user} the beheerder's own account.
@@ -61,11 +62,19 @@ MATRIX = [
     ("GET", "/beheer/audit", {"beheerder"}),
     ("GET", "/beheer/mail", {"beheerder"}),
     ("POST", "/beheer/mail/{mail}/opnieuw", {"beheerder"}),
+    ("GET", "/analyse/", ANALYSIS),
+    ("GET", "/analyse/lagen/raster.geojson", ANALYSIS),
+    ("GET", "/analyse/lagen/warmte.json", ANALYSIS),
+    ("GET", "/analyse/lagen/clusters.geojson", ANALYSIS),
+    ("GET", "/analyse/trends", ANALYSIS),
+    ("GET", "/analyse/doorlooptijden", ANALYSIS),
+    ("GET", "/analyse/export.csv", ANALYSIS),
+    ("GET", "/analyse/maandoverzicht.xlsx", ANALYSIS),
 ]
 # Routes open to everyone (the sign-in steps themselves).
 PUBLIC_STAFF_ROUTES = {("GET", "/medewerkers/inloggen"), ("POST", "/medewerkers/inloggen"),
                        ("GET", "/medewerkers/inloggen/code"), ("POST", "/medewerkers/inloggen/code")}  # fmt: skip
-STAFF_PREFIXES = ("/medewerkers", "/veld", "/beheer")
+STAFF_PREFIXES = ("/medewerkers", "/veld", "/beheer", "/analyse")
 SIGN_OUT_ROUTES = {"/medewerkers/uitloggen", "/medewerkers/account/overal-uitloggen"}
 # Fetched by a page's script, not opened by a person: signed out, they answer 401 instead of a sign-in page.
 POLLED_ROUTES = {"/veld/lijst"}
@@ -91,6 +100,7 @@ def _rule_of(url: str) -> str:
         .replace("{photo}", "<int:photo_id>")
         .replace("{user}", "<int:user_id>")
         .replace("{mail}", "<int:message_id>")
+        .replace("/export.csv", "/export.<fmt>")
     )
 
 

@@ -1,0 +1,224 @@
+"""Exports for analysts (DESIGN §6, §9): pseudonymised (a keyed pseudonym instead of the report, no contact data,
+no free text, the location as the centre of a 100 m cell), as CSV, GeoJSON or XLSX, and the monthly summary for the
+Dashboard Veiligheid as one workbook. Every export is written to the audit log."""
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from openpyxl import Workbook
+
+from meldpunt.analysis.filters import MOMENT, AnalysisFilters
+from meldpunt.analysis.hotspots import clusters
+from meldpunt.analysis.leadtimes import lead_times
+from meldpunt.analysis.targets import all_target_statuses
+from meldpunt.analysis.trends import top_categories, trend_table
+from meldpunt.dialect_sql import EpochSeconds, LocalHour, LocalWeekday
+from meldpunt.extensions import db
+from meldpunt.geo import RD_NEW, WGS84, spatial
+from meldpunt.geo.models import Area
+from meldpunt.profiles import LOCAL_TZ
+from meldpunt.reports.models import OPEN_STATES, Category, Queue, Report
+from meldpunt.reports.queries import overdue_condition
+from meldpunt.staff.models import audit
+
+EXPORT_CELL_M = 100
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json", "xlsx": XLSX_MIMETYPE}
+COLUMNS = (
+    "melding", "soort", "categorie", "wachtrij", "status", "uitkomst", "datum", "weekdag", "uur", "gebied",
+    "cel_x_rd", "cel_y_rd", "cel_lat", "cel_lon", "uren_tot_reactie", "dagen_tot_afhandeling",
+)  # fmt: skip
+
+
+def json_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def pseudonym(report_id: int) -> str:
+    """The same report gets the same pseudonym in every export (so exports can be combined); without the secret key
+    it cannot be turned back into the report."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, f"export:{report_id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _hours(end):
+    return sa.case((end.is_not(None), (EpochSeconds(end) - EpochSeconds(Report.created_at)) / 3600.0))
+
+
+def export_rows(filters: AnalysisFilters):
+    """Dicts with COLUMNS, streamed from the database."""
+    cell = float(EXPORT_CELL_M)
+    cx = spatial.FloorPositive(sa.func.ST_X(Report.location_rd) / cell) * cell + cell / 2
+    cy = spatial.FloorPositive(sa.func.ST_Y(Report.location_rd) / cell) * cell + cell / 2
+    base = (
+        sa.select(
+            Report.id.label("id"),
+            Report.kind,
+            Category.code.label("category"),
+            Queue.code.label("queue"),
+            Report.state,
+            Report.outcome,
+            Report.created_at,
+            LocalWeekday(MOMENT).label("weekday"),
+            LocalHour(MOMENT).label("hour"),
+            Area.name.label("area"),
+            cx.label("cx"),
+            cy.label("cy"),
+            _hours(Report.first_response_at).label("response_h"),
+            _hours(Report.closed_at).label("closing_h"),
+        )
+        .join(Category, Category.id == Report.category_id)
+        .join(Queue, Queue.id == Report.queue_id)
+        .outerjoin(Area, Area.id == Report.area_id)
+        .where(*filters.conditions())
+        .order_by(Report.created_at, Report.id)
+        .subquery("rows")
+    )
+    centre = sa.func.ST_Transform(spatial.MakePoint(base.c.cx, base.c.cy, RD_NEW), WGS84)
+    statement = sa.select(base, sa.func.ST_Y(centre).label("lat"), sa.func.ST_X(centre).label("lon"))
+    for row in db.session.execute(statement.execution_options(yield_per=2000)).mappings():
+        yield {
+            "melding": pseudonym(row["id"]),
+            "soort": row["kind"],
+            "categorie": row["category"],
+            "wachtrij": row["queue"],
+            "status": row["state"],
+            "uitkomst": row["outcome"] or "",
+            "datum": row["created_at"].astimezone(LOCAL_TZ).date().isoformat(),
+            "weekdag": row["weekday"],
+            "uur": row["hour"],
+            "gebied": row["area"] or "",
+            "cel_x_rd": round(row["cx"]),
+            "cel_y_rd": round(row["cy"]),
+            "cel_lat": round(row["lat"], 6),
+            "cel_lon": round(row["lon"], 6),
+            "uren_tot_reactie": round(row["response_h"], 1) if row["response_h"] is not None else "",
+            "dagen_tot_afhandeling": round(row["closing_h"] / 24, 1) if row["closing_h"] is not None else "",
+        }
+
+
+def _csv(rows) -> tuple[bytes, int]:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    n = 0
+    for row in rows:
+        writer.writerow(row)
+        n += 1
+    return out.getvalue().encode("utf-8-sig"), n  # with a BOM: spreadsheet programs then read UTF-8
+
+
+def _geojson(rows) -> tuple[bytes, int]:
+    features = [
+        {
+            "type": "Feature",
+            "properties": {k: v for k, v in row.items() if k not in ("cel_lat", "cel_lon")},
+            "geometry": {"type": "Point", "coordinates": [row["cel_lon"], row["cel_lat"]]},
+        }
+        for row in rows
+    ]
+    return json_text({"type": "FeatureCollection", "features": features}).encode(), len(features)
+
+
+def _xlsx_bytes(workbook: Workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx(rows) -> tuple[bytes, int]:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("meldingen")
+    sheet.append(list(COLUMNS))
+    n = 0
+    for row in rows:
+        sheet.append([row[c] for c in COLUMNS])
+        n += 1
+    return _xlsx_bytes(workbook), n
+
+
+def export(filters: AnalysisFilters, fmt: str, *, by) -> tuple[bytes, str, str]:
+    """(body, mimetype, file name) of the filtered reports; writes the audit entry (the caller commits)."""
+    body, n = {"csv": _csv, "geojson": _geojson, "xlsx": _xlsx}[fmt](export_rows(filters))
+    audit(by, "export", detail=f"{fmt}, {n} meldingen, filters {json_text(filters.as_args())}"[:500])
+    return body, FORMATS[fmt], f"meldingen-{filters.date_from}-{filters.date_to}.{fmt}"
+
+
+def overdue_counts() -> list[tuple[Queue, Category, int]]:
+    """Open reports past their handling term, per queue and category."""
+    rows = db.session.execute(
+        sa.select(Report.queue_id, Report.category_id, sa.func.count())
+        .where(overdue_condition(_now()), Report.state.in_(OPEN_STATES))
+        .where(Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))))
+        .group_by(Report.queue_id, Report.category_id)
+    ).all()
+    queues = {q.id: q for q in db.session.scalars(sa.select(Queue))}
+    categories = {c.id: c for c in db.session.scalars(sa.select(Category))}
+    return sorted(((queues[q], categories[c], n) for q, c, n in rows), key=lambda r: (r[0].code, -r[2]))
+
+
+def _now():
+    from meldpunt.db_types import utcnow
+
+    return utcnow()
+
+
+def _month_range(month: str) -> tuple[date, date]:
+    first = date.fromisoformat(f"{month}-01")
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def monthly_summary(month: str, *, today: date, by) -> tuple[bytes, str]:
+    """The Dashboard Veiligheid's monthly file: top 7, trends against the month before and a year earlier, targets,
+    lead times and hotspots, one sheet each. `month`: 'YYYY-MM' (a bad value: the current month)."""
+    try:
+        first, last = _month_range(month)
+    except ValueError:
+        first, last = _month_range(today.strftime("%Y-%m"))
+    filters = AnalysisFilters(date_from=first, date_to=last)
+    locale = "nl"
+    workbook = Workbook()
+    note = _("Counts are reports (meldingen) to the municipality, not police registrations.")
+
+    sheet = workbook.active
+    sheet.title = "Top 7"
+    sheet.append([_("Monthly summary %(month)s", month=first.strftime("%Y-%m")), note])
+    sheet.append([_("Category"), _("Reports")])
+    for category, count in top_categories(filters):
+        sheet.append([category.name(locale), count])
+
+    sheet = workbook.create_sheet(_("Trends"))
+    table = trend_table(filters)
+    sheet.append([_("Category"), _("This month"), _("Month before"), _("Same month a year earlier")])
+    for row in table.rows:
+        sheet.append([row.category.name(locale), row.total, row.previous, row.year_before])
+
+    sheet = workbook.create_sheet(_("Targets"))
+    sheet.append([_("Target"), _("Year"), _("This year so far"), _("Baseline year, same days"), _("On track")])
+    for status in all_target_statuses(min(today, last)):
+        on_track = {True: _("yes"), False: _("no"), None: _("no baseline")}[status.on_track]
+        sheet.append([status.target.name(locale), status.year, status.current, status.baseline, on_track])
+
+    sheet = workbook.create_sheet(_("Lead times"))
+    sheet.append([_("Queue"), _("Category"), _("Median hours to first response"), _("90% within hours"),
+                  _("Median days to closing"), _("90% within days")])  # fmt: skip
+    for row in lead_times(filters.conditions()):
+        sheet.append([row.queue.code, row.category.name(locale), row.median_response_h, row.p90_response_h,
+                      row.median_closing_d, row.p90_closing_d])  # fmt: skip
+
+    sheet = workbook.create_sheet(_("Hotspots"))
+    sheet.append([_("Reports"), _("Latitude"), _("Longitude"), _("From"), _("To")])
+    for cluster in clusters(filters.conditions(), 100, 5):
+        sheet.append([cluster.count, round(cluster.centre_lat, 5), round(cluster.centre_lon, 5),
+                      cluster.first.astimezone(LOCAL_TZ).strftime("%Y-%m-%d"),
+                      cluster.last.astimezone(LOCAL_TZ).strftime("%Y-%m-%d")])  # fmt: skip
+    audit(by, "export", detail=f"maandoverzicht {first:%Y-%m}")
+    return _xlsx_bytes(workbook), f"maandoverzicht-{first:%Y-%m}.xlsx"

@@ -1,0 +1,123 @@
+"""Where things happen: counts per grid cell in RD New, a heat layer, and density clusters (DBSCAN). Everything is
+aggregated by the database; what leaves here are cells and clusters, never single reports."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from meldpunt.analysis.filters import MOMENT
+from meldpunt.extensions import db
+from meldpunt.geo import RD_NEW, WGS84, spatial
+from meldpunt.reports.models import Report
+
+CELL_SIZES = (100, 250, 500)
+HEAT_CELL_M = 50
+CLUSTER_DISTANCES = (50, 100, 200)
+CLUSTER_MIN_POINTS = (3, 5, 10)
+
+
+def _feature_collection(features) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def _feature(geometry_json: str, **properties) -> dict:
+    return {"type": "Feature", "properties": properties, "geometry": json.loads(geometry_json)}
+
+
+def cell_counts(conditions: list, cell_m: int, *, min_count: int = 1):
+    """A subquery of (gx, gy, n): a grid cell's column and row (cells of cell_m metres in RD New) and its count."""
+    gx = spatial.FloorPositive(sa.func.ST_X(Report.location_rd) / float(cell_m))
+    gy = spatial.FloorPositive(sa.func.ST_Y(Report.location_rd) / float(cell_m))
+    return (
+        sa.select(gx.label("gx"), gy.label("gy"), sa.func.count().label("n"))
+        .where(*conditions)
+        .group_by(gx, gy)
+        .having(sa.func.count() >= min_count)
+        .subquery("cells")
+    )
+
+
+def cells_geojson(conditions: list, cell_m: int, *, min_count: int = 1) -> dict:
+    """The cells with at least min_count reports: squares in WGS84 with their `count`."""
+    cells = cell_counts(conditions, cell_m, min_count=min_count)
+    x0, y0 = cells.c.gx * cell_m, cells.c.gy * cell_m
+    square = sa.func.ST_Transform(spatial.Envelope(x0, y0, x0 + cell_m, y0 + cell_m, RD_NEW), WGS84)
+    rows = db.session.execute(
+        sa.select(cells.c.n, sa.func.ST_AsGeoJSON(square)).order_by(cells.c.n.desc(), cells.c.gx, cells.c.gy)
+    )
+    return _feature_collection(_feature(geometry, count=n, cell_m=cell_m) for n, geometry in rows)
+
+
+def heat_points(conditions: list) -> list[list[float]]:
+    """[lat, lon, count] per 50 m cell centre, for the heat layer (Leaflet.heat's order)."""
+    cells = cell_counts(conditions, HEAT_CELL_M)
+    centre = sa.func.ST_Transform(
+        spatial.MakePoint(
+            cells.c.gx * HEAT_CELL_M + HEAT_CELL_M / 2, cells.c.gy * HEAT_CELL_M + HEAT_CELL_M / 2, RD_NEW
+        ),
+        WGS84,
+    )
+    centres = sa.select(centre.label("p"), cells.c.n).subquery("centres")
+    rows = db.session.execute(sa.select(sa.func.ST_Y(centres.c.p), sa.func.ST_X(centres.c.p), centres.c.n))
+    return [[round(lat, 6), round(lon, 6), n] for lat, lon, n in rows]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    count: int
+    hull_geojson: dict
+    centre_lat: float
+    centre_lon: float
+    first: datetime
+    last: datetime
+
+
+def clusters(conditions: list, eps_m: int, min_points: int) -> list[Cluster]:
+    """Density clusters of the filtered reports (DBSCAN in RD New), largest first."""
+    points = sa.select(Report.id, Report.location_rd).where(*conditions).subquery("points")
+    labels = spatial.dbscan_labels(db.session(), points, eps_m, min_points)
+    geometry = sa.func.ST_Collect(Report.location_rd)
+    hull = sa.func.ST_Transform(spatial.RoughBuffer(sa.func.ST_ConvexHull(geometry), 15), WGS84)
+    centre = sa.func.ST_Transform(sa.func.ST_Centroid(geometry), WGS84)
+    grouped = (
+        sa.select(
+            sa.func.count().label("n"),
+            sa.func.ST_AsGeoJSON(hull).label("hull"),
+            centre.label("centre"),
+            sa.func.min(MOMENT).label("first"),
+            sa.func.max(MOMENT).label("last"),
+        )
+        .select_from(labels)
+        .join(Report, Report.id == labels.c.id)
+        .where(labels.c.cid.is_not(None))
+        .group_by(labels.c.cid)
+        .subquery("clusters")
+    )
+    rows = db.session.execute(
+        sa.select(
+            grouped.c.n,
+            grouped.c.hull,
+            sa.func.ST_Y(grouped.c.centre),
+            sa.func.ST_X(grouped.c.centre),
+            grouped.c.first,
+            grouped.c.last,
+        ).order_by(grouped.c.n.desc())
+    )
+    return [Cluster(n, json.loads(hull), lat, lon, first, last) for n, hull, lat, lon, first, last in rows]
+
+
+def clusters_geojson(conditions: list, eps_m: int, min_points: int) -> dict:
+    return _feature_collection(
+        {
+            "type": "Feature",
+            "properties": {
+                "count": c.count,
+                "first": c.first.isoformat() if c.first else None,
+                "last": c.last.isoformat() if c.last else None,
+            },
+            "geometry": c.hull_geojson,
+        }
+        for c in clusters(conditions, eps_m, min_points)
+    )

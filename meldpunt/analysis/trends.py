@@ -1,0 +1,111 @@
+"""Counts over time: per month and category within the chosen period, compared with the period before and the same
+period a year earlier; the top categories of a month."""
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from meldpunt.analysis.filters import AnalysisFilters
+from meldpunt.dialect_sql import LocalMonth
+from meldpunt.extensions import db
+from meldpunt.reports.models import Category, Report
+
+TOP = 7
+
+
+def months_between(start: date, end: date) -> list[str]:
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def counts_per_category(filters: AnalysisFilters) -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(Report.category_id, sa.func.count()).where(*filters.conditions()).group_by(Report.category_id)
+    )
+    return dict(rows.all())
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    category: Category
+    per_month: list[int]
+    total: int
+    previous: int  # the same length of time just before
+    year_before: int  # the same dates a year earlier
+
+    @staticmethod
+    def change(now: int, then: int) -> float | None:
+        return None if not then else 100 * (now - then) / then
+
+    @property
+    def change_from_previous(self) -> float | None:
+        return self.change(self.total, self.previous)
+
+    @property
+    def change_from_year_before(self) -> float | None:
+        return self.change(self.total, self.year_before)
+
+
+@dataclass(frozen=True)
+class TrendTable:
+    months: list[str]
+    rows: list[TrendRow]
+    previous_period: tuple[date, date]
+    year_before_period: tuple[date, date]
+
+    @property
+    def totals_per_month(self) -> list[int]:
+        return [sum(row.per_month[i] for row in self.rows) for i in range(len(self.months))]
+
+
+def trend_table(filters: AnalysisFilters) -> TrendTable:
+    """Per category: reports per month in the period, and the totals of the period before and a year earlier."""
+    length = (filters.date_to - filters.date_from).days + 1
+    previous = replace(filters, date_from=filters.date_from - timedelta(days=length),
+                       date_to=filters.date_from - timedelta(days=1))  # fmt: skip
+    year_before = replace(filters, date_from=_year_earlier(filters.date_from), date_to=_year_earlier(filters.date_to))
+    months = months_between(filters.date_from, filters.date_to)
+    month = LocalMonth(Report.created_at)
+    per_month: dict[tuple[int, str], int] = {
+        (category_id, m): n
+        for category_id, m, n in db.session.execute(
+            sa.select(Report.category_id, month, sa.func.count())
+            .where(*filters.conditions())
+            .group_by(Report.category_id, month)
+        )
+    }
+    before, year_ago = counts_per_category(previous), counts_per_category(year_before)
+    category_ids = {cid for cid, _ in per_month} | set(before) | set(year_ago)
+    categories = {c.id: c for c in db.session.scalars(sa.select(Category).where(Category.id.in_(category_ids)))}
+    rows = [
+        TrendRow(
+            category=categories[cid],
+            per_month=[per_month.get((cid, m), 0) for m in months],
+            total=sum(per_month.get((cid, m), 0) for m in months),
+            previous=before.get(cid, 0),
+            year_before=year_ago.get(cid, 0),
+        )
+        for cid in category_ids
+    ]
+    rows.sort(key=lambda r: (-r.total, r.category.kind, r.category.position))
+    return TrendTable(months, rows, (previous.date_from, previous.date_to),
+                      (year_before.date_from, year_before.date_to))  # fmt: skip
+
+
+def top_categories(filters: AnalysisFilters, n: int = TOP) -> list[tuple[Category, int]]:
+    """The categories with the most reports in the period (the Dashboard Veiligheid's monthly top 7)."""
+    counts = counts_per_category(filters)
+    ranked = sorted(counts.items(), key=lambda item: -item[1])[:n]
+    categories = {c.id: c for c in db.session.scalars(sa.select(Category).where(Category.id.in_(dict(ranked))))}
+    return [(categories[cid], count) for cid, count in ranked]

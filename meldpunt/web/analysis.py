@@ -1,0 +1,190 @@
+"""OOV's analysis pages (DESIGN §9): where and when, trends against targets, lead times, exports. For OOV and the
+analist; aggregated figures only, never a report's detail, contact data or free text."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from babel.dates import get_day_names
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from meldpunt.analysis import exports
+from meldpunt.analysis.filters import AnalysisFilters
+from meldpunt.analysis.hotspots import (
+    CELL_SIZES,
+    CLUSTER_DISTANCES,
+    CLUSTER_MIN_POINTS,
+    cells_geojson,
+    clusters,
+    clusters_geojson,
+    heat_points,
+)
+from meldpunt.analysis.leadtimes import lead_times
+from meldpunt.analysis.patterns import HOURS, WEEKDAYS, hour_weekday_matrix
+from meldpunt.analysis.targets import all_target_statuses
+from meldpunt.analysis.trends import top_categories, trend_table
+from meldpunt.extensions import db
+from meldpunt.geo.models import Area
+from meldpunt.maps.assets import HEAT, LEAFLET
+from meldpunt.maps.picker import analysis_map
+from meldpunt.profiles import LOCAL_TZ, current_profile
+from meldpunt.reports.kinds import KINDS
+from meldpunt.reports.models import Category
+from meldpunt.staff.roles import ANALYSIS_ROLES
+from meldpunt.web.access import roles_required
+
+bp = Blueprint("analysis", __name__, url_prefix="/analyse")
+
+
+@bp.context_processor
+def weekday_names():
+    names = get_day_names("wide", locale=get_locale())  # Babel's own names: 0 = Monday
+    return {"weekday_names": {day + 1: name.capitalize() for day, name in names.items()}, "hours": HOURS,
+            "weekdays": WEEKDAYS}  # fmt: skip
+
+
+def _today() -> date:
+    from meldpunt.db_types import utcnow
+
+    return utcnow().astimezone(LOCAL_TZ).date()
+
+
+def _filters() -> AnalysisFilters:
+    return AnalysisFilters.from_args(request.args, today=_today())
+
+
+def _choice(name: str, allowed, default):
+    try:
+        value = int(request.args.get(name, default))
+    except (TypeError, ValueError):
+        return default
+    return value if value in allowed else default
+
+
+def _filter_choices() -> dict:
+    return {
+        "kinds": [k for k in KINDS.values() if not k.restricted],
+        "categories": list(
+            db.session.scalars(
+                sa.select(Category).where(Category.restricted.is_(False)).order_by(Category.kind, Category.position)
+            )
+        ),
+        "areas": list(db.session.scalars(sa.select(Area).where(Area.kind != "gemeente").order_by(Area.name))),
+        "weekdays": WEEKDAYS,
+        "hours": HOURS,
+    }
+
+
+@bp.get("/")
+@roles_required(*ANALYSIS_ROLES)
+def index():
+    filters = _filters()
+    conditions = filters.conditions()
+    cell_m = _choice("cel", CELL_SIZES, 250)
+    eps = _choice("afstand", CLUSTER_DISTANCES, 100)
+    min_points = _choice("minimum", CLUSTER_MIN_POINTS, 5)
+    layer_args = filters.as_args()
+    profile = current_profile()
+    return render_template(
+        "analysis/index.html",
+        filters=filters,
+        args=layer_args,
+        choices=_filter_choices(),
+        cell_m=cell_m,
+        eps=eps,
+        min_points=min_points,
+        cell_sizes=CELL_SIZES,
+        distances=CLUSTER_DISTANCES,
+        minimums=CLUSTER_MIN_POINTS,
+        matrix=hour_weekday_matrix(conditions),
+        clusters=clusters(conditions, eps, min_points)[:15],
+        top=top_categories(filters),
+        targets=all_target_statuses(_today()),
+        map=analysis_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"]),
+        map_css=[f"{LEAFLET}/leaflet.css"],
+        map_js=[f"{LEAFLET}/leaflet.js", f"{HEAT}/leaflet-heat.js"],
+        layer_urls={
+            "grid": url_for("analysis.grid_layer", cel=cell_m, **layer_args),
+            "heat": url_for("analysis.heat_layer", **layer_args),
+            "clusters": url_for("analysis.cluster_layer", afstand=eps, minimum=min_points, **layer_args),
+        },
+    )
+
+
+@bp.get("/lagen/raster.geojson")
+@roles_required(*ANALYSIS_ROLES)
+def grid_layer():
+    layer = cells_geojson(_filters().conditions(), _choice("cel", CELL_SIZES, 250))
+    return Response(exports.json_text(layer), mimetype="application/geo+json")
+
+
+@bp.get("/lagen/warmte.json")
+@roles_required(*ANALYSIS_ROLES)
+def heat_layer():
+    return jsonify(heat_points(_filters().conditions()))
+
+
+@bp.get("/lagen/clusters.geojson")
+@roles_required(*ANALYSIS_ROLES)
+def cluster_layer():
+    layer = clusters_geojson(
+        _filters().conditions(), _choice("afstand", CLUSTER_DISTANCES, 100), _choice("minimum", CLUSTER_MIN_POINTS, 5)
+    )
+    return Response(exports.json_text(layer), mimetype="application/geo+json")
+
+
+@bp.get("/trends")
+@roles_required(*ANALYSIS_ROLES)
+def trends():
+    filters = _filters()
+    return render_template(
+        "analysis/trends.html",
+        filters=filters,
+        args=filters.as_args(),
+        choices=_filter_choices(),
+        table=trend_table(filters),
+        targets=all_target_statuses(_today()),
+        top=top_categories(filters),
+        locale=str(get_locale() or "nl"),
+    )
+
+
+@bp.get("/doorlooptijden")
+@roles_required(*ANALYSIS_ROLES)
+def lead_time_page():
+    filters = _filters()
+    return render_template(
+        "analysis/lead_times.html",
+        filters=filters,
+        args=filters.as_args(),
+        choices=_filter_choices(),
+        rows=lead_times(filters.conditions()),
+        overdue=exports.overdue_counts(),
+    )
+
+
+@bp.get("/export.<fmt>")
+@roles_required(*ANALYSIS_ROLES)
+def export(fmt):
+    """Pseudonymised reports: no contact data, no free text, the location as a 100 m cell. Audited."""
+    if fmt not in exports.FORMATS:
+        return render_template("errors/404.html"), 404
+    filters = _filters()
+    body, mimetype, filename = exports.export(filters, fmt, by=current_user)
+    db.session.commit()  # the audit entry
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/maandoverzicht.xlsx")
+@roles_required(*ANALYSIS_ROLES)
+def monthly_summary():
+    """The monthly summary for the Dashboard Veiligheid: top 7, trends, targets, lead times, hotspots."""
+    month = request.args.get("maand") or _today().strftime("%Y-%m")
+    body, filename = exports.monthly_summary(month, today=_today(), by=current_user)
+    db.session.commit()
+    response = Response(body, mimetype=exports.XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

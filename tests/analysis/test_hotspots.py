@@ -1,0 +1,75 @@
+"""Hotspots on a planted data set: grid cells, heat and DBSCAN clusters, the same on both backends."""
+
+import math
+from datetime import timedelta
+
+import pytest
+
+from meldpunt.analysis.filters import AnalysisFilters
+from meldpunt.analysis.hotspots import cells_geojson, clusters, heat_points
+from meldpunt.db_types import utcnow
+from meldpunt.extensions import db
+from meldpunt.reports.submission import submit_report
+
+STATION = (52.7810, 6.8900)
+CENTRE = (52.7858, 6.8975)
+PARK = (52.7740, 6.9080)
+
+
+def offset(point, north_m, east_m):
+    lat, lon = point
+    return lat + north_m / 111_320, lon + east_m / (111_320 * math.cos(math.radians(lat)))
+
+
+@pytest.fixture
+def planted(app, new_report):
+    """12 reports within ~30 m of the station, 6 in the centre, 2 near the park (too few for a cluster), one far
+    from everything; and one restricted report at the station, which analysis never counts."""
+    now = utcnow()
+    made = []
+    for i in range(12):
+        made.append((STATION, i * 4, (i % 3) * 5))
+    for i in range(6):
+        made.append((CENTRE, -i * 5, 0))  # southward: all in one 250 m cell
+    made += [(PARK, 0, 0), (PARK, 10, 0), ((52.8100, 6.9500), 0, 0)]
+    for base, north, east in made:
+        lat, lon = offset(base, north, east)
+        submit_report(new_report(lat=lat, lon=lon, incident_at=now - timedelta(days=3)), now=now - timedelta(days=2))
+    lat, lon = STATION
+    submit_report(new_report(kind="verdachte_situatie", category_code="hennep", lat=lat, lon=lon))
+    db.session.commit()
+    return AnalysisFilters.from_args({}, today=now.date())
+
+
+def test_grid_cells_count_what_lies_in_them(planted):
+    cells = cells_geojson(planted.conditions(), 250)
+    counts = sorted((f["properties"]["count"] for f in cells["features"]), reverse=True)
+    assert sum(counts) == 21  # the restricted report is not counted
+    assert counts[0] == 12  # the station's reports share one 250 m cell (they lie within 45 m)
+    ring = cells["features"][0]["geometry"]["coordinates"][0]
+    assert len(ring) == 5 and all(6.8 < lon < 7.0 and 52.7 < lat < 52.9 for lon, lat in ring)
+
+
+def test_cells_under_a_threshold_are_left_out(planted):
+    cells = cells_geojson(planted.conditions(), 250, min_count=5)
+    assert sorted(f["properties"]["count"] for f in cells["features"]) == [6, 12]
+
+
+def test_heat_points_weigh_each_cell(planted):
+    points = heat_points(planted.conditions())
+    assert sum(weight for _, _, weight in points) == 21
+    assert all(52.7 < lat < 52.9 and 6.8 < lon < 7.0 for lat, lon, _ in points)
+
+
+def test_dbscan_finds_the_planted_clusters(planted):
+    found = clusters(planted.conditions(), eps_m=50, min_points=5)
+    assert [c.count for c in found] == [12, 6]
+    station, centre = found
+    assert abs(station.centre_lat - STATION[0]) < 0.0005 and abs(station.centre_lon - STATION[1]) < 0.0005
+    assert abs(centre.centre_lat - CENTRE[0]) < 0.0005
+    assert station.hull_geojson["type"] == "Polygon"
+    assert station.first <= station.last
+
+
+def test_a_looser_rule_joins_the_park_pair(planted):
+    assert [c.count for c in clusters(planted.conditions(), eps_m=50, min_points=2)] == [12, 6, 2]

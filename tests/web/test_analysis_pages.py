@@ -1,0 +1,109 @@
+"""The analysis pages as OOV uses them, and what they never show: a report's text, contact data, a restricted
+report. Exports are pseudonymised and audited."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from meldpunt.db_types import utcnow
+from meldpunt.extensions import db
+from meldpunt.profiles import LOCAL_TZ
+from meldpunt.reports.submission import submit_report
+from meldpunt.staff.models import AuditEntry
+from tests.analysis.test_hotspots import STATION, offset
+
+SECRET_TEXT = "Jan de Vries uit nummer 12 riep dit"
+ADDRESS = "melder.analyse@example.org"
+
+
+@pytest.fixture
+def reports(app, new_report):
+    now = utcnow()
+    for i in range(8):
+        lat, lon = offset(STATION, i * 5, 0)
+        submit_report(new_report(lat=lat, lon=lon, description=SECRET_TEXT, email=ADDRESS, email_consent=True,
+                                 incident_at=now - timedelta(days=2)), now=now - timedelta(days=1))  # fmt: skip
+    lat, lon = STATION
+    submit_report(new_report(kind="verdachte_situatie", category_code="hennep", lat=lat, lon=lon,
+                             description="Hennepkwekerij op zolder"))  # fmt: skip
+    db.session.commit()
+
+
+@pytest.fixture
+def oov(client, staff, login, reports):
+    login(client, staff["oov"])
+    return client
+
+
+def _scan(body: bytes):
+    for secret in (SECRET_TEXT.encode(), ADDRESS.encode(), b"Hennepkwekerij", b"hennep"):
+        assert secret not in body, secret
+
+
+def test_the_overview_shows_hotspots_patterns_and_top_7(oov):
+    page = oov.get("/analyse/?cel=100&afstand=50&minimum=5")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Waar en wanneer" in body and 'id="analysis-map"' in body and "js/analysis-map.js" in body
+    assert "week-matrix" in body and "Maandag" in body
+    assert "Naroepen, nafluiten" in body or "naroepen" in body.lower()
+    assert "<td>8</td>" in body  # the cluster of eight, also without the map
+    _scan(page.get_data())
+
+
+def test_the_map_layers_are_geojson_without_single_reports(oov):
+    grid = json.loads(oov.get("/analyse/lagen/raster.geojson?cel=250").get_data())
+    assert sum(f["properties"]["count"] for f in grid["features"]) == 8
+    clusters = json.loads(oov.get("/analyse/lagen/clusters.geojson?afstand=50&minimum=5").get_data())
+    assert [f["properties"]["count"] for f in clusters["features"]] == [8]
+    heat = oov.get("/analyse/lagen/warmte.json").get_json()
+    assert sum(weight for _, _, weight in heat) == 8
+    for url in ("/analyse/lagen/raster.geojson", "/analyse/lagen/clusters.geojson", "/analyse/lagen/warmte.json"):
+        _scan(oov.get(url).get_data())
+
+
+def test_trends_and_lead_time_pages(oov):
+    trends = oov.get("/analyse/trends")
+    assert trends.status_code == 200 and "Doelen" in trends.get_data(as_text=True)
+    assert "Geen politieregistraties" in trends.get_data(as_text=True) or "geen politieregistraties" in trends.get_data(
+        as_text=True
+    )
+    assert oov.get("/analyse/doorlooptijden").status_code == 200
+    _scan(trends.get_data())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "xlsx"])
+def test_exports_are_pseudonymised_and_audited(oov, staff, fmt):
+    response = oov.get(f"/analyse/export.{fmt}")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data()
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    elif fmt == "geojson":
+        rows = [f["properties"] for f in json.loads(body)["features"]]
+    else:
+        sheet = load_workbook(io.BytesIO(body)).active
+        header, *data = list(sheet.values)
+        rows = [dict(zip(header, values, strict=True)) for values in data]
+        body = b"".join(str(v).encode() for row in data for v in row)
+    assert len(rows) == 8 and {r["soort"] for r in rows} == {"straatintimidatie"}
+    assert len({r["melding"] for r in rows}) == 8
+    assert all(str(r["cel_x_rd"]).endswith("50") for r in rows)  # the centre of a 100 m cell
+    _scan(body)
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export")).one()
+    assert entry.user_id == staff["oov"].id and fmt in entry.detail and "8 meldingen" in entry.detail
+
+
+def test_the_monthly_summary_is_one_workbook(oov):
+    month = (utcnow() - timedelta(days=1)).astimezone(LOCAL_TZ).strftime("%Y-%m")  # when the reports came in
+    response = oov.get(f"/analyse/maandoverzicht.xlsx?maand={month}")
+    workbook = load_workbook(io.BytesIO(response.get_data()))
+    assert workbook.sheetnames == ["Top 7", "Trends", "Doelen", "Doorlooptijden", "Hotspots"]
+    assert list(workbook["Hotspots"].values)[1][0] == 8
+    _scan(b"".join(str(v).encode() for sheet in workbook for row in sheet.values for v in row))
