@@ -22,31 +22,33 @@ class LeadTime:
     p90_closing_d: float | None
 
 
-def _percentiles(conditions: list, end_column, unit_s: float) -> dict[tuple[int, int], tuple[int, float, float]]:
-    """(queue_id, category_id) -> (count, median, 90th percentile) of end_column - created_at, in `unit_s`."""
-    duration = (EpochSeconds(end_column) - EpochSeconds(Report.created_at)) / unit_s
-    group = (Report.queue_id, Report.category_id)
+def percentiles(value, group: tuple, conditions: list, shares=(0.5, 0.9)) -> dict[tuple, tuple]:
+    """Per group: (count, the nearest-rank percentile of `value` for each share), by window functions that both
+    backends run."""
     ranked = (
         sa.select(
-            Report.queue_id,
-            Report.category_id,
-            duration.label("d"),
-            sa.func.row_number().over(partition_by=group, order_by=duration).label("rn"),
+            *group,
+            value.label("v"),
+            sa.func.row_number().over(partition_by=group, order_by=value).label("rn"),
             sa.func.count().over(partition_by=group).label("n"),
         )
-        .where(*conditions, end_column.is_not(None))
+        .where(*conditions)
         .subquery("ranked")
     )
+    keys = [ranked.c[column.key] for column in group]
+    ranks = [sa.func.min(sa.case((ranked.c.rn >= share * ranked.c.n, ranked.c.v))) for share in shares]
+    rows = db.session.execute(sa.select(*keys, sa.func.max(ranked.c.n), *ranks).group_by(*keys))
+    return {tuple(row[: len(keys)]): tuple(row[len(keys) :]) for row in rows}
 
-    def nearest_rank(share: float):
-        return sa.func.min(sa.case((ranked.c.rn >= share * ranked.c.n, ranked.c.d)))
 
-    rows = db.session.execute(
-        sa.select(ranked.c.queue_id, ranked.c.category_id, sa.func.max(ranked.c.n), nearest_rank(0.5),
-                  nearest_rank(0.9))
-        .group_by(ranked.c.queue_id, ranked.c.category_id)
-    )  # fmt: skip
-    return {(q, c): (n, median, p90) for q, c, n, median, p90 in rows}
+def duration(end_column, unit_s: float):
+    """end_column - created_at, in units of unit_s seconds."""
+    return (EpochSeconds(end_column) - EpochSeconds(Report.created_at)) / unit_s
+
+
+def _percentiles(conditions: list, end_column, unit_s: float) -> dict[tuple[int, int], tuple[int, float, float]]:
+    return percentiles(duration(end_column, unit_s), (Report.queue_id, Report.category_id),
+                       [*conditions, end_column.is_not(None)])  # fmt: skip
 
 
 def lead_times(conditions: list) -> list[LeadTime]:

@@ -28,8 +28,9 @@
     var overlays = {};
     var control = L.control.layers(null, overlays, { collapsed: false }).addTo(map);
     say("loading");
-    Promise.all([
-      getJSON(box.getAttribute("data-grid-url")).then(function (data) {
+    var loads = [];
+    if (box.getAttribute("data-grid-url")) {
+      loads.push(getJSON(box.getAttribute("data-grid-url")).then(function (data) {
         var most = data.features.reduce(function (m, f) { return Math.max(m, f.properties.count); }, 0);
         var layer = L.geoJSON(data, {
           style: function (f) {
@@ -39,19 +40,23 @@
         }).addTo(map);
         control.addOverlay(layer, box.getAttribute("data-label-grid"));
         if (data.features.length) { map.fitBounds(layer.getBounds(), { maxZoom: 15 }); }
-      }),
-      getJSON(box.getAttribute("data-heat-url")).then(function (points) {
+      }));
+    }
+    if (box.getAttribute("data-heat-url") && L.heatLayer) {
+      loads.push(getJSON(box.getAttribute("data-heat-url")).then(function (points) {
         var most = points.reduce(function (m, p) { return Math.max(m, p[2]); }, 1);
-        var layer = L.heatLayer(points, { radius: 25, blur: 20, max: most });
-        control.addOverlay(layer, box.getAttribute("data-label-heat"));
-      }),
-      getJSON(box.getAttribute("data-clusters-url")).then(function (data) {
+        control.addOverlay(L.heatLayer(points, { radius: 25, blur: 20, max: most }), box.getAttribute("data-label-heat"));
+      }));
+    }
+    if (box.getAttribute("data-clusters-url")) {
+      loads.push(getJSON(box.getAttribute("data-clusters-url")).then(function (data) {
         var layer = L.geoJSON(data, {
           style: function () { return { color: "#08306b", weight: 3, fillOpacity: 0.1 }; },
           onEachFeature: function (f, l) { l.bindTooltip(f.properties.count + " " + reports); }
         }).addTo(map);
         control.addOverlay(layer, box.getAttribute("data-label-clusters"));
-      })
-    ]).then(function () { say("done"); }, function () { say("failed"); });
+      }));
+    }
+    Promise.all(loads).then(function () { say("done"); }, function () { say("failed"); });
   });
 }());

@@ -1,0 +1,83 @@
+"""Figures anyone may see (DESIGN §5, §6, §9): counts per area and month, median lead times, the targets, and a map
+of grid cells. Every count of fewer than K_ANONYMITY reports is withheld, so that no single report — and never a
+single straatintimidatie report — can be picked out; restricted reports are never counted (AnalysisFilters)."""
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+import sqlalchemy as sa
+
+from meldpunt.analysis.filters import AnalysisFilters
+from meldpunt.analysis.hotspots import cells_geojson
+from meldpunt.analysis.leadtimes import duration, percentiles
+from meldpunt.analysis.trends import months_between
+from meldpunt.dialect_sql import LocalMonth
+from meldpunt.extensions import db
+from meldpunt.geo.models import Area
+from meldpunt.reports.kinds import KINDS
+from meldpunt.reports.models import Report
+
+K_ANONYMITY = 5
+PUBLIC_CELL_M = 250
+PUBLIC_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class AreaMonths:
+    area: str
+    counts: list[int | None]  # None: fewer than K_ANONYMITY, withheld
+
+
+def _months_back(today: date, months: int) -> AnalysisFilters:
+    year, month = today.year, today.month - (months - 1)
+    while month < 1:
+        year, month = year - 1, month + 12
+    return AnalysisFilters(date_from=date(year, month, 1), date_to=today)
+
+
+def public_period(today: date) -> AnalysisFilters:
+    return _months_back(today, PUBLIC_MONTHS)
+
+
+def withheld(n: int) -> int | None:
+    return n if n >= K_ANONYMITY else None
+
+
+def counts_per_area(filters: AnalysisFilters) -> tuple[list[str], list[AreaMonths]]:
+    months = months_between(filters.date_from, filters.date_to)
+    month = LocalMonth(Report.created_at)
+    rows = db.session.execute(
+        sa.select(Area.name, month, sa.func.count())
+        .join(Area, Area.id == Report.area_id)
+        .where(*filters.conditions(), Area.kind != "gemeente")
+        .group_by(Area.name, month)
+    )
+    per_area: dict[str, dict[str, int]] = {}
+    for name, m, n in rows:
+        per_area.setdefault(name, {})[m] = n
+    return months, [
+        AreaMonths(name, [withheld(counts.get(m, 0)) for m in months]) for name, counts in sorted(per_area.items())
+    ]
+
+
+@dataclass(frozen=True)
+class PublicLeadTime:
+    kind_label: str
+    closed: int
+    median_days: float
+
+
+def median_closing_days(filters: AnalysisFilters) -> list[PublicLeadTime]:
+    """Per kind: the median number of days from report to closing, where enough reports were closed."""
+    closed = [*filters.conditions(), Report.closed_at.is_not(None)]
+    medians = percentiles(duration(Report.closed_at, 86400.0), (Report.kind,), closed, shares=(0.5,))
+    return [
+        PublicLeadTime(str(KINDS[kind].label), n, median)
+        for (kind,), (n, median) in sorted(medians.items())
+        if n >= K_ANONYMITY and kind in KINDS
+    ]
+
+
+def public_cells(filters: AnalysisFilters) -> dict:
+    """Cells of 250 m with at least K_ANONYMITY reports, all kinds together."""
+    return cells_geojson(replace(filters, kind=None).conditions(), PUBLIC_CELL_M, min_count=K_ANONYMITY)
