@@ -59,8 +59,9 @@ def register_cli(app: Flask) -> None:
     @click.option("--sees-restricted", is_flag=True,
                   help="May see restricted reports (verdachte situatie). Granted at once and audited as such: "
                        "shell access is full access already; on the web this takes two beheerders.")  # fmt: skip
+    @click.option("--email", default=None, help="Work e-mail address (for early warnings to OOV).")
     @click.password_option(help="At least 12 characters and hard to guess; asked for when not given.")
-    def create_user_command(username, name, roles, sees_restricted, password):
+    def create_user_command(username, name, roles, sees_restricted, email, password):
         """Create a staff account (beheerders set up two-step verification at first sign-in)."""
         from flask_babel import force_locale
 
@@ -69,7 +70,8 @@ def register_cli(app: Flask) -> None:
 
         with force_locale("en"):
             try:
-                user = create_user(username, name, list(roles), password, sees_restricted=sees_restricted)
+                user = create_user(username, name, list(roles), password, sees_restricted=sees_restricted,
+                                   email=email)  # fmt: skip
             except AccountError as error:
                 raise click.ClickException(str(error)) from None
         audit(None, "user_created", detail=f"{user.username} via CLI: {', '.join(user.roles)}")

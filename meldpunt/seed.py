@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from meldpunt.analysis.targets import seed_targets
+from meldpunt.analysis.warnings import seed_warning_rules
 from meldpunt.extensions import db
 from meldpunt.feedback.templates import seed_templates
 from meldpunt.geo.boundaries import load_municipalities
@@ -72,5 +73,6 @@ def seed_reference_data(profile: Profile) -> dict[str, int]:
             counts["rules"] += 1
     counts["feedback_templates"] = seed_templates(current_app.config["LANGUAGES"])
     counts["targets"] = seed_targets(profile.code, current_app.config["LANGUAGES"])
+    counts["warning_rules"] = seed_warning_rules(current_app.config["LANGUAGES"])
     db.session.flush()
     return counts

@@ -1,10 +1,15 @@
-"""Targets (DESIGN §9): what a municipality wants its report counts to do, against a baseline year. Data, so OOV can
-change them; seeded from the profile's plan."""
+"""Targets (DESIGN §9): what a municipality wants its report counts to do, against a baseline year; early-warning
+rules and the signals they raise. Data, so OOV can change them; seeded from the profile's plan."""
+
+from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from geoalchemy2 import Geometry
 
+from meldpunt.db_types import UTCDateTime
 from meldpunt.extensions import db
+from meldpunt.geo import RD_NEW
 
 DIRECTIONS = ("down", "up", "stable")
 
@@ -30,3 +35,52 @@ class Target(db.Model):
 
     def name(self, locale: str = "nl") -> str:
         return self.names.get(locale) or self.names["nl"]
+
+
+class WarningRule(db.Model):
+    """An early-warning rule (DESIGN §9): at least `min_count` reports of these kinds or categories within
+    `radius_m` metres of each other within `days` days raise a signal for OOV."""
+
+    __tablename__ = "warning_rule"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    names: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    kind: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    category_codes: so.Mapped[list | None] = so.mapped_column(sa.JSON(none_as_null=True))
+    radius_m: so.Mapped[int]
+    days: so.Mapped[int]
+    min_count: so.Mapped[int]
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+
+    def name(self, locale: str = "nl") -> str:
+        return self.names.get(locale) or self.names["nl"]
+
+
+signal_report = sa.Table(
+    "signal_report",
+    db.metadata,
+    sa.Column("signal_id", sa.ForeignKey("warning_signal.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("report_id", sa.ForeignKey("report.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Signal(db.Model):
+    """A hotspot an early-warning rule found: one per hotspot, which later reports there join."""
+
+    __tablename__ = "warning_signal"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    rule_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("warning_rule.id"), index=True)
+    raised_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
+    # The centre of the reports that raised it, in RD New: later reports within the rule's radius join it.
+    centre_rd = so.mapped_column(Geometry("POINT", srid=RD_NEW, spatial_index=False), nullable=False)
+    report_count: so.Mapped[int]
+    last_report_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
+    acknowledged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    acknowledged_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("staff_user.id"))
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    rule: so.Mapped[WarningRule] = so.relationship()
+    acknowledged_by: so.Mapped["User | None"] = so.relationship()  # noqa: F821
+    reports: so.Mapped[list["Report"]] = so.relationship(secondary=signal_report)  # noqa: F821

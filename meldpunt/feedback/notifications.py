@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from meldpunt.extensions import db
-from meldpunt.feedback.links import answer_url, tracking_url
+from meldpunt.feedback.links import answer_url, public_url, tracking_url
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.profiles import current_profile
 
@@ -37,3 +37,17 @@ def queue_taken_up(report):
 
 def queue_closed(report, message: str):
     return _queue(report, "closed", "closed", message=message, answer_url=answer_url(report.id))
+
+
+def queue_signal_mail(user, signal) -> OutboxMessage:
+    """One mail to an OOV colleague about a new early-warning signal. Staff work in Dutch."""
+    with force_locale("nl"):
+        context = {"signal": signal, "rule": signal.rule.name("nl"), "profile": current_profile(),
+                   "signals_url": public_url("/analyse/signalen")}  # fmt: skip
+        subject = _("Early warning: %(count)s reports close together", count=signal.report_count)
+        body_text = render_template("email/signal.txt", **context)
+        body_html = render_template("email/signal.html", **context)
+    message = OutboxMessage(kind="signal", recipient=user.email, subject=subject, body_text=body_text,
+                            body_html=body_html, locale="nl")  # fmt: skip
+    db.session.add(message)
+    return message

@@ -228,3 +228,26 @@ def _pg_rough_buffer(element, compiler, **kw):
 def _sqlite_rough_buffer(element, compiler, **kw):
     geometry, metres = (compiler.process(c, **kw) for c in element.clauses)
     return f"ST_Buffer({geometry}, {metres}, 2)"
+
+
+class WithinMetres(GenericFunction):
+    """Two RD New geometries at most `metres` apart (PostGIS: ST_DWithin, which uses the spatial index)."""
+
+    inherit_cache = True
+    name = "within_metres"
+    type = sa.Boolean()
+
+    def __init__(self, a, b, metres):
+        super().__init__(a, b, sa.literal(float(metres)))
+
+
+@compiles(WithinMetres, "postgresql")
+def _pg_within_metres(element, compiler, **kw):
+    a, b, metres = (compiler.process(c, **kw) for c in element.clauses)
+    return f"ST_DWithin({a}, {b}, {metres})"
+
+
+@compiles(WithinMetres, "sqlite")
+def _sqlite_within_metres(element, compiler, **kw):
+    a, b, metres = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(ST_Distance({a}, {b}) <= {metres})"

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from meldpunt.analysis.warnings import check_new_report
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_confirmation
@@ -257,6 +258,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
         if key_hash and (existing := _by_submission_key(key_hash)):
             return _receipt(existing, token, created=False)
         raise
+    check_new_report(report, now=now)  # early warnings, in the same transaction
     return _receipt(report, token, created=True)
 
 

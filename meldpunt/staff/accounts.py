@@ -13,6 +13,7 @@ import pyotp
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from zxcvbn import zxcvbn
@@ -118,7 +119,20 @@ def _checked_roles(roles) -> list[str]:
     return roles
 
 
-def create_user(username: str, name: str, roles: list[str], password: str, *, sees_restricted=False) -> User:
+def _checked_email(email: str | None) -> str | None:
+    email = (email or "").strip()
+    if not email:
+        return None
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise AccountError(_("This is not a valid e-mail address."), field="email") from None
+    return email
+
+
+def create_user(
+    username: str, name: str, roles: list[str], password: str, *, sees_restricted=False, email: str | None = None
+) -> User:
     """Make an account. `sees_restricted` grants restricted access directly: for the command line (shell access
     is full access already), which audits it; the beheerder's page asks a second beheerder instead."""
     username, name = (username or "").strip(), (name or "").strip()
@@ -137,6 +151,7 @@ def create_user(username: str, name: str, roles: list[str], password: str, *, se
         roles=roles,
         password_hash=hash_password(password, user_inputs=[username, name]),
         sees_restricted=sees_restricted,
+        email=_checked_email(email),
     )
     db.session.add(user)
     db.session.flush()
@@ -144,10 +159,11 @@ def create_user(username: str, name: str, roles: list[str], password: str, *, se
 
 
 def create_account(
-    username: str, name: str, roles: list[str], password: str, *, sees_restricted: bool, by: User
-) -> tuple[User, bool]:
+    username: str, name: str, roles: list[str], password: str, *, sees_restricted: bool, by: User,
+    email: str | None = None,
+) -> tuple[User, bool]:  # fmt: skip
     """A beheerder makes an account. Restricted access is asked for, not granted. Returns (user, asked)."""
-    user = create_user(username, name, roles, password)
+    user = create_user(username, name, roles, password, email=email)
     audit(by, "user_created", detail=f"{user.username}: {', '.join(user.roles)}")
     if sees_restricted:
         request_restricted_access(user, by=by)
@@ -159,6 +175,7 @@ class UserChanges:
     """What a beheerder's form asks to change; None leaves a value as it is."""
 
     name: str | None = None
+    email: str | None = None  # "" removes it
     roles: list[str] | None = None
     active: bool | None = None
     sees_restricted: bool | None = None
@@ -189,6 +206,7 @@ def update_user(
     if own and changes.sees_restricted is not None and changes.sees_restricted != user.sees_restricted:
         raise AccountError(_("You cannot change your own access to restricted reports."), field="sees_restricted")
     name = (changes.name or "").strip() or user.name
+    email = _checked_email(changes.email) if changes.email is not None else user.email
     if changes.password:
         check_password_strength(changes.password, [user.username, name])
 
@@ -205,6 +223,9 @@ def update_user(
     if name != user.name:
         result.changes.append("name")
         user.name = name
+    if email != user.email:
+        result.changes.append("e-mail address")
+        user.email = email
     if changes.sees_restricted and not user.sees_restricted:
         result.restricted_requested = request_restricted_access(user, by=by)
     elif changes.sees_restricted is False and user.sees_restricted:

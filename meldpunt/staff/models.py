@@ -17,6 +17,8 @@ class User(UserMixin, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     username: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    # A work address, for mail to staff (early warnings to OOV). Optional; never shown to reporters.
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     roles: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     # Restricted categories (verdachte situatie) are seen only with this permission.

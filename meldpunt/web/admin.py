@@ -50,7 +50,7 @@ def new_user():
         try:
             user, asked = accounts.create_account(form.username.data, form.name.data, form.roles.data,
                                                   form.password.data, sees_restricted=form.sees_restricted.data,
-                                                  by=current_user)  # fmt: skip
+                                                  by=current_user, email=form.email.data)  # fmt: skip
         except accounts.AccountError as error:
             _on_form(form, error)
         else:
@@ -72,6 +72,7 @@ def edit_user(user_id):
     if form.validate_on_submit():
         changes = accounts.UserChanges(
             name=form.name.data,
+            email=form.email.data or "",
             roles=form.roles.data,
             active=form.active.data,
             sees_restricted=form.sees_restricted.data,

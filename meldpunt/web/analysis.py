@@ -5,11 +5,12 @@ from datetime import date
 
 import sqlalchemy as sa
 from babel.dates import get_day_names
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from meldpunt.analysis import exports
+from meldpunt.analysis import exports, warnings
 from meldpunt.analysis.filters import AnalysisFilters
 from meldpunt.analysis.hotspots import (
     CELL_SIZES,
@@ -21,6 +22,7 @@ from meldpunt.analysis.hotspots import (
     heat_points,
 )
 from meldpunt.analysis.leadtimes import lead_times
+from meldpunt.analysis.models import Signal
 from meldpunt.analysis.patterns import HOURS, WEEKDAYS, hour_weekday_matrix
 from meldpunt.analysis.targets import all_target_statuses
 from meldpunt.analysis.trends import top_categories, trend_table
@@ -31,8 +33,9 @@ from meldpunt.maps.picker import analysis_map
 from meldpunt.profiles import LOCAL_TZ, current_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category
-from meldpunt.staff.roles import ANALYSIS_ROLES
+from meldpunt.staff.roles import ANALYSIS_ROLES, OOV
 from meldpunt.web.access import roles_required
+from meldpunt.web.staff_forms import AcknowledgeForm
 
 bp = Blueprint("analysis", __name__, url_prefix="/analyse")
 
@@ -98,6 +101,7 @@ def index():
         distances=CLUSTER_DISTANCES,
         minimums=CLUSTER_MIN_POINTS,
         matrix=hour_weekday_matrix(conditions),
+        open_signals=warnings.open_signals_count(),
         clusters=clusters(conditions, eps, min_points)[:15],
         top=top_categories(filters),
         targets=all_target_statuses(_today()),
@@ -132,6 +136,28 @@ def cluster_layer():
         _filters().conditions(), _choice("afstand", CLUSTER_DISTANCES, 100), _choice("minimum", CLUSTER_MIN_POINTS, 5)
     )
     return Response(exports.json_text(layer), mimetype="application/geo+json")
+
+
+@bp.get("/signalen")
+@roles_required(*ANALYSIS_ROLES)
+def signal_list():
+    found = warnings.signals()
+    return render_template("analysis/signals.html", signals=found, positions=warnings.positions(found),
+                           form=AcknowledgeForm(), args={})  # fmt: skip
+
+
+@bp.post("/signalen/<int:signal_id>/gezien")
+@roles_required(OOV)
+def acknowledge_signal(signal_id):
+    signal = db.session.get(Signal, signal_id) or abort(404)
+    form = AcknowledgeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if signal.acknowledged_at is None:
+        warnings.acknowledge(signal, form.note.data, current_user)
+        db.session.commit()
+        flash(_("The signal is marked as seen."))
+    return redirect(url_for("analysis.signal_list"))
 
 
 @bp.get("/trends")

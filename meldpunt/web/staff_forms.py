@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -14,7 +15,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 
 class ReportActionForm(FlaskForm):
@@ -74,6 +75,11 @@ class EmptyForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        _l("Work e-mail address (optional)"),
+        description=_l("For early warnings to OOV. Reporters never see it."),
+        validators=[Optional(), Email(message=_l("This is not a valid e-mail address.")), Length(max=254)],
+    )
     roles = SelectMultipleField(_l("Roles"), widget=widgets.ListWidget(prefix_label=False),
                                 option_widget=widgets.CheckboxInput(), validate_choice=False)  # fmt: skip
     sees_restricted = BooleanField(_l("May see restricted reports (verdachte situatie)"))
@@ -82,3 +88,7 @@ class UserForm(FlaskForm):
         _l("New password (at least 12 characters)"), validators=[Optional(), Length(min=12, max=200)]
     )
     reset_totp = BooleanField(_l("Reset two-step verification"))
+
+
+class AcknowledgeForm(FlaskForm):
+    note = TextAreaField(_l("Note (what OOV does with it)"), validators=[Optional(), Length(max=2000)])

@@ -137,3 +137,15 @@ def test_an_existing_user_name_is_explained(client, staff, login):
         "username": "analist", "name": "Nog een", "roles": ["oov"], "password": "paars nijlpaard danst op het ijs",
     })  # fmt: skip
     assert response.status_code == 422 and "Er bestaat al een gebruiker met deze gebruikersnaam." in _text(response)
+
+
+def test_a_work_e_mail_address_can_be_given_and_must_be_valid(client, staff, login):
+    login(client, staff["beheerder"])
+    data = {"username": "olga2", "name": "Olga Twee", "roles": ["oov"], "password": "paars nijlpaard danst op het ijs"}
+    refused = client.post("/beheer/gebruikers/nieuw", data=data | {"email": "olga@"})
+    assert refused.status_code == 422 and "Dit is geen geldig e-mailadres." in _text(refused)
+    assert client.post("/beheer/gebruikers/nieuw", data=data | {"email": "olga@emmen.example"}).status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.username == "olga2"))
+    assert user.email == "olga@emmen.example"
+    assert _edit(client, user, email="").status_code == 302
+    assert _fresh(user).email is None

@@ -67,6 +67,8 @@ MATRIX = [
     ("GET", "/analyse/lagen/warmte.json", ANALYSIS),
     ("GET", "/analyse/lagen/clusters.geojson", ANALYSIS),
     ("GET", "/analyse/trends", ANALYSIS),
+    ("GET", "/analyse/signalen", ANALYSIS),
+    ("POST", "/analyse/signalen/{signal}/gezien", {"oov"}),
     ("GET", "/analyse/doorlooptijden", ANALYSIS),
     ("GET", "/analyse/export.csv", ANALYSIS),
     ("GET", "/analyse/maandoverzicht.xlsx", ANALYSIS),
@@ -101,6 +103,7 @@ def _rule_of(url: str) -> str:
         .replace("{user}", "<int:user_id>")
         .replace("{mail}", "<int:message_id>")
         .replace("/export.csv", "/export.<fmt>")
+        .replace("{signal}", "<int:signal_id>")
     )
 
 
@@ -128,8 +131,14 @@ def world(app, staff, new_report):
     from meldpunt.outbox.models import OutboxMessage
 
     mail = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.report_id == tnh.report_id))
+    for _ in range(3):  # three harassment reports at one spot: an early-warning signal
+        submit_report(new_report(incident_at=utcnow() - timedelta(days=2)))
+    db.session.commit()
+    from meldpunt.analysis.models import Signal
+
+    signal = db.session.scalar(sa.select(Signal.id))
     return {"tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
-            "mail": mail}  # fmt: skip
+            "mail": mail, "signal": signal}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,161 @@
+"""Early warnings (DESIGN §9): a rule such as "3 or more straatintimidatie reports within 200 m in 14 days" raises a
+signal for OOV when a new report completes such a group: once per hotspot (later reports there join the signal),
+with one mail to the OOV staff who have an e-mail address. OOV acknowledges a signal with a note."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from meldpunt.analysis.models import Signal, WarningRule
+from meldpunt.db_types import utcnow
+from meldpunt.extensions import db
+from meldpunt.feedback.notifications import queue_signal_mail
+from meldpunt.geo import WGS84, LatLon, spatial
+from meldpunt.reports.models import Category, Report
+from meldpunt.staff.models import User, audit
+from meldpunt.staff.roles import OOV
+
+
+@dataclass(frozen=True)
+class WarningRuleSeed:
+    code: str
+    name: str
+    radius_m: int
+    days: int
+    min_count: int
+    kind: str | None = None
+    categories: tuple[str, ...] | None = None
+
+
+DEFAULT_RULES = (
+    WarningRuleSeed(
+        "straatintimidatie-200m",
+        _l("3 or more street harassment reports within 200 m in 14 days"),
+        radius_m=200,
+        days=14,
+        min_count=3,
+        kind="straatintimidatie",
+    ),
+)
+
+
+def seed_warning_rules(languages) -> int:
+    existing = set(db.session.scalars(sa.select(WarningRule.code)))
+    added = 0
+    for seed in DEFAULT_RULES:
+        if seed.code in existing:
+            continue
+        names = {}
+        for locale in languages:
+            with force_locale(locale):
+                names[locale] = str(seed.name)
+        db.session.add(
+            WarningRule(code=seed.code, names=names, kind=seed.kind, radius_m=seed.radius_m, days=seed.days,
+                        min_count=seed.min_count, category_codes=list(seed.categories) if seed.categories else None)
+        )  # fmt: skip
+        added += 1
+    db.session.flush()
+    return added
+
+
+def _rule_matches(rule: WarningRule, report: Report) -> bool:
+    if report.category.restricted:
+        return False
+    if rule.kind and report.kind != rule.kind:
+        return False
+    return not rule.category_codes or report.category.code in rule.category_codes
+
+
+def _rule_conditions(rule: WarningRule) -> list:
+    where = [Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))]
+    if rule.kind:
+        where.append(Report.kind == rule.kind)
+    if rule.category_codes:
+        where.append(Report.category_id.in_(sa.select(Category.id).where(Category.code.in_(rule.category_codes))))
+    return where
+
+
+def check_new_report(report: Report, *, now: datetime | None = None) -> list[Signal]:
+    """Run after the report is flushed, in its transaction. Returns the signals it raised or joined."""
+    now = now or utcnow()
+    here = sa.select(Report.location_rd).where(Report.id == report.id).scalar_subquery()
+    touched = []
+    for rule in db.session.scalars(sa.select(WarningRule).where(WarningRule.active.is_(True))):
+        if not _rule_matches(rule, report):
+            continue
+        since = now - timedelta(days=rule.days)
+        group = list(
+            db.session.scalars(
+                sa.select(Report.id).where(
+                    *_rule_conditions(rule),
+                    Report.created_at >= since,
+                    spatial.WithinMetres(Report.location_rd, here, rule.radius_m),
+                )
+            )
+        )
+        if len(group) < rule.min_count:
+            continue
+        signal = db.session.scalar(
+            sa.select(Signal)
+            .where(Signal.rule_id == rule.id, Signal.last_report_at >= since,
+                   spatial.WithinMetres(Signal.centre_rd, here, rule.radius_m))
+            .order_by(Signal.raised_at.desc())
+            .limit(1)
+        )  # fmt: skip
+        if signal is not None:  # the hotspot already has its signal: the report joins it, no new mail
+            if report not in signal.reports:
+                signal.reports.append(report)
+            signal.report_count = len(signal.reports)
+            signal.last_report_at = now
+        else:
+            members = list(db.session.scalars(sa.select(Report).where(Report.id.in_(group))))
+            centre = sa.select(sa.func.ST_Centroid(sa.func.ST_Collect(Report.location_rd))).where(Report.id.in_(group))
+            signal = Signal(rule=rule, raised_at=now, centre_rd=centre.scalar_subquery(), report_count=len(group),
+                            last_report_at=now, reports=members)  # fmt: skip
+            db.session.add(signal)
+            db.session.flush()
+            for user in oov_recipients():
+                queue_signal_mail(user, signal)
+        touched.append(signal)
+    db.session.flush()
+    return touched
+
+
+def oov_recipients() -> list[User]:
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True), User.email.is_not(None)))
+    return [u for u in users if u.has_role(OOV)]
+
+
+def open_signals_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Signal).where(Signal.acknowledged_at.is_(None)))
+
+
+def signals(limit: int = 100) -> list[Signal]:
+    """Unacknowledged first, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Signal).order_by(Signal.acknowledged_at.is_not(None), Signal.raised_at.desc()).limit(limit)
+        )
+    )
+
+
+def acknowledge(signal: Signal, note: str, by: User, *, now: datetime | None = None) -> None:
+    signal.acknowledged_at = now or utcnow()
+    signal.acknowledged_by = by
+    signal.note = (note or "").strip()[:2000] or None
+    audit(by, "signal_acknowledged", detail=f"signal {signal.id} ({signal.rule.code})")
+    db.session.flush()
+
+
+def positions(found: list[Signal]) -> dict[int, LatLon]:
+    """Each signal's centre in WGS84, for display."""
+    if not found:
+        return {}
+    centre = sa.func.ST_Transform(Signal.centre_rd, WGS84)
+    rows = db.session.execute(
+        sa.select(Signal.id, sa.func.ST_Y(centre), sa.func.ST_X(centre)).where(Signal.id.in_([s.id for s in found]))
+    )
+    return {signal_id: LatLon(lat, lon) for signal_id, lat, lon in rows}

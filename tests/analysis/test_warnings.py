@@ -1,0 +1,88 @@
+"""Early warnings: a planted cluster of three harassment reports raises exactly one signal and one mail per OOV
+colleague; later reports at the same place join it; OOV acknowledges it with a note."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from meldpunt.analysis.models import Signal
+from meldpunt.analysis.warnings import acknowledge
+from meldpunt.db_types import utcnow
+from meldpunt.extensions import db
+from meldpunt.outbox.models import OutboxMessage
+from meldpunt.reports.submission import submit_report
+from tests.analysis.test_hotspots import CENTRE, STATION, offset
+
+
+def _harassment(new_report, base, north_m, *, days_ago=0, **extra):
+    lat, lon = offset(base, north_m, 0)
+    now = utcnow() - timedelta(days=days_ago)
+    return submit_report(new_report(lat=lat, lon=lon, incident_at=now - timedelta(hours=1), **extra), now=now)
+
+
+def _signals():
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(Signal)))
+
+
+def _signal_mails():
+    return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "signal")))
+
+
+def test_three_reports_close_together_raise_one_signal(app, new_report, make_user):
+    make_user("olga", "oov").email = "olga@emmen.example"
+    make_user("otto", "oov")  # no e-mail address: no mail
+    make_user("tess", "tnh-coordinator").email = "tess@emmen.example"  # not OOV
+    db.session.commit()
+    _harassment(new_report, STATION, 0, days_ago=10)
+    _harassment(new_report, STATION, 120, days_ago=5)
+    assert _signals() == []
+    _harassment(new_report, STATION, 60)  # the third within 200 m in 14 days
+    [signal] = _signals()
+    assert signal.report_count == 3 and signal.acknowledged_at is None
+    assert [m.recipient for m in _signal_mails()] == ["olga@emmen.example"]
+    assert "3" in _signal_mails()[0].subject and "/analyse/signalen" in _signal_mails()[0].body_text
+    # A fourth report at the same hotspot joins the signal: no second signal, no second mail.
+    _harassment(new_report, STATION, 30)
+    [signal] = _signals()
+    assert signal.report_count == 4 and len(_signal_mails()) == 1
+
+
+def test_reports_too_far_apart_or_too_long_ago_raise_nothing(app, new_report):
+    _harassment(new_report, STATION, 0, days_ago=20)  # outside the 14 days
+    _harassment(new_report, STATION, 10)
+    _harassment(new_report, CENTRE, 0)  # about 800 m away
+    _harassment(new_report, STATION, 20, kind="overlast", category_code="vernieling")  # another kind
+    assert _signals() == []
+
+
+def test_restricted_reports_never_count(app, new_report):
+    for north in (0, 10, 20):
+        _harassment(new_report, STATION, north, kind="verdachte_situatie", category_code="hennep")
+    assert _signals() == []
+
+
+def test_oov_acknowledges_a_signal_on_the_signals_page(app, client, new_report, staff, login):
+    for north in (0, 10, 20):
+        _harassment(new_report, STATION, north)
+    db.session.commit()
+    [signal] = _signals()
+    login(client, staff["oov"])
+    page = client.get("/analyse/signalen").get_data(as_text=True)
+    assert "Markeren als gezien" in page and "3 of meer meldingen" in page
+    assert "1 vroegsignaal" in client.get("/analyse/").get_data(as_text=True)
+    done = client.post(f"/analyse/signalen/{signal.id}/gezien", data={"note": "Extra surveillance vrijdagavond"})
+    assert done.status_code == 302
+    [signal] = _signals()
+    assert signal.acknowledged_by_id == staff["oov"].id and signal.note == "Extra surveillance vrijdagavond"
+    assert "Markeren als gezien" not in client.get("/analyse/signalen").get_data(as_text=True)
+
+
+def test_acknowledging_is_audited(app, new_report, staff):
+    for north in (0, 10, 20):
+        _harassment(new_report, STATION, north)
+    [signal] = _signals()
+    acknowledge(signal, "bekeken", staff["oov"])
+    from meldpunt.staff.models import AuditEntry
+
+    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "signal_acknowledged"))
