@@ -26,15 +26,19 @@ from meldpunt.analysis.models import Signal
 from meldpunt.analysis.patterns import HOURS, WEEKDAYS, hour_weekday_matrix
 from meldpunt.analysis.targets import all_target_statuses
 from meldpunt.analysis.trends import top_categories, trend_table
+from meldpunt.analysis.unsafe_spots import before_and_after, unsafe_spots
+from meldpunt.analysis.woonoverlast import woonoverlast_view
 from meldpunt.extensions import db
 from meldpunt.geo.models import Area
 from meldpunt.maps.assets import HEAT, LEAFLET
 from meldpunt.maps.picker import analysis_map
-from meldpunt.profiles import LOCAL_TZ, current_profile
+from meldpunt.profiles import LOCAL_TZ, PARTNER_LABELS, current_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category
+from meldpunt.reports.workflow import OUTCOMES
 from meldpunt.staff.roles import ANALYSIS_ROLES, OOV
 from meldpunt.web.access import roles_required
+from meldpunt.web.report_forms import WOON_SUBTYPES
 from meldpunt.web.staff_forms import AcknowledgeForm
 
 bp = Blueprint("analysis", __name__, url_prefix="/analyse")
@@ -158,6 +162,43 @@ def acknowledge_signal(signal_id):
         db.session.commit()
         flash(_("The signal is marked as seen."))
     return redirect(url_for("analysis.signal_list"))
+
+
+@bp.get("/onveilige-plekken")
+@roles_required(*ANALYSIS_ROLES)
+def unsafe_spot_page():
+    filters = _filters()
+    spot, measure_on = request.args.get("plek", ""), None
+    try:
+        measure_on = date.fromisoformat(request.args.get("maatregel", ""))
+    except ValueError:
+        pass
+    return render_template(
+        "analysis/unsafe_spots.html",
+        filters=filters,
+        args=filters.as_args(),
+        choices=_filter_choices(),
+        spots=unsafe_spots(filters),
+        spot=spot,
+        measure_on=measure_on,
+        comparison=before_and_after(spot, measure_on) if spot and measure_on else None,
+    )
+
+
+@bp.get("/woonoverlast")
+@roles_required(*ANALYSIS_ROLES)
+def woonoverlast_page():
+    filters = _filters()
+    return render_template(
+        "analysis/woonoverlast.html",
+        filters=filters,
+        args=filters.as_args(),
+        choices=_filter_choices(),
+        view=woonoverlast_view(filters),
+        subtype_labels={choice.value: choice.label for choice in WOON_SUBTYPES},
+        outcomes=OUTCOMES,
+        partners=PARTNER_LABELS,
+    )
 
 
 @bp.get("/trends")

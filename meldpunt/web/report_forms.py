@@ -120,6 +120,12 @@ class ReportForm(FlaskForm):
 WEAPON_QUESTION = OptionalRadioField(
     _l("Was there a weapon or violence?"), choices=YES_NO, description=_l("If there is danger now: call 112.")
 )
+WOON_SUBTYPES = options(
+    ("burenruzie", _l("A dispute between neighbours")),
+    ("geluid", _l("Noise")),
+    ("agressie", _l("Aggression or intimidation")),
+    ("vervuiling", _l("A neglected or polluted home")),
+)
 FREQUENCY_QUESTION = OptionalRadioField(
     _l("Does this happen more often?"),
     choices=options(
@@ -170,15 +176,7 @@ class OverlastForm(ReportForm):
         _l("Is anyone in immediate danger?"), choices=YES_NO, description=_l("If so: call 112 now.")
     )
     worried = OptionalRadioField(_l("Are you worried about this person?"), choices=YES_NO)
-    woon_subtype = OptionalRadioField(
-        _l("What kind of nuisance?"),
-        choices=options(
-            ("burenruzie", _l("A dispute between neighbours")),
-            ("geluid", _l("Noise")),
-            ("agressie", _l("Aggression or intimidation")),
-            ("vervuiling", _l("A neglected or polluted home")),
-        ),
-    )
+    woon_subtype = OptionalRadioField(_l("What kind of nuisance?"), choices=WOON_SUBTYPES)
     spoken_to_neighbours = OptionalRadioField(_l("Have you talked to the neighbours about it?"), choices=YES_NO)
 
 

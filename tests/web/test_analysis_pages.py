@@ -107,3 +107,12 @@ def test_the_monthly_summary_is_one_workbook(oov):
     assert workbook.sheetnames == ["Top 7", "Trends", "Doelen", "Doorlooptijden", "Hotspots"]
     assert list(workbook["Hotspots"].values)[1][0] == 8
     _scan(b"".join(str(v).encode() for sheet in workbook for row in sheet.values for v in row))
+
+
+def test_unsafe_places_and_woonoverlast_pages(oov):
+    unsafe = oov.get("/analyse/onveilige-plekken?plek=1-1&maatregel=2026-05-01")
+    assert unsafe.status_code == 200 and "Heeft een maatregel geholpen?" in unsafe.get_data(as_text=True)
+    woon = oov.get("/analyse/woonoverlast")
+    assert woon.status_code == 200 and "Herhaaladressen" in woon.get_data(as_text=True)
+    for page in (unsafe, woon):
+        _scan(page.get_data())

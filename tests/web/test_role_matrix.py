@@ -68,6 +68,8 @@ MATRIX = [
     ("GET", "/analyse/lagen/clusters.geojson", ANALYSIS),
     ("GET", "/analyse/trends", ANALYSIS),
     ("GET", "/analyse/signalen", ANALYSIS),
+    ("GET", "/analyse/onveilige-plekken", ANALYSIS),
+    ("GET", "/analyse/woonoverlast", ANALYSIS),
     ("POST", "/analyse/signalen/{signal}/gezien", {"oov"}),
     ("GET", "/analyse/doorlooptijden", ANALYSIS),
     ("GET", "/analyse/export.csv", ANALYSIS),
