@@ -8,12 +8,16 @@ BOA = "boa"
 TNH_COORDINATOR = "tnh-coordinator"
 OOV = "oov"
 BEHEERDER = "beheerder"
-ROLES = (BOA, TNH_COORDINATOR, OOV, BEHEERDER)
+# The analysis pages and exports (/analyse/), and nothing else: no queue, report, photo, contact detail, field
+# mode or beheer page (DESIGN §1, §6). OOV sees the analysis too.
+ANALIST = "analist"
+ROLES = (BOA, TNH_COORDINATOR, OOV, ANALIST, BEHEERDER)
 
 ROLE_LABELS = {
     BOA: _l("Field officer (boa)"),
     TNH_COORDINATOR: _l("TNH coordinator"),
-    OOV: _l("OOV officer / analyst"),
+    OOV: _l("OOV officer"),
+    ANALIST: _l("Analyst"),
     BEHEERDER: _l("Administrator"),
 }
 

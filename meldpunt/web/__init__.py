@@ -6,7 +6,7 @@ from meldpunt.extensions import csrf
 
 
 def register_web(app: Flask) -> None:
-    from meldpunt.web import admin, auth, field, health, public, staff, tracking
+    from meldpunt.web import admin, analysis, auth, field, health, public, staff, tracking
     from meldpunt.web.access import init_access
     from meldpunt.web.context import init_context
     from meldpunt.web.errors import init_errors
@@ -23,6 +23,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(staff.bp)
     app.register_blueprint(field.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(analysis.bp)
     init_access(app)
     csrf.exempt(health.bp)
     init_security(app)
