@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from meldpunt.extensions import db
+from meldpunt.staff.roles import ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -55,7 +56,7 @@ def register_cli(app: Flask) -> None:
     @click.argument("username")
     @click.option("--name", required=True, help="Full name, shown in the history.")
     @click.option("--role", "roles", multiple=True, required=True,
-                  type=click.Choice(["boa", "tnh-coordinator", "oov", "beheerder"]))  # fmt: skip
+                  type=click.Choice(ROLES))  # fmt: skip
     @click.option("--sees-restricted", is_flag=True,
                   help="May see restricted reports (verdachte situatie). Granted at once and audited as such: "
                        "shell access is full access already; on the web this takes two beheerders.")  # fmt: skip
@@ -126,6 +127,18 @@ def register_cli(app: Flask) -> None:
         n = import_areas(geojson, kind=kind, name_property=name_property, code_property=code_property)
         db.session.commit()
         click.echo(f"imported {n} areas of kind {kind}")
+
+    reports = click.Group("reports", help="Reports.")
+    app.cli.add_command(reports)
+
+    @reports.command("recompute-due")
+    def recompute_due():
+        """Set every report's due moment from its category's term in working days (run after upgrading)."""
+        from meldpunt.reports.due import recompute_due_dates
+
+        changed = recompute_due_dates()
+        db.session.commit()
+        click.echo(f"due moments set: {changed} reports changed")
 
     geo = click.Group("geo", help="Spatial database checks.")
     app.cli.add_command(geo)

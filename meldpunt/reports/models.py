@@ -1,6 +1,6 @@
 """Reports, the data that classifies and routes them, and their append-only history."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -10,6 +10,7 @@ from meldpunt.db_types import UTCDateTime, utcnow
 from meldpunt.extensions import db
 from meldpunt.geo import RD_NEW, WGS84
 from meldpunt.reports.kinds import KINDS
+from meldpunt.reports.working_days import last_day_of_term
 
 KIND_CODES = tuple(KINDS)
 STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "afgehandeld", "geannuleerd", "heropend")
@@ -125,6 +126,9 @@ class Report(db.Model):
     outcome: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     on_site_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     first_response_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # The end of the handling term (the category's working days, meldpunt/reports/due.py), set when the report is
+    # made, re-routed or reopened. None: the category has no term.
+    due_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime(), index=True)
     # Privacy life cycle (meldpunt/privacy): when each kind of personal data was removed.
     contact_erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     content_erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
@@ -157,6 +161,15 @@ class Report(db.Model):
         sa.CheckConstraint(f"location_method IN {LOCATION_METHODS!r}", name="location_method"),
         sa.CheckConstraint(f"channel IN {CHANNELS!r}", name="channel"),
     )
+
+    @property
+    def due_day(self) -> date | None:
+        """The last day of the handling term (local): due_at is the end of that day."""
+        return last_day_of_term(self.due_at) if self.due_at else None
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        """The Python form of queries.overdue_condition: change both together."""
+        return self.state in OPEN_STATES and self.due_at is not None and self.due_at < (now or utcnow())
 
 
 class ReportPhoto(db.Model):

@@ -56,13 +56,9 @@ def readable_queues(viewer) -> list[Queue]:
 
 
 def overdue_condition(now: datetime) -> sa.ColumnElement:
-    """Open and older than the category's typical handling time (computed per category, portable SQL)."""
-    per_category = [
-        sa.and_(Report.category_id == cid, Report.created_at < now - timedelta(days=days))
-        for cid, days in db.session.execute(sa.select(Category.id, Category.typical_handling_days))
-        if days
-    ]
-    return sa.and_(Report.state.in_(OPEN_STATES), sa.or_(*per_category) if per_category else sa.false())
+    """Open and past the end of its handling term (Report.due_at, in working days; indexed). The Python form is
+    Report.is_overdue: change both together."""
+    return sa.and_(Report.state.in_(OPEN_STATES), Report.due_at < now)
 
 
 def queue_page(queue: Queue, filters: QueueFilters, viewer, *, per_page: int = 25, now=None) -> QueuePage:

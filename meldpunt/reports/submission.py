@@ -20,6 +20,7 @@ from meldpunt.geo import LatLon, spatial
 from meldpunt.geo.areas import areas_containing
 from meldpunt.geo.boundaries import check_point_in_municipality
 from meldpunt.profiles import Profile, current_profile
+from meldpunt.reports.due import due_at_for
 from meldpunt.reports.history import record_change
 from meldpunt.reports.kinds import KINDS, Kind
 from meldpunt.reports.models import LOCATION_METHODS, Category, Report, ReportPhoto
@@ -231,6 +232,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
         routing_rule_id=decision.rule.id if decision.rule else None,
         routed_outside_service_hours=decision.urgent_outside_service_hours,
         state="nieuw",
+        due_at=due_at_for(checked.category, now),
         created_at=now,
         updated_at=now,
     )

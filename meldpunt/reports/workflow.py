@@ -11,6 +11,7 @@ from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_closed, queue_taken_up
 from meldpunt.feedback.screening import screen_for_personal_data
 from meldpunt.feedback.templates import GENERIC_OUTCOMES, template_for
+from meldpunt.reports.due import start_term
 from meldpunt.reports.history import record_change
 from meldpunt.reports.models import OPEN_STATES, Queue, Report, ReporterMessage
 from meldpunt.staff.models import User, audit
@@ -165,11 +166,13 @@ def reroute(report, queue: Queue, reason: str, actor, *, expected_version=None, 
         raise WorkflowError(_l("The report is already in this queue."))
     if report.state not in OPEN_STATES:
         raise WorkflowError(_l("Only open reports can be moved to another queue."))
+    now = now or utcnow()
     old = report.queue.code
     report.queue = queue
     report.assigned_to = None
+    start_term(report, now)  # the new team gets a full term
     _move(report, report.state, actor, event="reroute", reason=f"{old} → {queue.code}: {reason.strip()}",
-          now=now or utcnow())  # fmt: skip
+          now=now)  # fmt: skip
 
 
 def merge_into(report, original: Report, actor, *, expected_version=None, now=None):
@@ -246,6 +249,7 @@ def reopen_at_reporters_request(report, *, now=None):
     report.state = "heropend"
     report.closed_at = None
     report.updated_at = now
+    start_term(report, now)
 
 
 def cancel(report, reason: str, actor, *, expected_version=None, now=None):
@@ -262,10 +266,12 @@ def reopen(report, reason: str, actor, *, expected_version=None, now=None):
         raise WorkflowError(_l("Give a reason for reopening."))
     if report.withdrawn_at is not None:
         raise WorkflowError(_l("The reporter withdrew this report; it cannot be reopened."))
+    now = now or utcnow()
     report.closed_at = None
     report.outcome = None
     report.merged_into = None
-    _move(report, "heropend", actor, event="reopen", reason=reason.strip(), now=now or utcnow())
+    start_term(report, now)
+    _move(report, "heropend", actor, event="reopen", reason=reason.strip(), now=now)
 
 
 def _assignee_id(report) -> int | None:

@@ -8,12 +8,16 @@ BOA = "boa"
 TNH_COORDINATOR = "tnh-coordinator"
 OOV = "oov"
 BEHEERDER = "beheerder"
-ROLES = (BOA, TNH_COORDINATOR, OOV, BEHEERDER)
+# The analysis pages and exports (/analyse/), and nothing else: no queue, report, photo, contact detail, field
+# mode or beheer page (DESIGN §1, §6). OOV sees the analysis too.
+ANALIST = "analist"
+ROLES = (BOA, TNH_COORDINATOR, OOV, ANALIST, BEHEERDER)
 
 ROLE_LABELS = {
     BOA: _l("Field officer (boa)"),
     TNH_COORDINATOR: _l("TNH coordinator"),
-    OOV: _l("OOV officer / analyst"),
+    OOV: _l("OOV officer"),
+    ANALIST: _l("Analyst"),
     BEHEERDER: _l("Administrator"),
 }
 
@@ -24,7 +28,7 @@ HANDLES_POLICY_QUEUE = {OOV}
 READS_ALL_QUEUES = {OOV}
 REPORT_ROLES = {TNH_COORDINATOR, OOV}
 # The analysis pages and exports: aggregated figures, never a report's detail (DESIGN §1, §9).
-ANALYSIS_ROLES = (OOV,)
+ANALYSIS_ROLES = (OOV, ANALIST)
 
 
 def can_read_queue(roles: set[str], queue) -> bool:

@@ -20,7 +20,7 @@ from meldpunt.extensions import db, limiter
 from meldpunt.profiles import current_profile
 from meldpunt.staff import accounts, sessions
 from meldpunt.staff.models import StaffSession, User, audit
-from meldpunt.staff.roles import BOA, OOV, TNH_COORDINATOR
+from meldpunt.staff.roles import ANALIST, BOA, OOV, TNH_COORDINATOR
 from meldpunt.web.access import PENDING_KEY, SESSION_KEY, current_session
 from meldpunt.web.staff_forms import EmptyForm
 
@@ -57,6 +57,8 @@ def home_for(user: User) -> str:
         return url_for("staff.index")
     if user.has_role(BOA):
         return url_for("field.index")
+    if user.has_role(ANALIST):
+        return url_for("analysis.index")
     return url_for("admin.users")
 
 

@@ -13,10 +13,10 @@ from meldpunt.reports.photos import CleanPhoto, photo_store
 from meldpunt.reports.submission import submit_report
 from tests.fixtures.reports import jpeg_with_gps
 
-ROLES = ("anonymous", "boa", "tnh", "oov", "beheerder")
-ALL_STAFF = {"boa", "tnh", "oov", "beheerder"}
+ROLES = ("anonymous", "boa", "tnh", "oov", "beheerder", "analist")
+ALL_STAFF = {"boa", "tnh", "oov", "beheerder", "analist"}
 DESK = {"tnh", "oov"}
-ANALYSIS = {"oov"}
+ANALYSIS = {"oov", "analist"}  # the analysis pages and exports, and nothing else for an analist
 
 # (method, url template, roles allowed). {tnh} is a report in the TNH (field) queue, {oov} one in the OOV queue,
 # {photo} a photo of the TNH report, {user} the beheerder's own account.
@@ -110,6 +110,12 @@ def _rule_of(url: str) -> str:
 
 
 @pytest.fixture
+def people(staff, make_user):
+    """One user per role, the analist too."""
+    return {**staff, "analist": make_user("cijfers", "analist", name="Anna Analist")}
+
+
+@pytest.fixture
 def world(app, staff, new_report):
     tnh = submit_report(
         new_report(
@@ -144,10 +150,10 @@ def world(app, staff, new_report):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_role_matrix(app, world, staff, login, role):
+def test_role_matrix(app, world, people, login, role):
     client = app.test_client()
     if role != "anonymous":
-        login(client, staff[role])
+        login(client, people[role])
     failures = []
     for method, template, allowed in MATRIX:
         if template in SIGN_OUT_ROUTES:
@@ -170,10 +176,10 @@ def test_role_matrix(app, world, staff, login, role):
 
 @pytest.mark.parametrize("route", sorted(SIGN_OUT_ROUTES))
 @pytest.mark.parametrize("role", ROLES)
-def test_logout_needs_a_session(app, staff, login, role, route):
+def test_logout_needs_a_session(app, people, login, role, route):
     client = app.test_client()
     if role != "anonymous":
-        login(client, staff[role])
+        login(client, people[role])
     response = client.post(route)
     assert response.status_code == 302
     assert "/medewerkers/inloggen" in response.headers["Location"]
@@ -201,3 +207,20 @@ def test_a_boa_never_receives_contact_details(app, world, staff, login):
     client.post(f"/veld/meldingen/{world['tnh']}/claim", data={"version": 1})
     body = client.get(f"/veld/meldingen/{world['tnh']}").get_data()
     assert b"melder@example.org" not in body
+
+
+def test_an_analist_never_receives_people(app, world, people, login):
+    """Scan every response an analist session can get: no contact details, no free text, no photo."""
+    client = app.test_client()
+    login(client, people["analist"])
+    description = b"Een man riep mij na bij het station."  # the reports' description (tests' default)
+    for method, template, _ in MATRIX:
+        url = template.format(**world)
+        if url in SIGN_OUT_ROUTES:
+            continue
+        response = client.open(url, method=method, data={})
+        body, content_type = response.get_data(), response.content_type
+        response.close()
+        assert b"melder@example.org" not in body, url
+        assert description not in body, url
+        assert not content_type.startswith("image/"), url

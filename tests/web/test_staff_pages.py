@@ -84,7 +84,8 @@ def test_queue_paging(client, staff, login, new_report):
 
 
 def test_overdue_filter(client, staff, login, new_report):
-    submit_report(new_report(kind="onveilige_plek", category_code="donker"), now=utcnow() - timedelta(days=40))
+    # donker: 30 working days, six weeks and more (40 calendar days is no longer late)
+    submit_report(new_report(kind="onveilige_plek", category_code="donker"), now=utcnow() - timedelta(days=60))
     submit_report(new_report(kind="onveilige_plek", category_code="donker"))
     login(client, staff["oov"])
     page = _text(client.get("/medewerkers/wachtrij/OOV?overdue=1"))
