@@ -57,9 +57,11 @@ def test_the_analysis_map_and_figures(live_server, chromium, width):
     expect(page.get_by_role("heading", name="Trends en doelen")).to_be_visible()
     for link in ("Doorlooptijden", "Onveilige plekken", "Woonoverlast", "Vroegsignalen"):
         page.locator(".queue-tabs").get_by_role("link", name=link).click()
+        page.wait_for_load_state("networkidle")
         expect(page.locator("h1")).to_be_visible()
         # Wide tables scroll inside their own box; the page itself fits the screen.
         assert page.evaluate("document.documentElement.scrollWidth") <= width, link
     assert not [e for e in errors if "Content Security Policy" in e]
     assert outside == []
+    page.wait_for_load_state("networkidle")  # no request still running when the server stops
     context.close()
