@@ -168,6 +168,11 @@ def register_cli(app: Flask) -> None:
         except ImportFileError as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from None
+        except sa.exc.IntegrityError:  # a reference stored by someone else between our check and our insert
+            db.session.rollback()
+            raise click.ClickException(
+                "nothing stored: a reference was taken meanwhile; run the import again"
+            ) from None
         if result.stored:
             db.session.commit()
         else:

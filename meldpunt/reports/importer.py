@@ -126,7 +126,7 @@ class _Checker:
             return None
         try:
             moment = parse_time(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             row.refuse(column, "not an ISO 8601 time (e.g. 2023-03-04 22:15, 2023-03-04T21:15:00Z)")
             return None
         if moment > self.now + CLOCK_SKEW:

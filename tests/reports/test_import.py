@@ -133,6 +133,7 @@ BAD_ROWS = [
     (dict(state="in_behandeling", closed_time="", outcome="aangesproken"), "outcome", "only a closed report"),
     (dict(created_time="gisteren"), "created_time", "not an ISO 8601 time"),
     (dict(created_time=""), "created_time", "empty"),
+    (dict(created_time="9999-12-31T23:59:59-01:00"), "created_time", "not an ISO 8601 time"),  # beyond year 9999
     (dict(created_time="2099-01-01 10:00", closed_time=""), "created_time", "lies in the future"),
     (dict(incident_time=""), "incident_time", "needs the time it happened"),
     (dict(incident_time="2023-05-05 23:00"), "incident_time", "after created_time"),
