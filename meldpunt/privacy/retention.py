@@ -28,6 +28,8 @@ from meldpunt.reports.models import OPEN_STATES, Report, ReporterMessage, Report
 from meldpunt.reports.photos import photo_store
 
 log = logging.getLogger(__name__)
+# Reports per statement when the sweep erases in bulk.
+ID_CHUNK = 10_000
 # Every table this module erases from, for the clean-up of the database files after a sweep.
 TABLES_ERASED_FROM = tuple(model.__tablename__ for model in (Report, StateChange, ReporterMessage, ReportPhoto,
                                                              Satisfaction)) + scrub.TABLES  # fmt: skip
@@ -118,17 +120,20 @@ def sweep(*, now: datetime | None = None, policy: RetentionPolicy | None = None)
             db.session.scalars(sa.select(Report.id).where(marker.is_(None), _closed_before(now - timedelta(days=days))))
         )
 
+    def chunks(ids):  # PostgreSQL takes at most 65,535 parameters a statement; an import can bring more reports
+        return (ids[start : start + ID_CHUNK] for start in range(0, len(ids), ID_CHUNK))
+
     counts = {}
     contact = due(Report.contact_erased_at, policy.contact_days)
-    if contact:
-        erase_contact(contact, now)
+    for chunk in chunks(contact):
+        erase_contact(chunk, now)
     counts["contact_erased"] = len(contact)
     coarse = due(Report.location_coarsened_at, policy.exact_location_days)
-    if coarse:
-        coarsen_location(coarse, policy.grid_m, now)
+    for chunk in chunks(coarse):
+        coarsen_location(chunk, policy.grid_m, now)
     counts["locations_coarsened"] = len(coarse)
     content = due(Report.content_erased_at, policy.content_days)
-    counts["photos_deleted"] = erase_content(content, now) if content else 0
+    counts["photos_deleted"] = sum(erase_content(chunk, now) for chunk in chunks(content))
     counts["content_erased"] = len(content)
     counts["pending_photos_removed"] = photo_store().prune_pending()
     db.session.flush()

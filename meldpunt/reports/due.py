@@ -25,10 +25,18 @@ def start_term(report: Report, start: datetime) -> None:
     report.due_at = due_at_for(report.category, start)
 
 
-def recompute_due_dates() -> int:
-    """Set every report's due moment as the live code would have set it (after an upgrade, an import, or a
-    category's new term): from the latest of creation, re-routing and reopening in its history. Neither the
-    report's version nor updated_at changes, so an open staff form stays valid. Returns how many changed."""
+def recompute_due_dates(report_ids=None) -> int:
+    """Set every report's due moment (or those of `report_ids`) as the live code would have set it (after an
+    upgrade, an import, or a category's new term): from the latest of creation, re-routing and reopening in its
+    history. Neither the report's version nor updated_at changes, so an open staff form stays valid. Returns how
+    many changed."""
+    if report_ids is not None:
+        ids = sorted(report_ids)
+        return sum(_recompute(Report.id.in_(ids[i : i + BATCH])) for i in range(0, len(ids), BATCH))
+    return _recompute(sa.true())
+
+
+def _recompute(condition) -> int:
     last_start = (
         sa.select(StateChange.report_id, sa.func.max(StateChange.at).label("at"))
         .where(StateChange.event.in_(TERM_STARTS))
@@ -47,7 +55,7 @@ def recompute_due_dates() -> int:
             sa.select(Report.id, Report.created_at, Report.due_at, Category.typical_handling_days, last_start.c.at)
             .join(Category, Category.id == Report.category_id)
             .outerjoin(last_start, last_start.c.report_id == Report.id)
-            .where(Report.id > after)
+            .where(Report.id > after, condition)
             .order_by(Report.id)
             .limit(BATCH)
         ).all()

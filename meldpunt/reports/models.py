@@ -16,7 +16,8 @@ KIND_CODES = tuple(KINDS)
 STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "afgehandeld", "geannuleerd", "heropend")
 OPEN_STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "heropend")
 LOCATION_METHODS = ("gps", "map", "search")
-CHANNELS = ("web", "telefoon", "spreekuur", "straat", "schouw")
+# "import": loaded from a municipality's old system (flask reports import); never mailed, no usable tracking link.
+CHANNELS = ("web", "telefoon", "spreekuur", "straat", "schouw", "import")
 PRIVACY_LEVELS = ("standard", "generic")  # generic: only generic outcomes may be told (DESIGN §5)
 
 
