@@ -94,3 +94,4 @@ def test_demo_staff_accounts_for_trying_the_staff_side(app, runner):
     assert result.exit_code == 0 and "demo-boa" in result.output
     assert check_password("demo-boa", "samen-alert-demo").outcome == "ok"
     assert check_password("demo-beheer", "samen-alert-demo").outcome == "needs_totp"
+    assert check_password("demo-analist", "samen-alert-demo").outcome == "ok"

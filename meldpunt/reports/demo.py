@@ -325,6 +325,7 @@ DEMO_STAFF = (
     ("demo-tnh", "Tess (TNH-coördinator)", ["tnh-coordinator"]),
     ("demo-boa", "Bram (boa)", ["boa"]),
     ("demo-beheer", "Bas (beheerder)", ["beheerder"]),
+    ("demo-analist", "Anna (analist)", ["analist"]),
 )
 
 
