@@ -118,3 +118,104 @@ def snapped_to_grid(rd_point, cell_m: int):
         return FloorPositive(coordinate / float(cell_m)) * cell_m + cell_m / 2
 
     return MakePoint(centre(sa.func.ST_X(rd_point)), centre(sa.func.ST_Y(rd_point)), RD_NEW)
+
+
+class Buffer(GenericFunction):
+    """ST_Buffer with 8 segments per quarter circle on both backends (PostGIS's default; SpatiaLite's is 30),
+    so that both draw the same outline."""
+
+    inherit_cache = True
+    name = "buffer_8"
+
+    def __init__(self, geometry, distance):
+        super().__init__(geometry, sa.literal(float(distance)))
+
+
+@compiles(Buffer, "postgresql")
+def _pg_buffer(element, compiler, **kw):
+    geometry, distance = (compiler.process(c, **kw) for c in element.clauses)
+    return f"ST_Buffer({geometry}, {distance}, 'quad_segs=8')"
+
+
+@compiles(Buffer, "sqlite")
+def _sqlite_buffer(element, compiler, **kw):
+    geometry, distance = (compiler.process(c, **kw) for c in element.clauses)
+    return f"ST_Buffer({geometry}, {distance}, 8)"
+
+
+class VoronoiCells(GenericFunction):
+    """The Voronoi diagram of a MULTIPOINT as a collection of polygons, one cell per point (ST_GeometryN 1..n),
+    covering at least `extend_to`. PostGIS: ST_VoronoiPolygons; SpatiaLite: VoronojDiagram, which has no
+    envelope argument but a frame around the points (in percent of their extent), made large enough here. Both
+    build on GEOS and give the same cells (tests/geo/test_areas.py compares them to the square metre)."""
+
+    inherit_cache = True
+    name = "voronoi_cells"
+
+    def __init__(self, points, extend_to):
+        super().__init__(points, extend_to)
+
+
+@compiles(VoronoiCells, "postgresql")
+def _pg_voronoi(element, compiler, **kw):
+    points, extend_to = (compiler.process(c, **kw) for c in element.clauses)
+    return f"ST_VoronoiPolygons({points}, 0.0, {extend_to})"
+
+
+@compiles(VoronoiCells, "sqlite")
+def _sqlite_voronoi(element, compiler, **kw):
+    points, _extend_to = (compiler.process(c, **kw) for c in element.clauses)
+    return f"VoronojDiagram({points}, 0, 400)"
+
+
+class PolygonsOnly(GenericFunction):
+    """The polygonal part of a geometry as a MULTIPOLYGON (an intersection may also yield lines or points where
+    outlines touch)."""
+
+    inherit_cache = True
+    name = "polygons_only"
+
+
+@compiles(PolygonsOnly, "postgresql")
+def _pg_polygons_only(element, compiler, **kw):
+    return f"ST_Multi(ST_CollectionExtract({compiler.process(element.clauses, **kw)}, 3))"
+
+
+@compiles(PolygonsOnly, "sqlite")
+def _sqlite_polygons_only(element, compiler, **kw):
+    return f"CastToMultiPolygon(CollectionExtract({compiler.process(element.clauses, **kw)}, 3))"
+
+
+def join_points_in_boxes(polygons, polygon_column, points, point_column, dialect_name: str):
+    """FROM polygons JOIN points: each polygon row with the point rows inside its bounding box, found through the
+    spatial index on the point column (the caller adds the exact test). PostGIS: the `&&` operator on the GiST
+    index. SpatiaLite: a join on the column's R*Tree itself (idx_<table>_<column>), which SQLite's planner drives
+    from the polygons. (The usual `ROWID IN (SELECT ROWID FROM SpatialIndex ...)` is no good in a join: used as
+    a rowid lookup it leaves a statement open in SpatiaLite 5.0, so the connection, and its WAL, never close; and
+    a join on SpatialIndex is planned in the wrong order.)"""
+    if dialect_name == "postgresql":
+        return polygons.join(points, point_column.op("&&")(polygon_column))
+    rtree = sa.table(
+        f"idx_{points.name}_{point_column.name}",
+        sa.column("pkid"),
+        sa.column("xmin"),
+        sa.column("xmax"),
+        sa.column("ymin"),
+        sa.column("ymax"),
+    ).alias("point_index")
+    in_box = sa.and_(
+        rtree.c.xmin <= sa.func.MbrMaxX(polygon_column),
+        rtree.c.xmax >= sa.func.MbrMinX(polygon_column),
+        rtree.c.ymin <= sa.func.MbrMaxY(polygon_column),
+        rtree.c.ymax >= sa.func.MbrMinY(polygon_column),
+    )
+    return polygons.join(rtree, in_box).join(points, sa.literal_column(f"{points.name}.rowid") == rtree.c.pkid)
+
+
+def insert_ignoring_duplicates(table, dialect_name: str):
+    """INSERT ... ON CONFLICT DO NOTHING for this backend (call .from_select(...).on_conflict_do_nothing())."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
