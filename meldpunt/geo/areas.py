@@ -359,7 +359,8 @@ def seed_approximate_dorpen(cbs_code: str, places: list[tuple[str, LatLon]]) -> 
     own_dorpen = sa.select(sa.func.count()).where(Area.kind == "dorp", Area.source != "benadering")
     if db.session.scalar(own_dorpen):
         return 0
-    existing = set(db.session.scalars(sa.select(Area.code).where(Area.kind == "dorp")))
+    codes = [dorp_code(cbs_code, name) for name, _ in places]
+    existing = set(db.session.scalars(sa.select(Area.code).where(Area.code.in_(codes))))  # whatever their kind
     sites_wkt = "MULTIPOINT(" + ", ".join(f"{p.lon!r} {p.lat!r}" for _, p in places) + ")"
     sites = spatial.to_rd(sa.func.ST_GeomFromText(sites_wkt, WGS84))
 
