@@ -1,4 +1,4 @@
-"""flask commands: seed, demo-data, areas, geo doctor, translate."""
+"""flask commands: seed, demo-data, areas (import, link), geo doctor, translate."""
 
 import subprocess
 import sys
@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from meldpunt.extensions import db
+from meldpunt.geo.models import AREA_KINDS
 from meldpunt.staff.roles import ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,21 +131,62 @@ def register_cli(app: Flask) -> None:
         db.session.close()
         click.echo(purge_erased_data(db.engine, TABLES_ERASED_FROM))
 
-    areas = click.Group("areas", help="Wijken, dorpen, gebieden and zones.")
+    areas = click.Group("areas", help="Wijken, buurten, dorpen, gebieden and zones, and the reports in them.")
     app.cli.add_command(areas)
 
     @areas.command("import")
     @click.argument("geojson", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--kind", required=True, type=click.Choice(["wijk", "dorp", "gebied", "zone", "gemeente"]))
-    @click.option("--name-property", default="name", show_default=True)
-    @click.option("--code-property", default=None)
-    def import_areas_command(geojson, kind, name_property, code_property):
-        """Import areas from a GeoJSON FeatureCollection (WGS84)."""
-        from meldpunt.geo.areas import import_areas
+    @click.option("--kind", required=True, type=click.Choice(AREA_KINDS))
+    @click.option(
+        "--name-property",
+        default=None,
+        help="Property with the area's name (default: CBS's wijknaam/buurtnaam, else 'name').",
+    )
+    @click.option(
+        "--code-property",
+        default=None,
+        help="Property with a stable code (default: CBS's wijkcode/buurtcode, else kind and name).",
+    )
+    @click.option(
+        "--parent-property",
+        default=None,
+        help="Property with the code of the area it is part of (default for CBS buurten: wijkcode).",
+    )
+    @click.option("--srid", type=click.Choice(["4326", "28992"]), default=None,
+                  help="Coordinate system when the file does not say (RD New: 28992). Default: the file's crs, "
+                       "else WGS84.")  # fmt: skip
+    def import_areas_command(geojson, kind, name_property, code_property, parent_property, srid):
+        """Import areas from GeoJSON: the CBS wijk- en buurtkaart as published, or your own file. Only the active
+        profile's municipality is kept; an existing code is updated in place; reports are linked to the areas."""
+        from meldpunt.geo.areas import AreaImportError, import_areas
+        from meldpunt.profiles import current_profile
 
-        n = import_areas(geojson, kind=kind, name_property=name_property, code_property=code_property)
+        try:
+            result = import_areas(geojson, kind=kind, name_property=name_property, code_property=code_property,
+                                  parent_property=parent_property, srid=int(srid) if srid else None,
+                                  municipality_code=current_profile().cbs_code)  # fmt: skip
+        except AreaImportError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
         db.session.commit()
-        click.echo(f"imported {n} areas of kind {kind}")
+        click.echo(
+            f"areas of kind {kind} ({result.source}, EPSG:{result.srid}): {result.inserted} new, "
+            f"{result.updated} updated; left out: {result.skipped_other_municipality} of other municipalities, "
+            f"{result.skipped_water} water"
+        )
+        if result.removed_approximate:
+            click.echo(f"removed {result.removed_approximate} approximate dorpen")
+        links = result.links
+        click.echo(f"report links: {links.links_added} new, {links.smallest_area_changed} reports changed area")
+
+    @areas.command("link")
+    def link_areas_command():
+        """Link every report to every area that contains it (idempotent; also run by import and seed)."""
+        from meldpunt.geo.areas import link_report_areas
+
+        links = link_report_areas()
+        db.session.commit()
+        click.echo(f"report links: {links.links_added} new, {links.smallest_area_changed} reports changed area")
 
     reports = click.Group("reports", help="Reports in bulk: import, due moments.")
     app.cli.add_command(reports)

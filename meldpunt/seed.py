@@ -1,4 +1,5 @@
-"""Reference data a new database needs: boundaries, the profile's queues, categories and routing rules.
+"""Reference data a new database needs: boundaries, approximate dorp areas, the profile's queues, categories and
+routing rules.
 Idempotent: what exists is left alone, so a beheerder's changes survive a re-run."""
 
 import sqlalchemy as sa
@@ -9,9 +10,10 @@ from meldpunt.analysis.targets import seed_targets
 from meldpunt.analysis.warnings import seed_warning_rules
 from meldpunt.extensions import db
 from meldpunt.feedback.templates import seed_templates
+from meldpunt.geo.areas import link_report_areas, seed_approximate_dorpen
 from meldpunt.geo.boundaries import load_municipalities
 from meldpunt.geo.models import Municipality
-from meldpunt.profiles import DATA_DIR, Profile
+from meldpunt.profiles import DATA_DIR, Profile, village_centres
 from meldpunt.reports.catalogue import CATEGORIES
 from meldpunt.reports.models import Category, Queue, RoutingRule
 
@@ -75,4 +77,7 @@ def seed_reference_data(profile: Profile) -> dict[str, int]:
     counts["targets"] = seed_targets(profile.code, current_app.config["LANGUAGES"])
     counts["warning_rules"] = seed_warning_rules(current_app.config["LANGUAGES"])
     db.session.flush()
+    # Approximate dorpen until the municipality imports its own; then every report is linked to its areas.
+    counts["approximate_dorp_areas"] = seed_approximate_dorpen(profile.cbs_code, village_centres(profile.cbs_code))
+    counts["new_report_area_links"] = link_report_areas().links_added
     return counts

@@ -75,10 +75,26 @@ def test_areas_import(app, runner, tmp_path):
     )
     result = runner.invoke(args=["areas", "import", str(path), "--kind", "wijk", "--name-property", "naam"])
     assert result.exit_code == 0, result.output
+    assert "areas of kind wijk (import, EPSG:4326): 1 new, 0 updated" in result.output
     from meldpunt.geo.areas import areas_containing
 
-    assert [a.name for a in areas_containing(LatLon(52.7858, 6.8975))] == ["Centrum"]
-    assert areas_containing(LatLon(52.75, 6.95)) == []
+    # Smallest first: the wijk, then the approximate dorp `flask seed` made around Emmen's centre.
+    assert [(a.name, a.kind) for a in areas_containing(LatLon(52.7858, 6.8975))] == [
+        ("Centrum", "wijk"),
+        ("Emmen", "dorp"),
+    ]
+    assert [a.kind for a in areas_containing(LatLon(52.75, 6.95))] == ["dorp"]
+    again = runner.invoke(args=["areas", "import", str(path), "--kind", "wijk", "--name-property", "naam"])
+    assert "0 new, 1 updated" in again.output
+
+
+def test_seed_loads_the_approximate_dorpen_once(app, runner):
+    from meldpunt.geo.models import Area
+
+    assert db.session.scalar(sa.select(sa.func.count()).where(Area.source == "benadering")) == 20
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert "0 approximate_dorp_areas, 0 new_report_area_links" in result.output
 
 
 def test_geo_doctor_names_the_extension(app, runner, backend):

@@ -33,7 +33,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 FORMATS = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json", "xlsx": XLSX_MIMETYPE}
 COLUMNS = (
     "melding", "soort", "categorie", "wachtrij", "status", "uitkomst", "datum", "weekdag", "uur", "gebied",
-    "cel_x_rd", "cel_y_rd", "cel_lat", "cel_lon", "uren_tot_reactie", "dagen_tot_afhandeling",
+    "gebied_bron", "cel_x_rd", "cel_y_rd", "cel_lat", "cel_lon", "uren_tot_reactie", "dagen_tot_afhandeling",
 )  # fmt: skip
 
 
@@ -69,6 +69,7 @@ def export_rows(filters: AnalysisFilters):
             LocalWeekday(MOMENT).label("weekday"),
             LocalHour(MOMENT).label("hour"),
             Area.name.label("area"),
+            Area.source.label("area_source"),
             cx.label("cx"),
             cy.label("cy"),
             _hours(Report.first_response_at).label("response_h"),
@@ -95,6 +96,7 @@ def export_rows(filters: AnalysisFilters):
             "weekdag": row["weekday"],
             "uur": row["hour"],
             "gebied": row["area"] or "",
+            "gebied_bron": row["area_source"] or "",
             "cel_x_rd": round(row["cx"]),
             "cel_y_rd": round(row["cy"]),
             "cel_lat": round(row["lat"], 6),

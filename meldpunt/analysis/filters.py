@@ -10,7 +10,7 @@ from meldpunt.db_types import id_from
 from meldpunt.dialect_sql import LocalHour, LocalWeekday
 from meldpunt.profiles import LOCAL_TZ
 from meldpunt.reports.kinds import KINDS
-from meldpunt.reports.models import OPEN_STATES, Category, Report
+from meldpunt.reports.models import OPEN_STATES, Category, Report, report_area
 
 # When it happened: the incident time, or for a lasting condition (an unsafe place) when it was reported.
 MOMENT = sa.func.coalesce(Report.incident_at, Report.created_at)
@@ -109,5 +109,5 @@ class AnalysisFilters:
 
 
 def in_area(area_id: int):
-    """Reports in this area."""
-    return Report.area_id == area_id
+    """Reports linked to this area (a wijk's own and its buurten's: each report is linked to every area it lies in)."""
+    return Report.id.in_(sa.select(report_area.c.report_id).where(report_area.c.area_id == area_id))

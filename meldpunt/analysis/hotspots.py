@@ -79,7 +79,7 @@ def clusters(conditions: list, eps_m: int, min_points: int) -> list[Cluster]:
     points = sa.select(Report.id, Report.location_rd).where(*conditions).subquery("points")
     labels = spatial.dbscan_labels(db.session(), points, eps_m, min_points)
     geometry = sa.func.ST_Collect(Report.location_rd)
-    hull = sa.func.ST_Transform(spatial.RoughBuffer(sa.func.ST_ConvexHull(geometry), 15), WGS84)
+    hull = sa.func.ST_Transform(spatial.Buffer(sa.func.ST_ConvexHull(geometry), 15, segments=2), WGS84)
     centre = sa.func.ST_Transform(sa.func.ST_Centroid(geometry), WGS84)
     grouped = (
         sa.select(

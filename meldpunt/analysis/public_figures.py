@@ -15,7 +15,7 @@ from meldpunt.dialect_sql import LocalMonth
 from meldpunt.extensions import db
 from meldpunt.geo.models import Area
 from meldpunt.reports.kinds import KINDS
-from meldpunt.reports.models import Report
+from meldpunt.reports.models import Report, report_area
 
 K_ANONYMITY = 5
 PUBLIC_CELL_M = 250
@@ -43,21 +43,41 @@ def withheld(n: int) -> int | None:
     return n if n >= K_ANONYMITY else None
 
 
+# The areas the public page counts by: a municipality's dorpen (its own, or the approximate ones that ship), else
+# its wijken. One kind only, so that no report is counted twice.
+PUBLIC_AREA_KINDS = ("dorp", "wijk")
+
+
+def public_area_kind() -> str | None:
+    present = set(db.session.scalars(sa.select(Area.kind).distinct()))
+    return next((kind for kind in PUBLIC_AREA_KINDS if kind in present), None)
+
+
 def counts_per_area(filters: AnalysisFilters) -> tuple[list[str], list[AreaMonths]]:
     months = months_between(filters.date_from, filters.date_to)
+    kind = public_area_kind()
+    if kind is None:
+        return months, []
     month = LocalMonth(Report.created_at)
     rows = db.session.execute(
-        sa.select(Area.name, month, sa.func.count())
-        .join(Area, Area.id == Report.area_id)
-        .where(*filters.conditions(), Area.kind != "gemeente")
-        .group_by(Area.name, month)
+        sa.select(Area.id, month, sa.func.count())
+        .select_from(Report)
+        .join(report_area, report_area.c.report_id == Report.id)
+        .join(Area, Area.id == report_area.c.area_id)
+        .where(*filters.conditions(), Area.kind == kind)
+        .group_by(Area.id, month)
     )
-    per_area: dict[str, dict[str, int]] = {}
-    for name, m, n in rows:
-        per_area.setdefault(name, {})[m] = n
-    return months, [
-        AreaMonths(name, [withheld(counts.get(m, 0)) for m in months]) for name, counts in sorted(per_area.items())
-    ]
+    per_area: dict[int, dict[str, int]] = {}
+    for area_id, m, n in rows:
+        per_area.setdefault(area_id, {})[m] = n
+    areas = {a.id: a for a in db.session.scalars(sa.select(Area).where(Area.id.in_(per_area)))}
+    return months, sorted(
+        (
+            AreaMonths(areas[i].display_name, [withheld(counts.get(m, 0)) for m in months])
+            for i, counts in per_area.items()
+        ),
+        key=lambda row: row.area,
+    )
 
 
 @dataclass(frozen=True)

@@ -161,16 +161,17 @@ def dbscan_labels(session, points, eps_m: float, min_points: int):
     return table
 
 
-# Every pair of the staged points within eps of each other (each point pairs with itself), found through
-# SpatiaLite's R*Tree on report.location_rd.
+# Every pair of the staged points within eps of each other (each point pairs with itself), found through a join on
+# the R*Tree of report.location_rd itself (see join_points_in_boxes: `ROWID IN (SELECT ... FROM SpatialIndex)`
+# would leave a statement open in SpatiaLite 5.0).
 _SQLITE_PAIRS = """
 SELECT p.id, r.id
 FROM temp.dbscan_ids AS p
 JOIN report AS pr ON pr.id = p.id
-JOIN report AS r ON r.ROWID IN (
-    SELECT ROWID FROM SpatialIndex
-    WHERE f_table_name = 'report' AND f_geometry_column = 'location_rd'
-      AND search_frame = BuildCircleMbr(ST_X(pr.location_rd), ST_Y(pr.location_rd), :eps))
+JOIN idx_report_location_rd AS box
+  ON box.xmin <= ST_X(pr.location_rd) + :eps AND box.xmax >= ST_X(pr.location_rd) - :eps
+ AND box.ymin <= ST_Y(pr.location_rd) + :eps AND box.ymax >= ST_Y(pr.location_rd) - :eps
+JOIN report AS r ON r.rowid = box.pkid
 WHERE r.id IN (SELECT id FROM temp.dbscan_ids) AND ST_Distance(pr.location_rd, r.location_rd) <= :eps
 """
 
@@ -208,28 +209,6 @@ def _dbscan_by_pairs(neighbours: dict[int, set[int]], min_points: int) -> dict[i
     return labels
 
 
-class RoughBuffer(GenericFunction):
-    """A buffer with few segments per quarter circle: a light outline for maps."""
-
-    inherit_cache = True
-    name = "rough_buffer"
-
-    def __init__(self, geometry, metres):
-        super().__init__(geometry, sa.literal(float(metres)))
-
-
-@compiles(RoughBuffer, "postgresql")
-def _pg_rough_buffer(element, compiler, **kw):
-    geometry, metres = (compiler.process(c, **kw) for c in element.clauses)
-    return f"ST_Buffer({geometry}, {metres}, 'quad_segs=2')"
-
-
-@compiles(RoughBuffer, "sqlite")
-def _sqlite_rough_buffer(element, compiler, **kw):
-    geometry, metres = (compiler.process(c, **kw) for c in element.clauses)
-    return f"ST_Buffer({geometry}, {metres}, 2)"
-
-
 class WithinMetres(GenericFunction):
     """Two RD New geometries at most `metres` apart (PostGIS: ST_DWithin, which uses the spatial index)."""
 
@@ -251,3 +230,104 @@ def _pg_within_metres(element, compiler, **kw):
 def _sqlite_within_metres(element, compiler, **kw):
     a, b, metres = (compiler.process(c, **kw) for c in element.clauses)
     return f"(ST_Distance({a}, {b}) <= {metres})"
+
+
+class Buffer(GenericFunction):
+    """ST_Buffer with `segments` per quarter circle on both backends (default 8, PostGIS's default; SpatiaLite's is
+    30), so that both draw the same outline."""
+
+    inherit_cache = True
+    name = "buffer_segments"
+
+    def __init__(self, geometry, distance, segments: int = 8):
+        super().__init__(geometry, sa.literal(float(distance)), sa.literal_column(str(int(segments))))
+
+
+@compiles(Buffer, "postgresql")
+def _pg_buffer(element, compiler, **kw):
+    geometry, distance, segments = (compiler.process(c, **kw) for c in element.clauses)
+    return f"ST_Buffer({geometry}, {distance}, 'quad_segs={segments}')"
+
+
+@compiles(Buffer, "sqlite")
+def _sqlite_buffer(element, compiler, **kw):
+    geometry, distance, segments = (compiler.process(c, **kw) for c in element.clauses)
+    return f"ST_Buffer({geometry}, {distance}, {segments})"
+
+
+class VoronoiCells(GenericFunction):
+    """The Voronoi diagram of a MULTIPOINT as a collection of polygons, one cell per point (ST_GeometryN 1..n),
+    covering at least `extend_to`. PostGIS: ST_VoronoiPolygons; SpatiaLite: VoronojDiagram, which has no
+    envelope argument but a frame around the points (in percent of their extent), made large enough here. Both
+    build on GEOS and give the same cells (tests/geo/test_areas.py compares them to the square metre)."""
+
+    inherit_cache = True
+    name = "voronoi_cells"
+
+    def __init__(self, points, extend_to):
+        super().__init__(points, extend_to)
+
+
+@compiles(VoronoiCells, "postgresql")
+def _pg_voronoi(element, compiler, **kw):
+    points, extend_to = (compiler.process(c, **kw) for c in element.clauses)
+    return f"ST_VoronoiPolygons({points}, 0.0, {extend_to})"
+
+
+@compiles(VoronoiCells, "sqlite")
+def _sqlite_voronoi(element, compiler, **kw):
+    points, _extend_to = (compiler.process(c, **kw) for c in element.clauses)
+    return f"VoronojDiagram({points}, 0, 400)"
+
+
+class PolygonsOnly(GenericFunction):
+    """The polygonal part of a geometry as a MULTIPOLYGON (an intersection may also yield lines or points where
+    outlines touch)."""
+
+    inherit_cache = True
+    name = "polygons_only"
+
+
+@compiles(PolygonsOnly, "postgresql")
+def _pg_polygons_only(element, compiler, **kw):
+    return f"ST_Multi(ST_CollectionExtract({compiler.process(element.clauses, **kw)}, 3))"
+
+
+@compiles(PolygonsOnly, "sqlite")
+def _sqlite_polygons_only(element, compiler, **kw):
+    return f"CastToMultiPolygon(CollectionExtract({compiler.process(element.clauses, **kw)}, 3))"
+
+
+def join_points_in_boxes(polygons, polygon_column, points, point_column, dialect_name: str):
+    """FROM polygons JOIN points: each polygon row with the point rows inside its bounding box, found through the
+    spatial index on the point column (the caller adds the exact test). PostGIS: the `&&` operator on the GiST
+    index. SpatiaLite: a join on the column's R*Tree itself (idx_<table>_<column>), which SQLite's planner drives
+    from the polygons. (The usual `ROWID IN (SELECT ROWID FROM SpatialIndex ...)` is no good in a join: used as
+    a rowid lookup it leaves a statement open in SpatiaLite 5.0, so the connection, and its WAL, never close; and
+    a join on SpatialIndex is planned in the wrong order.)"""
+    if dialect_name == "postgresql":
+        return polygons.join(points, point_column.op("&&")(polygon_column))
+    rtree = sa.table(
+        f"idx_{points.name}_{point_column.name}",
+        sa.column("pkid"),
+        sa.column("xmin"),
+        sa.column("xmax"),
+        sa.column("ymin"),
+        sa.column("ymax"),
+    ).alias("point_index")
+    in_box = sa.and_(
+        rtree.c.xmin <= sa.func.MbrMaxX(polygon_column),
+        rtree.c.xmax >= sa.func.MbrMinX(polygon_column),
+        rtree.c.ymin <= sa.func.MbrMaxY(polygon_column),
+        rtree.c.ymax >= sa.func.MbrMinY(polygon_column),
+    )
+    return polygons.join(rtree, in_box).join(points, sa.literal_column(f"{points.name}.rowid") == rtree.c.pkid)
+
+
+def insert_ignoring_duplicates(table, dialect_name: str):
+    """INSERT ... ON CONFLICT DO NOTHING for this backend (call .from_select(...).on_conflict_do_nothing())."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)

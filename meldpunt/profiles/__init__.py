@@ -1,6 +1,7 @@
 """Municipality profiles (DESIGN §1). A deployment serves one profile, chosen by the PROFILE setting;
 its queues, categories and routing rules are seeded into that deployment's database by `flask seed`."""
 
+import csv
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -8,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+
+from meldpunt.geo import LatLon
 
 DATA_DIR = Path(__file__).parent / "data"
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -238,3 +241,13 @@ def get_profile(code: str) -> Profile:
 
 def current_profile() -> Profile:
     return get_profile(current_app.config["PROFILE"])
+
+
+def village_centres(cbs_code: str) -> list[tuple[str, LatLon]]:
+    """The towns and villages of a municipality with their approximate centres (plaatsen-drenthe.csv)."""
+    with open(DATA_DIR / "plaatsen-drenthe.csv", encoding="utf-8", newline="") as handle:
+        return [
+            (row["plaats"], LatLon(float(row["lat"]), float(row["lon"])))
+            for row in csv.DictReader(handle)
+            if row["gemeente_code"] == cbs_code
+        ]

@@ -18,8 +18,9 @@ import sqlalchemy as sa
 from meldpunt.db_types import UTCDateTime
 from meldpunt.extensions import db
 from meldpunt.geo import RD_NEW, WGS84, spatial
+from meldpunt.geo.areas import link_report_areas
 from meldpunt.geo.boundaries import BOUNDARY_TOLERANCE_M
-from meldpunt.geo.models import Area, Municipality
+from meldpunt.geo.models import Municipality
 from meldpunt.reports.due import recompute_due_dates
 from meldpunt.reports.models import Report, StateChange
 
@@ -275,18 +276,10 @@ def insert_reports(rows: Iterable[ReportRow], *, actor: str, reason: str) -> lis
 
 def after_bulk_insert(report_ids: Sequence[int]) -> None:
     """What a report gets after it is stored, for reports stored in bulk: THE one place for it. Its due moment in
-    working days (Report.due_at), and the smallest area it lies in (`area_id`), as submit_report does."""
-    if report_ids:
-        recompute_due_dates(report_ids)
-    if not report_ids or db.session.scalar(sa.select(sa.func.count()).select_from(Area)) == 0:
+    working days (Report.due_at), and its areas: linked to every area it lies in, `area` the smallest of them, as
+    submit_report does."""
+    if not report_ids:
         return
-    report, area = Report.__table__, Area.__table__
-    smallest = (
-        sa.select(area.c.id)
-        .where(sa.func.ST_Intersects(area.c.geom, report.c.location))
-        .order_by(sa.func.ST_Area(area.c.geom_rd), area.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
+    recompute_due_dates(report_ids)
     for chunk in _chunks(list(report_ids), ID_CHUNK):
-        db.session.execute(sa.update(report).where(report.c.id.in_(chunk)).values(area_id=smallest))
+        link_report_areas(chunk)

@@ -83,6 +83,16 @@ class RoutingRule(db.Model):
     queue: so.Mapped[Queue] = so.relationship()
 
 
+# Every area a report lies in (a buurt, its wijk, a dorp, a zone): filled when the report is stored and by
+# `flask areas link` (meldpunt/geo/areas.py). Report.area stays the smallest of them, the one shown with it.
+report_area = sa.Table(
+    "report_area",
+    db.metadata,
+    sa.Column("report_id", sa.ForeignKey("report.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("area_id", sa.ForeignKey("area.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class Report(db.Model):
     """A melding. Contact data, description and photos are personal data with their own retention."""
 
@@ -145,6 +155,7 @@ class Report(db.Model):
     category: so.Mapped[Category] = so.relationship()
     queue: so.Mapped[Queue] = so.relationship()
     area: so.Mapped["Area | None"] = so.relationship()  # noqa: F821
+    areas: so.Mapped[list["Area"]] = so.relationship(secondary=report_area, order_by="Area.id")  # noqa: F821
     assigned_to: so.Mapped["User | None"] = so.relationship()  # noqa: F821
     merged_into: so.Mapped["Report | None"] = so.relationship(remote_side=[id])
     messages: so.Mapped[list["ReporterMessage"]] = so.relationship(

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.geo import LatLon, spatial
+from meldpunt.geo.areas import report_ids_in_area
 from meldpunt.reports.models import OPEN_STATES, Category, Queue, Report
 from meldpunt.staff.roles import can_read_queue
 
@@ -69,7 +70,7 @@ def queue_page(queue: Queue, filters: QueueFilters, viewer, *, per_page: int = 2
     if filters.category:
         base.append(Report.category_id.in_(sa.select(Category.id).where(Category.code == filters.category)))
     if filters.area:
-        base.append(Report.area_id == filters.area)
+        base.append(Report.id.in_(report_ids_in_area(filters.area)))  # linked to it, or to one of its buurten
     if filters.period in PERIODS:
         base.append(Report.created_at >= now - timedelta(days=PERIODS[filters.period]))
     if filters.overdue:

@@ -1,7 +1,7 @@
 """import channel for historical reports
 
 Revision ID: a083d4317312
-Revises: c9c9263f8773
+Revises: 9e679ea193d7
 Create Date: 2026-11-30 22:59:09.139523
 
 Autogenerate finds nothing here (Alembic does not compare CHECK constraints): written by hand, reviewed.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a083d4317312'
-down_revision = 'c9c9263f8773'
+down_revision = '9e679ea193d7'
 branch_labels = None
 depends_on = None
 

@@ -39,7 +39,7 @@ def test_the_channel_check_admits_import_and_nothing_else(app):
 
 
 def test_downgrade_narrows_the_check_again(app):
-    downgrade(revision="c9c9263f8773")  # the revision before a083d4317312
+    downgrade(revision="9e679ea193d7")  # the revision before a083d4317312
     db.session.remove()
     assert refused("import", "IMP-2")
     assert not refused("web", "WEB-2")
@@ -52,7 +52,7 @@ def test_downgrade_with_imported_reports_refuses_and_changes_nothing(app, capsys
     store("import", "IMP-1")
     # Imported reports would break the narrower check. (Flask-Migrate logs the error and exits.)
     with pytest.raises(SystemExit):
-        downgrade(revision="c9c9263f8773")  # the revision before a083d4317312
+        downgrade(revision="9e679ea193d7")  # the revision before a083d4317312
     assert "1 imported reports (channel 'import') exist; remove them before downgrading" in capsys.readouterr().err
     db.session.remove()
     assert not refused("import", "IMP-2")

@@ -264,12 +264,15 @@ def test_imported_reports_get_their_area_like_live_ones(app, runner, tmp_path):
         ' "geometry": {"type": "Polygon", "coordinates": [[[6.88, 52.78], [6.91, 52.78], [6.91, 52.79],'
         " [6.88, 52.79], [6.88, 52.78]]]}}]}"
     )
-    import_areas(area, kind="wijk")
+    import_areas(area, kind="wijk", municipality_code="GM0114")
     db.session.commit()
     path = write_csv(tmp_path / "history.csv", [good_row(reference="IN"), good_row(reference="UIT", lat="52.75",
                                                                                     lon="6.95")])  # fmt: skip
     assert runner.invoke(args=["reports", "import", str(path)]).exit_code == 0
-    assert [(r.reference, r.area.name if r.area else None) for r in reports()] == [("IN", "Centrum"), ("UIT", None)]
+    inside, outside = reports()
+    # Like a live report: linked to every area it lies in (a wijk and an approximate dorp), the smallest shown.
+    assert inside.area.name == "Centrum" and {a.kind for a in inside.areas} == {"wijk", "dorp"}
+    assert outside.area.kind == "dorp" and "Centrum" not in {a.name for a in outside.areas}
 
 
 def test_an_imported_open_report_gets_its_due_moment_and_can_be_overdue(app, runner, tmp_path):

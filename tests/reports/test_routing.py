@@ -109,7 +109,7 @@ def test_rules_are_data_evaluated_in_order(app, new_report, at, tmp_path):
     assert inside.queue_code == "TNH"
     assert outside.queue_code == "OOV"
     assert db.session.get(Report, inside.report_id).area.name == "Stationsgebied"
-    assert db.session.get(Report, outside.report_id).area is None
+    assert db.session.get(Report, outside.report_id).area.kind == "dorp"  # outside the zone: only the village
 
 
 def test_an_inactive_rule_is_skipped(app, new_report, at):
