@@ -7,6 +7,7 @@ FLASK := $(VENV)/bin/flask
 export FLASK_APP := wsgi
 export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
 DEMO_REPORTS ?= 300
+DEMO_HISTORY ?= 8000
 DEMO_STAFF_PASSWORD ?= samen-alert-demo
 
 .PHONY: run test install install-test os-deps-run os-deps-test instance translations db lint format benchmark clean
@@ -14,7 +15,7 @@ DEMO_STAFF_PASSWORD ?= samen-alert-demo
 ## make run: install, create the SpatiaLite database with demo data, serve on http://127.0.0.1:5000
 run: export MELDPUNT_CONFIG = config.DevelopmentConfig
 run: os-deps-run install translations instance db
-	$(FLASK) demo-data --reports $(DEMO_REPORTS) --if-empty --staff-password $(DEMO_STAFF_PASSWORD)
+	$(FLASK) demo-data --reports $(DEMO_REPORTS) --history $(DEMO_HISTORY) --if-empty --staff-password $(DEMO_STAFF_PASSWORD)
 	@echo "Samen alert: http://127.0.0.1:5000  (staff: /medewerkers/inloggen as demo-oov, demo-tnh, demo-boa, demo-analist or demo-beheer, password $(DEMO_STAFF_PASSWORD))"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

@@ -39,7 +39,10 @@ def register_cli(app: Flask) -> None:
     @click.option("--bulk", is_flag=True,
                   help="Insert in bulk (for benchmarks: 1,000,000 in minutes on PostGIS): two years of reports with "
                        "states and closing times, not through the submission path, never mailed.")  # fmt: skip
-    def demo_data(count, if_empty, random_seed, staff_password, bulk):
+    @click.option("--history", default=0, show_default=True,
+                  help="Also add this many older reports in bulk, from 2023 (the targets' baseline) up to the "
+                       "live demo reports, so that trends and targets have something to compare.")  # fmt: skip
+    def demo_data(count, if_empty, random_seed, staff_password, bulk, history):
         """Make realistic synthetic reports for the active profile, through the normal submission path (or --bulk)."""
         import time
 
@@ -63,6 +66,17 @@ def register_cli(app: Flask) -> None:
         else:
             made = make_demo_reports(current_profile(), count, seed=random_seed)
             db.session.commit()
+        if history:
+            from datetime import date, datetime, timedelta
+
+            from meldpunt.db_types import utcnow
+
+            until = utcnow() - timedelta(days=121)  # just before the live demo reports (the last 120 days)
+            since = datetime.combine(date(2023, 1, 1), datetime.min.time(), until.tzinfo)
+            for _made in make_bulk_demo_reports(current_profile(), history, days_back=(until - since).days,
+                                                seed=random_seed, now=until):  # fmt: skip
+                db.session.commit()
+            click.echo(f"added {history} older demo reports in bulk (2023 until {until:%Y-%m-%d})")
         seconds = time.perf_counter() - start
         click.echo(f"made {made} demo reports" + (f" in {seconds:.1f} s ({made / seconds:.0f} reports/s)"
                                                   if bulk else ""))  # fmt: skip

@@ -1,5 +1,6 @@
 """flask commands."""
 
+import pytest
 import sqlalchemy as sa
 
 from meldpunt.extensions import db
@@ -111,3 +112,15 @@ def test_demo_staff_accounts_for_trying_the_staff_side(app, runner):
     assert check_password("demo-boa", "samen-alert-demo").outcome == "ok"
     assert check_password("demo-beheer", "samen-alert-demo").outcome == "needs_totp"
     assert check_password("demo-analist", "samen-alert-demo").outcome == "ok"
+
+
+@pytest.mark.only_backends("spatialite")
+def test_demo_history_gives_the_targets_a_baseline(app, runner):
+    from datetime import date
+
+    from meldpunt.analysis.targets import all_target_statuses
+
+    result = runner.invoke(args=["demo-data", "--reports", "20", "--history", "600", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    statuses = all_target_statuses(date.today())
+    assert statuses and all(s.baseline > 0 for s in statuses if s.target.code != "uitgaan")
