@@ -71,6 +71,11 @@ def create_app(config: str | object | None = None, **overrides) -> Flask:
 def _check_config(app: Flask) -> None:
     from meldpunt.profiles import get_profile
 
+    if app.config.get("PRODUCTION"):
+        from meldpunt.production import production_problems
+
+        if problems := production_problems(app.config, debug=app.debug):
+            raise RuntimeError("Refusing to start in production:\n- " + "\n- ".join(problems))
     if not app.testing and app.config.get("SECRET_KEY") in (None, "", "dev"):
         raise RuntimeError(
             "SECRET_KEY is not set. Set MELDPUNT_SECRET_KEY (or SECRET_KEY), or put SECRET_KEY in "
