@@ -91,6 +91,9 @@ class Config:
     RETENTION_GRID_M = 50
 
     SQLALCHEMY_ENGINE_OPTIONS = {"plugins": ["geoalchemy2"]}
+    # A PostgreSQL streaming replica for the analysis pages, their exports and /cijfers/ (GET requests only;
+    # everything else reads and writes the primary). None: everything on DATABASE_URL.
+    REPLICA_DATABASE_URL = None
 
 
 class DevelopmentConfig(Config):

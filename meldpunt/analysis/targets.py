@@ -32,7 +32,9 @@ class TargetSeed:
 PLAN_TARGETS: dict[str, tuple[TargetSeed, ...]] = {
     "emmen": (
         TargetSeed("overlast", _l("5 percent fewer nuisance reports than in 2023"), "down", 5, kind="overlast"),
-        TargetSeed("jeugd", _l("5 percent fewer youth nuisance reports than in 2023"), "down", 5, categories=("jeugd",)),
+        TargetSeed(
+            "jeugd", _l("5 percent fewer youth nuisance reports than in 2023"), "down", 5, categories=("jeugd",)
+        ),
         TargetSeed(
             "uitgaan",
             _l("Nightlife and event incidents at least stable"),
