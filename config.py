@@ -38,6 +38,11 @@ class Config:
     # Rate limits for anonymous endpoints (Flask-Limiter). Use Redis in production so that limits hold across
     # worker processes: MELDPUNT_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
     RATELIMIT_STORAGE_URI = "memory://"
+    # When Redis is unreachable, each process counts in its own memory (a warning is logged) and reporting goes
+    # on; the limits go back to Redis when it answers again. Short timeouts: a hanging Redis must not hang a form.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SUBMIT = "10 per hour;3 per minute"  # reports stored; refused or expired forms do not count
     RATELIMIT_FORM_STEPS = "60 per minute"  # checking, searching, changing: every step of the form
@@ -86,6 +91,9 @@ class Config:
     RETENTION_GRID_M = 50
 
     SQLALCHEMY_ENGINE_OPTIONS = {"plugins": ["geoalchemy2"]}
+    # A PostgreSQL streaming replica for the analysis pages, their exports and /cijfers/ (GET requests only;
+    # everything else reads and writes the primary). None: everything on DATABASE_URL.
+    REPLICA_DATABASE_URL = None
 
 
 class DevelopmentConfig(Config):
@@ -94,6 +102,13 @@ class DevelopmentConfig(Config):
 
     SESSION_COOKIE_SECURE = False
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+
+class ProductionConfig(Config):
+    """deploy/ runs the site, the outbox worker and the sweep with MELDPUNT_CONFIG=config.ProductionConfig: the app
+    refuses to start while a setting is unsafe (meldpunt/production.py says which and what to set)."""
+
+    PRODUCTION = True
 
 
 class TestConfig(Config):

@@ -39,9 +39,18 @@ def create_app(config: str | object | None = None, **overrides) -> Flask:
     from meldpunt.geo.engine import engine_options, normalise_database_url
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
-    )
+    base_options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"], base_options)
+    if replica := app.config.get("REPLICA_DATABASE_URL"):
+        from meldpunt.read_replica import REPLICA
+
+        replica = normalise_database_url(replica)
+        if not replica.startswith("postgresql") or not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            raise RuntimeError(
+                "REPLICA_DATABASE_URL is for a PostgreSQL streaming replica of a PostgreSQL primary; "
+                "unset MELDPUNT_REPLICA_DATABASE_URL."
+            )
+        app.config["SQLALCHEMY_BINDS"] = {REPLICA: {"url": replica, **engine_options(replica, base_options)}}
 
     import meldpunt.models  # noqa: F401  (complete metadata for migrations)
     from meldpunt.migrations_support import migrate_options
@@ -71,6 +80,11 @@ def create_app(config: str | object | None = None, **overrides) -> Flask:
 def _check_config(app: Flask) -> None:
     from meldpunt.profiles import get_profile
 
+    if app.config.get("PRODUCTION"):
+        from meldpunt.production import production_problems
+
+        if problems := production_problems(app.config, debug=app.debug):
+            raise RuntimeError("Refusing to start in production:\n- " + "\n- ".join(problems))
     if not app.testing and app.config.get("SECRET_KEY") in (None, "", "dev"):
         raise RuntimeError(
             "SECRET_KEY is not set. Set MELDPUNT_SECRET_KEY (or SECRET_KEY), or put SECRET_KEY in "

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -123,11 +124,12 @@ def backend(request):
     return request.param
 
 
-@pytest.fixture
-def database_url(backend, request, tmp_path):
+@contextmanager
+def _database_copy(backend, request, directory):
+    """A fresh copy of the migrated, seeded schema: its URL, dropped afterwards."""
     if backend == "spatialite":
         template = request.getfixturevalue("spatialite_template")
-        copy = tmp_path / "meldpunt.sqlite"
+        copy = directory / f"meldpunt-{uuid.uuid4().hex[:8]}.sqlite"
         shutil.copyfile(template, copy)
         yield f"sqlite:///{copy}"
         return
@@ -138,6 +140,19 @@ def database_url(backend, request, tmp_path):
     yield _with_database(admin, name)
     with psycopg.connect(_admin_conninfo(admin), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(backend, request, tmp_path):
+    with _database_copy(backend, request, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def second_database_url(backend, request, tmp_path):
+    """Another database on the same backend (a read replica, in tests/web/test_read_replica.py)."""
+    with _database_copy(backend, request, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -160,7 +175,8 @@ def make_app(database_url, tmp_path):
     for app in made:
         with app.app_context():
             db.session.remove()
-            db.engine.dispose()
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 @pytest.fixture

@@ -31,8 +31,10 @@ class TargetSeed:
 # wanted rise in straatintimidatie reports is not in the plan: 10 % is an assumption to confirm with OOV.
 PLAN_TARGETS: dict[str, tuple[TargetSeed, ...]] = {
     "emmen": (
-        TargetSeed("overlast", _l("5% fewer nuisance reports than in 2023"), "down", 5, kind="overlast"),
-        TargetSeed("jeugd", _l("5% fewer youth nuisance reports than in 2023"), "down", 5, categories=("jeugd",)),
+        TargetSeed("overlast", _l("5 percent fewer nuisance reports than in 2023"), "down", 5, kind="overlast"),
+        TargetSeed(
+            "jeugd", _l("5 percent fewer youth nuisance reports than in 2023"), "down", 5, categories=("jeugd",)
+        ),
         TargetSeed(
             "uitgaan",
             _l("Nightlife and event incidents at least stable"),

@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
     from meldpunt.web.ids import DatabaseIdConverter
     from meldpunt.web.requests import CleanRequest
     from meldpunt.web.security import init_security
+    from meldpunt.web.static_files import init_static_files
 
     app.request_class = CleanRequest
     app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added: every <int:…> is an id
@@ -28,5 +29,6 @@ def register_web(app: Flask) -> None:
     init_access(app)
     csrf.exempt(health.bp)
     init_security(app)
+    init_static_files(app)
     init_errors(app)
     init_context(app)

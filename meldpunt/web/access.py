@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_url
 
 from meldpunt.extensions import db
+from meldpunt.read_replica import read_from_replica
 from meldpunt.staff import sessions
 from meldpunt.staff.models import StaffSession
 
@@ -56,6 +57,13 @@ def polled_unauthorized():
     response = jsonify(signed_out=True, sign_in=sign_in)
     response.status_code = 401
     return response
+
+
+def reads_may_lag() -> None:
+    """Before the views of a blueprint that may read from the replica (meldpunt/read_replica.py): who is asking is
+    read from the primary first, so a new account or a revoked role counts at once."""
+    current_user._get_current_object()
+    read_from_replica()
 
 
 def roles_required(*roles: str):

@@ -37,11 +37,13 @@ from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category
 from meldpunt.reports.workflow import OUTCOMES
 from meldpunt.staff.roles import ANALYSIS_ROLES, OOV
-from meldpunt.web.access import roles_required
+from meldpunt.web.access import reads_may_lag, roles_required
 from meldpunt.web.report_forms import WOON_SUBTYPES
 from meldpunt.web.staff_forms import AcknowledgeForm
 
 bp = Blueprint("analysis", __name__, url_prefix="/analyse")
+
+bp.before_request(reads_may_lag)
 
 
 @bp.context_processor

@@ -17,8 +17,11 @@ from meldpunt.db_types import utcnow
 from meldpunt.maps.assets import LEAFLET
 from meldpunt.maps.picker import analysis_map
 from meldpunt.profiles import LOCAL_TZ, current_profile
+from meldpunt.web.access import reads_may_lag
 
 bp = Blueprint("transparency", __name__, url_prefix="/cijfers")
+
+bp.before_request(reads_may_lag)
 
 
 def _today():

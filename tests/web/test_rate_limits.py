@@ -1,6 +1,11 @@
 """Rate limits on sending a report: keyed on the real client address behind a trusted proxy, never on a forged
 X-Forwarded-For; a refusal (429) comes back inside the review with everything kept; refused forms do not count."""
 
+import logging
+import socket
+import subprocess
+import time
+
 import sqlalchemy as sa
 
 from meldpunt.extensions import db
@@ -73,3 +78,40 @@ def test_refused_and_stale_forms_do_not_count_against_the_send_limit(make_app):
         for _ in range(3):
             assert reporter.send(description="").status_code == 422
         assert reporter.send().status_code == 303
+
+
+def _start_redis():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return server, port
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def test_when_redis_goes_away_reporting_goes_on_and_limits_still_hold(make_app, caplog):
+    server, port = _start_redis()
+    try:
+        app = _app(make_app, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0")
+        with app.app_context():
+            client = app.test_client()
+            assert _send(client, "x").status_code == 303
+            server.terminate()
+            server.wait(timeout=10)
+            with caplog.at_level(logging.WARNING):
+                codes = [_send(client, "x").status_code for _ in range(3)]
+            # Counted in this process's memory from the failure on: the limit (2 per minute) holds again.
+            assert codes == [303, 303, 429]
+            assert "Rate limit storage unreachable" in caplog.text
+            assert _reports() == 3
+    finally:
+        server.kill()
