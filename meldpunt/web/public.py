@@ -19,6 +19,8 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
 from meldpunt.extensions import csrf, db, limiter
@@ -29,11 +31,19 @@ from meldpunt.maps.assets import MAP_CSS, MAP_JS
 from meldpunt.maps.picker import location_picker_map
 from meldpunt.profiles import LOCAL_TZ, current_profile
 from meldpunt.reports.catalogue import CATEGORY_HELP
+from meldpunt.reports.drafts import Draft, draft_store, fields_from, new_draft_id
 from meldpunt.reports.elsewhere import ELSEWHERE, elsewhere_for_kind
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category
 from meldpunt.reports.photos import PhotoRejected, photo_store, sanitise_photo
-from meldpunt.reports.submission import NewReport, SubmissionRejected, check_report, submit_report
+from meldpunt.reports.submission import (
+    LOCATION_MISSING,
+    VILLAGE_NOT_SPOT,
+    NewReport,
+    SubmissionRejected,
+    check_report,
+    submit_report,
+)
 from meldpunt.web.report_forms import ReportForm, answers_from, form_for_kind
 
 bp = Blueprint("public", __name__)
@@ -114,20 +124,31 @@ def _report_stored(response) -> bool:
 def report_form(kind, category_code):
     kind_def = KINDS.get(kind) or abort(404)
     category = _category_or_404(kind, category_code)
-    form: ReportForm = form_for_kind(kind)
     if request.method == "GET":
-        form.submission_key.data = secrets.token_urlsafe(24)
-        return _render_form(form, kind_def, category)
+        if request.args.get("opnieuw"):
+            _drop_draft()
+        draft = _current_draft(kind, category_code)
+        form = _form_from(kind, draft)
+        if not form.submission_key.data:
+            form.submission_key.data = secrets.token_urlsafe(24)
+        return _render_form(form, kind_def, category, restored=draft is not None)
 
+    form: ReportForm = form_for_kind(kind)
     action = request.form.get("action", "review")
     _keep_photo(form)
     if action == "search":
+        _keep_draft(form, kind, category_code)
         return _render_form(form, kind_def, category, places=_search_places(form.place_query.data))
     if "place" in request.form:  # a search result chosen without JavaScript
         _use_place(form, request.form["place"])
-        return _render_form(form, kind_def, category)
+        _keep_draft(form, kind, category_code)
+        return _render_form(form, kind_def, category, place_chosen=True)
+    if action == "leave":  # a language link on the form page (report-form.js): keep what was typed, then follow it
+        _keep_draft(form, kind, category_code)
+        return redirect(_local_target(request.form.get("next"), request.path), code=303)
     if action == "edit":
-        return _render_form(form, kind_def, category)
+        _keep_draft(form, kind, category_code)
+        return redirect(url_for("public.report_form", kind=kind, category_code=category_code), code=303)
 
     form_ok = _form_ok(form)
     new_report = _new_report(form, category)
@@ -135,12 +156,33 @@ def report_form(kind, category_code):
         try:
             receipt = submit_report(new_report)
         except SubmissionRejected as rejected:
+            _keep_draft(form, kind, category_code)
             _put_problems_on(form, rejected)
             return _render_form(form, kind_def, category), 422
         db.session.commit()
+        _drop_draft()
         _keep_receipt(receipt, kind_def, category, new_report)
         return redirect(url_for("public.confirmation"), code=303)
+    complete = form_ok and _checked(form, new_report) is not None
+    _keep_draft(form, kind, category_code, step="review" if complete else "form")
+    if action == "review" and complete:
+        # Post/redirect/get: the review is a page of its own, so Back, a link away and a language switch all
+        # come back to it intact (rendered from the draft).
+        return redirect(url_for("public.review", kind=kind, category_code=category_code), code=303)
     return _review_or_form(form, form_ok, new_report, kind_def, category)
+
+
+@bp.get("/melden/<kind>/<category_code>/controleren")
+def review(kind, category_code):
+    kind_def = KINDS.get(kind) or abort(404)
+    category = _category_or_404(kind, category_code)
+    draft = _current_draft(kind, category_code)
+    if draft is None:  # sent already, or the session ended: start from the form
+        return redirect(url_for("public.report_form", kind=kind, category_code=category_code), code=303)
+    form = _form_from(kind, draft)
+    form_ok = _form_ok(form, check_csrf=False)
+    page, status = _review_or_form(form, form_ok, _new_report(form, category), kind_def, category)
+    return page, 200 if status == 422 else status
 
 
 @bp.errorhandler(429)
@@ -153,9 +195,61 @@ def too_many_sends(error):
     category = _category_or_404(kind_def.code, request.view_args["category_code"])
     form = form_for_kind(kind_def.code)
     _keep_photo(form)
+    _keep_draft(form, kind_def.code, category.code)
     limit = limiter.current_limit
     wait = max(1, int(limit.reset_at - time.time())) if limit else 60
     return _review_or_form(form, _form_ok(form), _new_report(form, category), kind_def, category, retry_after=wait)
+
+
+# -- the report in progress (reports/drafts.py): one per session, found through the session cookie only ------
+
+
+def _current_draft(kind: str, category_code: str) -> Draft | None:
+    draft_id = session.get("draft_id")
+    draft = draft_store().load(draft_id) if draft_id else None
+    if draft is None or (draft.kind, draft.category) != (kind, category_code):
+        return None
+    return draft
+
+
+def _form_from(kind: str, draft: Draft | None) -> ReportForm:
+    if draft is None:
+        return form_for_kind(kind)
+    return form_for_kind(kind, formdata=MultiDict([(k, v) for k, values in draft.fields.items() for v in values]))
+
+
+def _keep_draft(form: ReportForm, kind: str, category_code: str, step: str = "form") -> None:
+    """What the form holds now, including what the server decided (a chosen place, the kept photo)."""
+    fields = fields_from(request.form)
+    for name in ("lat", "lon", "location_method", "location_precision", "photo_token", "photo_name"):
+        fields[name] = [getattr(form, name).data or ""]
+    fields.pop("remove_photo", None)
+    draft_id = session.get("draft_id")
+    if not draft_id:
+        draft_id = session["draft_id"] = new_draft_id()
+    draft_store().save(draft_id, Draft(kind, category_code, fields, step))
+
+
+def _drop_draft() -> None:
+    if draft_id := session.pop("draft_id", None):
+        draft_store().drop(draft_id)
+
+
+def _local_target(target: str | None, here: str) -> str:
+    """Only a path on this site (or a query on this page) is followed: never another host."""
+    target = (target or "").strip()
+    if target.startswith("?"):
+        return here + target
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return here
+
+
+def _checked(form, new_report):
+    try:
+        return check_report(new_report)
+    except SubmissionRejected:
+        return None
 
 
 def _review_or_form(form, form_ok, new_report, kind_def, category, *, retry_after=None):
@@ -187,8 +281,9 @@ def _keep_receipt(receipt, kind_def, category, new_report) -> None:
     }
 
 
-def _render_form(form, kind_def, category, places=()):
-    """`places`: search results; None when the search service failed."""
+def _render_form(form, kind_def, category, places=(), *, restored=False, place_chosen=False):
+    """`places`: search results; None when the search service failed. `restored`: the form came back from the
+    draft; `place_chosen`: a search result was chosen without JavaScript (the page opens at its confirmation)."""
     profile = current_profile()
     center = None if form.lat.errors else LatLon.parse(form.lat.data, form.lon.data)
     picker = location_picker_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"],
@@ -205,6 +300,8 @@ def _render_form(form, kind_def, category, places=()):
         map_js=MAP_JS["picker"],
         places=places,
         csrf_failed=getattr(form, "csrf_failed", False),
+        restored=restored,
+        place_chosen=place_chosen,
     )
 
 
@@ -262,15 +359,18 @@ def search_places():
     return jsonify([{"label": p.label, "lat": p.lat, "lon": p.lon, "precision": p.precision} for p in places])
 
 
-def _form_ok(form: ReportForm) -> bool:
+def _form_ok(form: ReportForm, *, check_csrf: bool = True) -> bool:
     """The form's own checks (required fields, lengths, formats). An expired CSRF token keeps everything and is
-    explained by the page's notice instead of a technical message."""
+    explained by the page's notice instead of a technical message. `check_csrf=False`: a form rebuilt from the
+    draft on a GET, which has no token to check (the next POST has)."""
     photo_errors = list(form.photo.errors or [])  # from the upload check, which validate() would reset
     valid = form.validate()
     form.photo.errors = photo_errors
     if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
-        form.csrf_failed = True
+        form.csrf_failed = check_csrf
         form.csrf_token.errors = []
+        if not check_csrf:
+            valid = not any(f.errors for f in form)
     return valid and not photo_errors
 
 
@@ -304,10 +404,19 @@ def _new_report(form: ReportForm, category) -> NewReport:
 
 # Where each part of a report the domain rejects is shown on the form.
 FIELD_FOR_PART = {"location": "lat", "incident_at": "when_date", "category": "description"}
+# The same problems said to someone who saw no map (no JavaScript, or the tiles did not load): the domain's
+# messages mention tapping the map.
+WITHOUT_MAP = {
+    LOCATION_MISSING: _l("Choose the spot: search for a place and choose it from the list."),
+    VILLAGE_NOT_SPOT: _l("The search found the village, not the spot. Describe the spot here."),
+}
 
 
 def _put_problems_on(form, rejected: SubmissionRejected) -> None:
+    map_shown = request.form.get("map_shown") == "1"  # set by location-picker.js once the map's tiles load
     for part, message in rejected.problems.items():
+        if not map_shown:
+            message = next((plain for said, plain in WITHOUT_MAP.items() if said is message), message)
         field = getattr(form, FIELD_FOR_PART.get(part, part), None) or form.description
         if not field.errors:  # the form's own message for that field says it already
             field.errors = [str(message)]

@@ -232,8 +232,11 @@ FORMS_BY_KIND = {form.KIND: form for form in (StraatintimidatieForm, OverlastFor
                                                 VerdachteSituatieForm)}  # fmt: skip
 
 
-def form_for_kind(kind: str) -> ReportForm:
-    return FORMS_BY_KIND[kind]()
+def form_for_kind(kind: str, formdata=None) -> ReportForm:
+    """`formdata`: values to fill the form with (a report in progress); None: the request's own."""
+    if formdata is None:
+        return FORMS_BY_KIND[kind]()
+    return FORMS_BY_KIND[kind](formdata=formdata)
 
 
 def answers_from(form: ReportForm, category_code: str) -> dict:
