@@ -51,6 +51,7 @@ class Config:
     RATELIMIT_FORM_STEPS = "60 per minute"  # checking, searching, changing: every step of the form
     RATELIMIT_SEARCH = "60 per minute"
     RATELIMIT_TRACKING = "30 per minute"
+    RATELIMIT_LINK_MAIL = "5 per hour"  # "mail me this link" on the receipt
 
     # How many reverse proxies (the TLS terminator, a load balancer) stand in front of the app. Their
     # X-Forwarded-For and X-Forwarded-Proto are trusted for that many hops, so that rate limits count per

@@ -23,9 +23,9 @@ from meldpunt.feedback.models import Satisfaction
 from meldpunt.geo import WGS84, spatial
 from meldpunt.outbox import scrub
 from meldpunt.outbox.scrub import erase_bodies, erase_recipients
+from meldpunt.reports.drafts import draft_store
 from meldpunt.reports.history import record_change
 from meldpunt.reports.models import OPEN_STATES, Report, ReporterMessage, ReportPhoto, StateChange
-from meldpunt.reports.drafts import draft_store
 from meldpunt.reports.photos import photo_store
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,6 @@ from meldpunt.profiles import current_profile
 from meldpunt.reports.photos import megabytes
 from meldpunt.web.report_forms import choice_label
 
-
 # The pages a resident sees get the quick exit button (templates/public/_quick_exit.html); staff pages do not.
 QUICK_EXIT_BLUEPRINTS = frozenset({"public", "tracking", "transparency"})
 

@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -25,16 +26,19 @@ from werkzeug.utils import secure_filename
 
 from meldpunt.extensions import csrf, db, limiter
 from meldpunt.feedback.links import tracking_url
+from meldpunt.feedback.notifications import queue_tracking_link
+from meldpunt.feedback.receipts import TOKEN_RE, hash_secret
 from meldpunt.geo import LatLon
 from meldpunt.geo.geocoder import GeocoderUnavailable, geocoder_for
+from meldpunt.geo.place_names import describe_location
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
-from meldpunt.maps.picker import location_picker_map
+from meldpunt.maps.picker import location_picker_map, spot_preview_map
 from meldpunt.profiles import LOCAL_TZ, current_profile
 from meldpunt.reports.catalogue import CATEGORY_HELP
 from meldpunt.reports.drafts import Draft, draft_store, fields_from, new_draft_id
 from meldpunt.reports.elsewhere import ELSEWHERE, elsewhere_for_kind
 from meldpunt.reports.kinds import KINDS
-from meldpunt.reports.models import Category
+from meldpunt.reports.models import Category, Report
 from meldpunt.reports.photos import PhotoRejected, photo_store, sanitise_photo
 from meldpunt.reports.submission import (
     LOCATION_MISSING,
@@ -44,7 +48,7 @@ from meldpunt.reports.submission import (
     check_report,
     submit_report,
 )
-from meldpunt.web.report_forms import ReportForm, answers_from, form_for_kind
+from meldpunt.web.report_forms import LinkMailForm, ReportForm, answers_from, form_for_kind
 
 bp = Blueprint("public", __name__)
 
@@ -261,8 +265,20 @@ def _review_or_form(form, form_ok, new_report, kind_def, category, *, retry_afte
         form_ok = False
     if not form_ok:
         return _render_form(form, kind_def, category), 429 if retry_after else 422
-    page = render_template("public/review.html", form=form, kind=kind_def, category=category, report=checked,
-                           retry_after=retry_after)  # fmt: skip
+    page = render_template(
+        "public/review.html",
+        form=form,
+        kind=kind_def,
+        category=category,
+        report=checked,
+        retry_after=retry_after,
+        place_name=describe_location(checked.position),
+        spot_map=spot_preview_map(
+            current_profile(), current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"], checked.position
+        ),  # fmt: skip
+        map_css=MAP_CSS["picker"],
+        map_js=MAP_JS["picker"],
+    )
     return page, 429 if retry_after else 200
 
 
@@ -425,13 +441,39 @@ def _put_problems_on(form, rejected: SubmissionRejected) -> None:
 @bp.get("/melding/ontvangen")
 def confirmation():
     receipt = session.get("receipt") or abort(404)
-    category = db.session.scalar(sa.select(Category).where(Category.code == receipt["category"]))
     token = receipt.pop("token", None)  # shown once: a shared phone's next user does not find it in the cookie
     session["receipt"] = receipt
+    link_form = LinkMailForm()
+    link_form.token.data = token
+    return _render_confirmation(receipt, token, link_form)
+
+
+def _render_confirmation(receipt, token, link_form):
+    category = db.session.scalar(sa.select(Category).where(Category.code == receipt["category"]))
     return render_template(
         "public/confirmation.html",
         receipt=receipt,
         kind=KINDS[receipt["kind"]],
         category=category,
         tracking_url=tracking_url(token) if token else None,
+        link_form=link_form,
     )
+
+
+@bp.post("/melding/link-mailen")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LINK_MAIL"])
+def mail_tracking_link():
+    """The receipt's "mail me this link": the token comes back from the page (whoever holds it may see the report
+    anyway); the address is used for this one mail only."""
+    receipt = session.get("receipt") or abort(404)
+    form = LinkMailForm()
+    token = form.token.data or ""
+    report = db.session.scalar(sa.select(Report).where(Report.tracking_token_hash == hash_secret(token)))
+    if report is None or not TOKEN_RE.match(token) or report.reference != receipt["reference"]:
+        abort(404)
+    if not form.validate_on_submit():
+        return _render_confirmation(receipt, token, form), 422
+    queue_tracking_link(report, token, form.email.data.strip())
+    db.session.commit()
+    flash(_("We have sent the link to your e-mail address. We do not keep the address."))
+    return redirect(url_for("public.confirmation"), code=303)

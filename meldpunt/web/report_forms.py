@@ -245,3 +245,14 @@ def answers_from(form: ReportForm, category_code: str) -> dict:
         if field.data not in (None, "", []):
             answers[field.name] = field.data
     return answers
+
+
+class LinkMailForm(FlaskForm):
+    """ "Mail me this link" on the receipt. The address is used for that one mail and not stored with the report."""
+
+    token = HiddenField()
+    email = EmailField(
+        _l("Your e-mail address"),
+        validators=[DataRequired(message=_l("Enter your e-mail address.")),
+                    Email(message=_l("This is not a valid e-mail address.")), Length(max=254)],
+    )  # fmt: skip
