@@ -249,6 +249,14 @@ def _local_target(target: str | None, here: str) -> str:
     return here
 
 
+def _get_url_of(kind: str, category_code: str, endpoint: str) -> str | None:
+    """A page answering a POST names the GET address that shows it again from the draft; enhance.js puts that
+    address in the history, so Back and reload never ask to send the form again."""
+    if request.method != "POST":
+        return None
+    return url_for(endpoint, kind=kind, category_code=category_code)
+
+
 def _checked(form, new_report):
     try:
         return check_report(new_report)
@@ -278,6 +286,7 @@ def _review_or_form(form, form_ok, new_report, kind_def, category, *, retry_afte
         ),  # fmt: skip
         map_css=MAP_CSS["picker"],
         map_js=MAP_JS["picker"],
+        get_url=_get_url_of(kind_def.code, category.code, "public.review"),
     )
     return page, 429 if retry_after else 200
 
@@ -318,6 +327,7 @@ def _render_form(form, kind_def, category, places=(), *, restored=False, place_c
         csrf_failed=getattr(form, "csrf_failed", False),
         restored=restored,
         place_chosen=place_chosen,
+        get_url=_get_url_of(kind_def.code, category.code, "public.report_form"),
     )
 
 
