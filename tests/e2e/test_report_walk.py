@@ -167,8 +167,9 @@ def test_a_street_harassment_report_takes_three_screens_and_names_the_place(live
     assert scrolled <= 3 * SCREEN, f"{scrolled:.0f} px of scrolling: more than three screens"
     send.click()
     expect(phone.locator("#reference")).to_be_visible()
+    walk_s = time.monotonic() - started
     print(f"\nstraatintimidatie with 'use my location': {scrolled / SCREEN:.1f} screens of scrolling (form button at"
-          f" {bottom:.0f} px, send at {send_bottom:.0f} px), scripted walk {time.monotonic() - started:.1f} s")  # fmt: skip
+          f" {bottom:.0f} px, send at {send_bottom:.0f} px), scripted walk {walk_s:.1f} s")  # fmt: skip
     assert_private_and_csp_clean(phone)
 
 
