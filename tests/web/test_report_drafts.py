@@ -1,5 +1,5 @@
 """The report in progress (reports/drafts.py): it survives a language switch and leaving the review, belongs to one
-session only, is dropped once sent, and does not outlive its lifetime. The browser walk: tests/e2e/test_report_walk.py."""
+session only, is dropped once sent, and does not outlive its lifetime (browser walk: e2e/test_report_walk.py)."""
 
 import os
 import re
