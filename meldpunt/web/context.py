@@ -7,8 +7,9 @@ from meldpunt.profiles import current_profile
 from meldpunt.reports.photos import megabytes
 from meldpunt.web.report_forms import choice_label
 
-# The pages a resident sees get the quick exit button (templates/public/_quick_exit.html); staff pages do not.
-QUICK_EXIT_BLUEPRINTS = frozenset({"public", "tracking", "transparency"})
+# Every page a resident may see gets the quick exit button (templates/public/_quick_exit.html), error pages
+# included; staff pages do not.
+STAFF_BLUEPRINTS = frozenset({"auth", "staff", "field", "admin", "analysis"})
 
 
 def init_context(app: Flask) -> None:
@@ -16,7 +17,7 @@ def init_context(app: Flask) -> None:
     def inject_profile():
         locale = str(get_locale() or "nl")
         return {"profile": current_profile(), "locale": locale, "languages": app.config["LANGUAGES"],
-                "quick_exit": has_request_context() and request.blueprint in QUICK_EXIT_BLUEPRINTS}  # fmt: skip
+                "quick_exit": has_request_context() and request.blueprint not in STAFF_BLUEPRINTS}  # fmt: skip
 
     app.add_template_filter(choice_label, "choice_label")
     app.add_template_filter(megabytes, "megabytes")

@@ -21,8 +21,10 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import validate_csrf
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
+from wtforms.validators import ValidationError
 
 from meldpunt.extensions import csrf, db, limiter
 from meldpunt.feedback.links import tracking_url
@@ -35,7 +37,7 @@ from meldpunt.maps.assets import MAP_CSS, MAP_JS
 from meldpunt.maps.picker import location_picker_map, spot_preview_map
 from meldpunt.profiles import LOCAL_TZ, current_profile
 from meldpunt.reports.catalogue import CATEGORY_HELP
-from meldpunt.reports.drafts import Draft, draft_store, fields_from, new_draft_id
+from meldpunt.reports.drafts import DRAFT_LIFETIME_S, Draft, draft_store, fields_from, new_draft_id
 from meldpunt.reports.elsewhere import ELSEWHERE, elsewhere_for_kind
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category, Report
@@ -77,7 +79,8 @@ def privacy():
     from meldpunt.privacy.retention import current_policy
 
     tile_host = urlsplit(current_app.config["TILE_URL"]).hostname
-    return render_template("public/privacy.html", policy=current_policy(), tile_host=tile_host)
+    return render_template("public/privacy.html", policy=current_policy(), tile_host=tile_host,
+                           draft_hours=DRAFT_LIFETIME_S // 3600)  # fmt: skip
 
 
 @bp.get("/elders/<code>")
@@ -223,7 +226,13 @@ def _form_from(kind: str, draft: Draft | None) -> ReportForm:
 
 
 def _keep_draft(form: ReportForm, kind: str, category_code: str, step: str = "form") -> None:
-    """What the form holds now, including what the server decided (a chosen place, the kept photo)."""
+    """What the form holds now, including what the server decided (a chosen place, the kept photo). Only a form
+    with a valid CSRF token is kept: another site must not be able to plant a report in someone's session."""
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError:
+            return
     fields = fields_from(request.form)
     for name in ("lat", "lon", "location_method", "location_precision", "photo_token", "photo_name"):
         fields[name] = [getattr(form, name).data or ""]

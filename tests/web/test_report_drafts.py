@@ -114,7 +114,25 @@ def test_a_draft_does_not_outlive_its_lifetime(app, client, runner):
     assert _drafts(app) == []
 
 
+def test_the_privacy_page_says_how_long_a_draft_is_kept(client):
+    retention = text(client.get("/privacy")).split('id="retention"')[1]
+    assert "Wat u hebt ingevuld in een melding die u nog niet hebt verstuurd" in retention
+    assert f"tot u de melding verstuurt, hooguit {DRAFT_LIFETIME_S // 3600} uur" in retention.lower()
+
+
 def test_the_store_refuses_ids_that_are_not_its_own(app):
     store = draft_store()
     assert store.load("../../etc/passwd") is None
     assert store.load("") is None
+
+
+def test_another_site_cannot_plant_a_draft(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        client = app.test_client()
+        client.get(URL)  # the victim's session exists
+        planted = client.post(URL, data={"action": "leave", "next": URL, "description": "Geplant door een ander."},
+                              content_type="multipart/form-data")  # fmt: skip
+        assert planted.status_code == 303
+        assert "Geplant door een ander." not in text(client.get(URL))
+        assert _drafts(app) == []
