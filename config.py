@@ -26,12 +26,20 @@ class Config:
     PHOTO_PENDING_MAX_BYTES = 1024 * 1024 * 1024
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     UPLOAD_FOLDER = None  # default: <instance>/uploads
+    # Reports in progress (meldpunt/reports/drafts.py), so a language switch, Back or a refused send loses
+    # nothing; dropped when sent, removed by `flask privacy-sweep` after 4 hours.
+    DRAFT_FOLDER = None  # default: <instance>/drafts
+
+    # "Quick exit" on every public page: replaces the page with this neutral one (and leaves no history entry).
+    QUICK_EXIT_URL = "https://www.knmi.nl/nederland-nu/weer/verwachtingen"
 
     # Map tiles. PDOK's BRT-Achtergrondkaart is the Dutch government's base map: no tracking, no key.
     TILE_URL = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
     TILE_ATTRIBUTION = 'Kaartgegevens &copy; <a href="https://www.kadaster.nl">Kadaster</a>'
 
-    # Place search without the map: "gazetteer" (offline list of the profile's places) or "pdok".
+    # Place search without the map: "gazetteer" (offline list of the profile's places) or "pdok". With "pdok" the
+    # review also names the nearest address through PDOK's reverse lookup (<PDOK_LOCATIESERVER_URL>/reverse);
+    # otherwise it names the nearest place of the gazetteer.
     GEOCODER = "gazetteer"
     PDOK_LOCATIESERVER_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
 
@@ -48,6 +56,7 @@ class Config:
     RATELIMIT_FORM_STEPS = "60 per minute"  # checking, searching, changing: every step of the form
     RATELIMIT_SEARCH = "60 per minute"
     RATELIMIT_TRACKING = "30 per minute"
+    RATELIMIT_LINK_MAIL = "5 per hour"  # "mail me this link" on the receipt
 
     # How many reverse proxies (the TLS terminator, a load balancer) stand in front of the app. Their
     # X-Forwarded-For and X-Forwarded-Proto are trusted for that many hops, so that rate limits count per

@@ -163,7 +163,8 @@ def make_app(database_url, tmp_path):
     made = []
 
     def factory(**overrides):
-        settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(tmp_path / "uploads")}
+        settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+                    "DRAFT_FOLDER": str(tmp_path / "drafts")}  # fmt: skip
         settings.update(overrides)
         app = create_app("config.TestConfig", **settings)
         made.append(app)

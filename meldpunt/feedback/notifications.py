@@ -31,6 +31,22 @@ def queue_confirmation(report, tracking_token: str):
     return _queue(report, "confirmation", "confirmation", tracking_url=tracking_url(tracking_token))
 
 
+def queue_tracking_link(report, tracking_token: str, recipient: str) -> OutboxMessage | None:
+    """ "Mail me this link" on the receipt: one mail to an address given for it alone. The address is not stored
+    on the report; the outbox forgets it once the mail is sent (outbox/models.py ONE_OFF_KINDS)."""
+    if report.category.restricted:
+        return None
+    with force_locale(report.locale or "nl"):
+        context = dict(report=report, profile=current_profile(), tracking_url=tracking_url(tracking_token))
+        subject = _("Your report %(reference)s", reference=report.reference)
+        body_text = render_template("email/tracking_link.txt", **context)
+        body_html = render_template("email/tracking_link.html", **context)
+    message = OutboxMessage(kind="tracking_link", report=report, recipient=recipient, subject=subject,
+                            body_text=body_text, body_html=body_html, locale=report.locale)  # fmt: skip
+    db.session.add(message)
+    return message
+
+
 def queue_taken_up(report):
     return _queue(report, "taken_up", "taken_up")
 

@@ -34,8 +34,13 @@ def render_map(m: folium.Map) -> MapParts:
     return MapParts(Markup(root.html.render()), Markup(root.script.render()))
 
 
+# Leaflet options that make a map a picture: nothing to drag, zoom or tab into.
+STILL = dict(zoom_control=False, dragging=False, scrollWheelZoom=False, doubleClickZoom=False, touchZoom=False,
+             boxZoom=False, keyboard=False, attributionControl=False)  # fmt: skip
+
+
 def base_map(profile: Profile, tile_url: str, attribution: str, *, center: LatLon | None = None,
-             zoom=None) -> folium.Map:  # fmt: skip
+             zoom=None, **options) -> folium.Map:  # fmt: skip
     m = folium.Map(
         location=[center.lat, center.lon] if center else list(profile.map_center),
         zoom_start=zoom or profile.map_zoom,
@@ -43,6 +48,7 @@ def base_map(profile: Profile, tile_url: str, attribution: str, *, center: LatLo
         max_zoom=19,
         control_scale=True,
         prefer_canvas=False,
+        **options,
     )
     folium.TileLayer(tiles=tile_url, attr=attribution, max_zoom=19, name="kaart").add_to(m)
     return m
@@ -64,4 +70,11 @@ def location_picker_map(profile: Profile, tile_url: str, attribution: str, cente
         )
     )
     _AnnounceMap().add_to(m)
+    return render_map(m)
+
+
+def spot_preview_map(profile: Profile, tile_url: str, attribution: str, position: LatLon) -> MapParts:
+    """The reporter's review: a small still map of the chosen spot (the page says the place in words too)."""
+    m = base_map(profile, tile_url, attribution, center=position, zoom=16, **STILL)
+    folium.Marker([position.lat, position.lon], keyboard=False, interactive=False).add_to(m)  # the caption says it
     return render_map(m)

@@ -13,7 +13,7 @@ from flask_mail import Message
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db, mail
 from meldpunt.feedback.screening import EMAIL
-from meldpunt.outbox.models import OutboxMessage
+from meldpunt.outbox.models import ONE_OFF_KINDS, OutboxMessage
 from meldpunt.outbox.scrub import redact_tracking_links
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,8 @@ def drain(limit: int = 100, *, now: datetime | None = None) -> DrainResult:
                 message.sent_at = now
                 # The confirmation carries the tracking link: once sent, the text is not kept.
                 message.body_text = message.body_html = None
+                if message.kind in ONE_OFF_KINDS:
+                    message.recipient = None
                 result.sent += 1
             except smtplib.SMTPRecipientsRefused as error:
                 _failed(message, error, now, permanent=True, result=result)

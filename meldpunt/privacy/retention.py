@@ -23,6 +23,7 @@ from meldpunt.feedback.models import Satisfaction
 from meldpunt.geo import WGS84, spatial
 from meldpunt.outbox import scrub
 from meldpunt.outbox.scrub import erase_bodies, erase_recipients
+from meldpunt.reports.drafts import draft_store
 from meldpunt.reports.history import record_change
 from meldpunt.reports.models import OPEN_STATES, Report, ReporterMessage, ReportPhoto, StateChange
 from meldpunt.reports.photos import photo_store
@@ -136,6 +137,7 @@ def sweep(*, now: datetime | None = None, policy: RetentionPolicy | None = None)
     counts["photos_deleted"] = sum(erase_content(chunk, now) for chunk in chunks(content))
     counts["content_erased"] = len(content)
     counts["pending_photos_removed"] = photo_store().prune_pending()
+    counts["drafts_removed"] = draft_store().prune()
     db.session.flush()
     log.info("privacy sweep: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
     return counts

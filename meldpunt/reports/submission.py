@@ -129,6 +129,11 @@ def _valid_email(address: str) -> bool:
     return len(address) <= 254
 
 
+# Named, so that a page without a map can say them differently (web/public.py WITHOUT_MAP).
+LOCATION_MISSING = _l("Choose the spot: tap the map, use your location, or search for a place.")
+VILLAGE_NOT_SPOT = _l("The search found the village, not the spot. Tap the spot on the map, or describe it here.")
+
+
 def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedReport:
     """Every check on a new report, all problems at once (SubmissionRejected); the point is checked against the
     municipality once."""
@@ -149,14 +154,12 @@ def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedRepor
                                      max=DESCRIPTION_MAX_LENGTH, length=len(description))  # fmt: skip
     location_description = _clean(new.location_description)[:LOCATION_DESCRIPTION_MAX_LENGTH] or None
     if new.position is None:
-        problems["location"] = _l("Choose the spot: tap the map, use your location, or search for a place.")
+        problems["location"] = LOCATION_MISSING
     else:
         if problem := _location_problem(new.position, current_profile()):
             problems["location"] = problem
         if new.location_precision != "exact" and not location_description:
-            problems["location_description"] = _l(
-                "The search found the village, not the spot. Tap the spot on the map, or describe it here."
-            )
+            problems["location_description"] = VILLAGE_NOT_SPOT
 
     incident_at = None
     if kind.is_incident:

@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -19,22 +20,37 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import validate_csrf
+from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
+from wtforms.validators import ValidationError
 
 from meldpunt.extensions import csrf, db, limiter
 from meldpunt.feedback.links import tracking_url
+from meldpunt.feedback.notifications import queue_tracking_link
+from meldpunt.feedback.receipts import TOKEN_RE, hash_secret
 from meldpunt.geo import LatLon
 from meldpunt.geo.geocoder import GeocoderUnavailable, geocoder_for
+from meldpunt.geo.place_names import describe_location
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
-from meldpunt.maps.picker import location_picker_map
+from meldpunt.maps.picker import location_picker_map, spot_preview_map
 from meldpunt.profiles import LOCAL_TZ, current_profile
 from meldpunt.reports.catalogue import CATEGORY_HELP
+from meldpunt.reports.drafts import DRAFT_LIFETIME_S, Draft, draft_store, fields_from, new_draft_id
 from meldpunt.reports.elsewhere import ELSEWHERE, elsewhere_for_kind
 from meldpunt.reports.kinds import KINDS
-from meldpunt.reports.models import Category
+from meldpunt.reports.models import Category, Report
 from meldpunt.reports.photos import PhotoRejected, photo_store, sanitise_photo
-from meldpunt.reports.submission import NewReport, SubmissionRejected, check_report, submit_report
-from meldpunt.web.report_forms import ReportForm, answers_from, form_for_kind
+from meldpunt.reports.submission import (
+    LOCATION_MISSING,
+    VILLAGE_NOT_SPOT,
+    NewReport,
+    SubmissionRejected,
+    check_report,
+    submit_report,
+)
+from meldpunt.web.report_forms import LinkMailForm, ReportForm, answers_from, form_for_kind
 
 bp = Blueprint("public", __name__)
 
@@ -63,7 +79,8 @@ def privacy():
     from meldpunt.privacy.retention import current_policy
 
     tile_host = urlsplit(current_app.config["TILE_URL"]).hostname
-    return render_template("public/privacy.html", policy=current_policy(), tile_host=tile_host)
+    return render_template("public/privacy.html", policy=current_policy(), tile_host=tile_host,
+                           draft_hours=DRAFT_LIFETIME_S // 3600)  # fmt: skip
 
 
 @bp.get("/elders/<code>")
@@ -114,20 +131,31 @@ def _report_stored(response) -> bool:
 def report_form(kind, category_code):
     kind_def = KINDS.get(kind) or abort(404)
     category = _category_or_404(kind, category_code)
-    form: ReportForm = form_for_kind(kind)
     if request.method == "GET":
-        form.submission_key.data = secrets.token_urlsafe(24)
-        return _render_form(form, kind_def, category)
+        if request.args.get("opnieuw"):
+            _drop_draft()
+        draft = _current_draft(kind, category_code)
+        form = _form_from(kind, draft)
+        if not form.submission_key.data:
+            form.submission_key.data = secrets.token_urlsafe(24)
+        return _render_form(form, kind_def, category, restored=draft is not None)
 
+    form: ReportForm = form_for_kind(kind)
     action = request.form.get("action", "review")
     _keep_photo(form)
     if action == "search":
+        _keep_draft(form, kind, category_code)
         return _render_form(form, kind_def, category, places=_search_places(form.place_query.data))
     if "place" in request.form:  # a search result chosen without JavaScript
         _use_place(form, request.form["place"])
-        return _render_form(form, kind_def, category)
+        _keep_draft(form, kind, category_code)
+        return _render_form(form, kind_def, category, place_chosen=True)
+    if action == "leave":  # a language link on the form page (report-form.js): keep what was typed, then follow it
+        _keep_draft(form, kind, category_code)
+        return redirect(_local_target(request.form.get("next"), request.path), code=303)
     if action == "edit":
-        return _render_form(form, kind_def, category)
+        _keep_draft(form, kind, category_code)
+        return redirect(url_for("public.report_form", kind=kind, category_code=category_code), code=303)
 
     form_ok = _form_ok(form)
     new_report = _new_report(form, category)
@@ -135,12 +163,33 @@ def report_form(kind, category_code):
         try:
             receipt = submit_report(new_report)
         except SubmissionRejected as rejected:
+            _keep_draft(form, kind, category_code)
             _put_problems_on(form, rejected)
             return _render_form(form, kind_def, category), 422
         db.session.commit()
+        _drop_draft()
         _keep_receipt(receipt, kind_def, category, new_report)
         return redirect(url_for("public.confirmation"), code=303)
+    complete = form_ok and _checked(form, new_report) is not None
+    _keep_draft(form, kind, category_code, step="review" if complete else "form")
+    if action == "review" and complete:
+        # Post/redirect/get: the review is a page of its own, so Back, a link away and a language switch all
+        # come back to it intact (rendered from the draft).
+        return redirect(url_for("public.review", kind=kind, category_code=category_code), code=303)
     return _review_or_form(form, form_ok, new_report, kind_def, category)
+
+
+@bp.get("/melden/<kind>/<category_code>/controleren")
+def review(kind, category_code):
+    kind_def = KINDS.get(kind) or abort(404)
+    category = _category_or_404(kind, category_code)
+    draft = _current_draft(kind, category_code)
+    if draft is None:  # sent already, or the session ended: start from the form
+        return redirect(url_for("public.report_form", kind=kind, category_code=category_code), code=303)
+    form = _form_from(kind, draft)
+    form_ok = _form_ok(form, check_csrf=False)
+    page, status = _review_or_form(form, form_ok, _new_report(form, category), kind_def, category)
+    return page, 200 if status == 422 else status
 
 
 @bp.errorhandler(429)
@@ -153,9 +202,75 @@ def too_many_sends(error):
     category = _category_or_404(kind_def.code, request.view_args["category_code"])
     form = form_for_kind(kind_def.code)
     _keep_photo(form)
+    _keep_draft(form, kind_def.code, category.code)
     limit = limiter.current_limit
     wait = max(1, int(limit.reset_at - time.time())) if limit else 60
     return _review_or_form(form, _form_ok(form), _new_report(form, category), kind_def, category, retry_after=wait)
+
+
+# -- the report in progress (reports/drafts.py): one per session, found through the session cookie only ------
+
+
+def _current_draft(kind: str, category_code: str) -> Draft | None:
+    draft_id = session.get("draft_id")
+    draft = draft_store().load(draft_id) if draft_id else None
+    if draft is None or (draft.kind, draft.category) != (kind, category_code):
+        return None
+    return draft
+
+
+def _form_from(kind: str, draft: Draft | None) -> ReportForm:
+    if draft is None:
+        return form_for_kind(kind)
+    return form_for_kind(kind, formdata=MultiDict([(k, v) for k, values in draft.fields.items() for v in values]))
+
+
+def _keep_draft(form: ReportForm, kind: str, category_code: str, step: str = "form") -> None:
+    """What the form holds now, including what the server decided (a chosen place, the kept photo). Only a form
+    with a valid CSRF token is kept: another site must not be able to plant a report in someone's session."""
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError:
+            return
+    fields = fields_from(request.form)
+    for name in ("lat", "lon", "location_method", "location_precision", "photo_token", "photo_name"):
+        fields[name] = [getattr(form, name).data or ""]
+    fields.pop("remove_photo", None)
+    draft_id = session.get("draft_id")
+    if not draft_id:
+        draft_id = session["draft_id"] = new_draft_id()
+    draft_store().save(draft_id, Draft(kind, category_code, fields, step))
+
+
+def _drop_draft() -> None:
+    if draft_id := session.pop("draft_id", None):
+        draft_store().drop(draft_id)
+
+
+def _local_target(target: str | None, here: str) -> str:
+    """Only a path on this site (or a query on this page) is followed: never another host."""
+    target = (target or "").strip()
+    if target.startswith("?"):
+        return here + target
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return here
+
+
+def _get_url_of(kind: str, category_code: str, endpoint: str) -> str | None:
+    """A page answering a POST names the GET address that shows it again from the draft; enhance.js puts that
+    address in the history, so Back and reload never ask to send the form again."""
+    if request.method != "POST":
+        return None
+    return url_for(endpoint, kind=kind, category_code=category_code)
+
+
+def _checked(form, new_report):
+    try:
+        return check_report(new_report)
+    except SubmissionRejected:
+        return None
 
 
 def _review_or_form(form, form_ok, new_report, kind_def, category, *, retry_after=None):
@@ -167,8 +282,21 @@ def _review_or_form(form, form_ok, new_report, kind_def, category, *, retry_afte
         form_ok = False
     if not form_ok:
         return _render_form(form, kind_def, category), 429 if retry_after else 422
-    page = render_template("public/review.html", form=form, kind=kind_def, category=category, report=checked,
-                           retry_after=retry_after)  # fmt: skip
+    page = render_template(
+        "public/review.html",
+        form=form,
+        kind=kind_def,
+        category=category,
+        report=checked,
+        retry_after=retry_after,
+        place_name=describe_location(checked.position),
+        spot_map=spot_preview_map(
+            current_profile(), current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"], checked.position
+        ),  # fmt: skip
+        map_css=MAP_CSS["picker"],
+        map_js=MAP_JS["picker"],
+        get_url=_get_url_of(kind_def.code, category.code, "public.review"),
+    )
     return page, 429 if retry_after else 200
 
 
@@ -187,8 +315,9 @@ def _keep_receipt(receipt, kind_def, category, new_report) -> None:
     }
 
 
-def _render_form(form, kind_def, category, places=()):
-    """`places`: search results; None when the search service failed."""
+def _render_form(form, kind_def, category, places=(), *, restored=False, place_chosen=False):
+    """`places`: search results; None when the search service failed. `restored`: the form came back from the
+    draft; `place_chosen`: a search result was chosen without JavaScript (the page opens at its confirmation)."""
     profile = current_profile()
     center = None if form.lat.errors else LatLon.parse(form.lat.data, form.lon.data)
     picker = location_picker_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"],
@@ -205,6 +334,9 @@ def _render_form(form, kind_def, category, places=()):
         map_js=MAP_JS["picker"],
         places=places,
         csrf_failed=getattr(form, "csrf_failed", False),
+        restored=restored,
+        place_chosen=place_chosen,
+        get_url=_get_url_of(kind_def.code, category.code, "public.report_form"),
     )
 
 
@@ -262,15 +394,18 @@ def search_places():
     return jsonify([{"label": p.label, "lat": p.lat, "lon": p.lon, "precision": p.precision} for p in places])
 
 
-def _form_ok(form: ReportForm) -> bool:
+def _form_ok(form: ReportForm, *, check_csrf: bool = True) -> bool:
     """The form's own checks (required fields, lengths, formats). An expired CSRF token keeps everything and is
-    explained by the page's notice instead of a technical message."""
+    explained by the page's notice instead of a technical message. `check_csrf=False`: a form rebuilt from the
+    draft on a GET, which has no token to check (the next POST has)."""
     photo_errors = list(form.photo.errors or [])  # from the upload check, which validate() would reset
     valid = form.validate()
     form.photo.errors = photo_errors
     if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
-        form.csrf_failed = True
+        form.csrf_failed = check_csrf
         form.csrf_token.errors = []
+        if not check_csrf:
+            valid = not any(f.errors for f in form)
     return valid and not photo_errors
 
 
@@ -304,10 +439,19 @@ def _new_report(form: ReportForm, category) -> NewReport:
 
 # Where each part of a report the domain rejects is shown on the form.
 FIELD_FOR_PART = {"location": "lat", "incident_at": "when_date", "category": "description"}
+# The same problems said to someone who saw no map (no JavaScript, or the tiles did not load): the domain's
+# messages mention tapping the map.
+WITHOUT_MAP = {
+    LOCATION_MISSING: _l("Choose the spot: search for a place and choose it from the list."),
+    VILLAGE_NOT_SPOT: _l("The search found the village, not the spot. Describe the spot here."),
+}
 
 
 def _put_problems_on(form, rejected: SubmissionRejected) -> None:
+    map_shown = request.form.get("map_shown") == "1"  # set by location-picker.js once the map's tiles load
     for part, message in rejected.problems.items():
+        if not map_shown:
+            message = next((plain for said, plain in WITHOUT_MAP.items() if said is message), message)
         field = getattr(form, FIELD_FOR_PART.get(part, part), None) or form.description
         if not field.errors:  # the form's own message for that field says it already
             field.errors = [str(message)]
@@ -316,13 +460,39 @@ def _put_problems_on(form, rejected: SubmissionRejected) -> None:
 @bp.get("/melding/ontvangen")
 def confirmation():
     receipt = session.get("receipt") or abort(404)
-    category = db.session.scalar(sa.select(Category).where(Category.code == receipt["category"]))
     token = receipt.pop("token", None)  # shown once: a shared phone's next user does not find it in the cookie
     session["receipt"] = receipt
+    link_form = LinkMailForm()
+    link_form.token.data = token
+    return _render_confirmation(receipt, token, link_form)
+
+
+def _render_confirmation(receipt, token, link_form):
+    category = db.session.scalar(sa.select(Category).where(Category.code == receipt["category"]))
     return render_template(
         "public/confirmation.html",
         receipt=receipt,
         kind=KINDS[receipt["kind"]],
         category=category,
         tracking_url=tracking_url(token) if token else None,
+        link_form=link_form,
     )
+
+
+@bp.post("/melding/link-mailen")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LINK_MAIL"])
+def mail_tracking_link():
+    """The receipt's "mail me this link": the token comes back from the page (whoever holds it may see the report
+    anyway); the address is used for this one mail only."""
+    receipt = session.get("receipt") or abort(404)
+    form = LinkMailForm()
+    token = form.token.data or ""
+    report = db.session.scalar(sa.select(Report).where(Report.tracking_token_hash == hash_secret(token)))
+    if report is None or not TOKEN_RE.match(token) or report.reference != receipt["reference"]:
+        abort(404)
+    if not form.validate_on_submit():
+        return _render_confirmation(receipt, token, form), 422
+    queue_tracking_link(report, token, form.email.data.strip())
+    db.session.commit()
+    flash(_("We have sent the link to your e-mail address. We do not keep the address."))
+    return redirect(url_for("public.confirmation"), code=303)

@@ -232,8 +232,11 @@ FORMS_BY_KIND = {form.KIND: form for form in (StraatintimidatieForm, OverlastFor
                                                 VerdachteSituatieForm)}  # fmt: skip
 
 
-def form_for_kind(kind: str) -> ReportForm:
-    return FORMS_BY_KIND[kind]()
+def form_for_kind(kind: str, formdata=None) -> ReportForm:
+    """`formdata`: values to fill the form with (a report in progress); None: the request's own."""
+    if formdata is None:
+        return FORMS_BY_KIND[kind]()
+    return FORMS_BY_KIND[kind](formdata=formdata)
 
 
 def answers_from(form: ReportForm, category_code: str) -> dict:
@@ -242,3 +245,14 @@ def answers_from(form: ReportForm, category_code: str) -> dict:
         if field.data not in (None, "", []):
             answers[field.name] = field.data
     return answers
+
+
+class LinkMailForm(FlaskForm):
+    """ "Mail me this link" on the receipt. The address is used for that one mail and not stored with the report."""
+
+    token = HiddenField()
+    email = EmailField(
+        _l("Your e-mail address"),
+        validators=[DataRequired(message=_l("Enter your e-mail address.")),
+                    Email(message=_l("This is not a valid e-mail address.")), Length(max=254)],
+    )  # fmt: skip

@@ -7,9 +7,31 @@
 
   function byId(id) { return document.getElementById(id); }
 
-  function announce(key) {
+  function announce(key, focus) {
     var status = byId("location-status");
-    if (status) { status.textContent = status.getAttribute("data-text-" + key) || ""; }
+    if (!status) { return; }
+    status.textContent = status.getAttribute("data-text-" + key) || "";
+    // A choice made below the map (a search result) is confirmed above it: bring the confirmation into view.
+    if (focus) { status.focus(); status.scrollIntoView({ block: "center" }); }
+  }
+
+  // Tiles that do not load leave a blank grey box: say so, and offer search and "use my location" instead.
+  function watchTiles() {
+    var loaded = false;
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) { return; }
+      layer.on("tileload", function () {
+        loaded = true;
+        byId("map_shown").value = "1";
+        byId("map-unavailable").hidden = true;
+        byId("map-wrap").hidden = false;
+      });
+      layer.on("tileerror", function () {
+        if (loaded) { return; }
+        byId("map-unavailable").hidden = false;
+        byId("map-wrap").hidden = true;
+      });
+    });
   }
 
   function placeMarker(lat, lng) {
@@ -25,17 +47,19 @@
     }
   }
 
-  function setPoint(lat, lng, method, precision) {
+  // `say`: which confirmation to announce (default: the method); `focus`: move focus to it.
+  function setPoint(lat, lng, method, precision, say, focus) {
     byId("lat").value = lat.toFixed(6);
     byId("lon").value = lng.toFixed(6);
     byId("location_method").value = method;
     byId("location_precision").value = precision || "exact";
     placeMarker(lat, lng);
-    announce(method);
+    announce(say || method, focus);
   }
 
   document.addEventListener("meldpunt:map-ready", function (event) {
     map = event.detail.map;
+    if (byId("map-unavailable") && byId("map-wrap")) { watchTiles(); }
     var lat = parseFloat(byId("lat").value);
     var lng = parseFloat(byId("lon").value);
     if (!isNaN(lat) && !isNaN(lng)) { placeMarker(lat, lng); }
@@ -65,7 +89,7 @@
       centre.addEventListener("click", function () {
         if (!map) { return; }
         var c = map.getCenter();
-        setPoint(c.lat, c.lng, "map", "exact");
+        setPoint(c.lat, c.lng, "map", "exact", "centre");
       });
     }
 
@@ -102,7 +126,7 @@
           button.textContent = place.label;
           button.addEventListener("click", function () {
             var exact = place.precision === "address";
-            setPoint(place.lat, place.lon, "search", exact ? "exact" : "place");
+            setPoint(place.lat, place.lon, "search", exact ? "exact" : "place", "search", true);
             if (map) { map.setView([place.lat, place.lon], exact ? 18 : 15); }
           });
           li.appendChild(button);

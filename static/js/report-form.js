@@ -5,6 +5,24 @@
     var form = document.getElementById("report-form");
     if (!form) { return; }
 
+    // A language link keeps the report in progress: the form is sent to be kept (as a draft on the server),
+    // and the server then follows the link, which shows the same form again, in the other language.
+    document.querySelectorAll("a[hreflang]").forEach(function (link) {
+      if (link.origin !== window.location.origin) { return; }
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var keep = [["action", "leave"], ["next", link.pathname + link.search]];
+        keep.forEach(function (pair) {
+          var input = document.createElement("input");
+          input.type = "hidden";
+          input.name = pair[0];
+          input.value = pair[1];
+          form.appendChild(input);
+        });
+        form.submit();
+      });
+    });
+
     var description = document.getElementById("description");
     var counter = document.getElementById("description-count");
     if (description && counter) {

@@ -44,7 +44,9 @@ class Reporter:
         data = {k: v for k, v in data.items() if v is not None}
         if photo is not None:
             data["photo"] = (io.BytesIO(photo[1]), photo[0])
-        return self.client.post(self.url, data=data, content_type="multipart/form-data")
+        # Checking and changing end in a redirect (post/redirect/get): follow it to the page the reporter sees.
+        return self.client.post(self.url, data=data, content_type="multipart/form-data",
+                                follow_redirects=action in ("review", "edit"))  # fmt: skip
 
     def send(self, **fields):
         return self.post(action="send", **fields)
