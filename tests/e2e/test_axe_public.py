@@ -67,6 +67,9 @@ PAGES = {
     "figures": lambda page, base: page.goto(base + "/cijfers/"),
     **{f"elsewhere {code}": (lambda c: lambda page, base: page.goto(f"{base}/elders/{c}"))(code) for code in ELSEWHERE},
     "not found": lambda page, base: page.goto(base + "/bestaat-niet"),
+    # Where a redirect lands: a staff page asked for while signed out, a language switch on a form.
+    "staff page signed out": lambda page, base: page.goto(base + "/veld/"),
+    "form in English": lambda page, base: page.goto(base + "/melden/overlast/vernieling?lang=en"),
 }
 
 
