@@ -10,7 +10,7 @@ DEMO_REPORTS ?= 300
 DEMO_HISTORY ?= 8000
 DEMO_STAFF_PASSWORD ?= samen-alert-demo
 
-.PHONY: run test install install-test os-deps-run os-deps-test instance translations db lint format benchmark clean
+.PHONY: run test install install-test os-deps-run os-deps-test instance translations db lint format benchmark lighthouse clean
 
 ## make run: install, create the SpatiaLite database with demo data, serve on http://127.0.0.1:5000
 run: export MELDPUNT_CONFIG = config.DevelopmentConfig
@@ -30,6 +30,11 @@ test: os-deps-test install-test translations
 ## make benchmark: speed figures (printed, not asserted)
 benchmark: install-test translations
 	url=$$(scripts/ensure-postgres.sh) && MELDPUNT_TEST_POSTGIS_URL=$$url $(PY) -m pytest tests/benchmarks -s -p no:cacheprovider -o addopts=""
+
+## make lighthouse: Lighthouse (npx lighthouse@12.2.3, mobile) and first-load weight of the public pages (printed)
+lighthouse: install-test translations
+	@scripts/os-deps.sh lighthouse
+	$(PY) -m pytest tests/benchmarks/test_lighthouse.py tests/benchmarks/test_page_weight.py -s -p no:cacheprovider -o addopts=""
 
 os-deps-run:
 	@scripts/os-deps.sh run

@@ -16,6 +16,11 @@ if [ "$mode" = test ]; then
   have chromium || need+=(chromium)
 fi
 
+if [ "$mode" = lighthouse ]; then
+  command -v npx >/dev/null || need+=(npm)  # Lighthouse itself comes from the npm registry (npx)
+  have chromium || need+=(chromium)
+fi
+
 install() {
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing OS packages: $*"

@@ -20,7 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("spatialite", "postgis")
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
-pytest_plugins = ["tests.fixtures.reports", "tests.fixtures.browser", "tests.fixtures.staff", "tests.fixtures.smtp"]
+pytest_plugins = [
+    "tests.fixtures.reports",
+    "tests.fixtures.browser",
+    "tests.fixtures.staff",
+    "tests.fixtures.smtp",
+    "tests.fixtures.axe",
+]
 
 
 def pytest_addoption(parser):

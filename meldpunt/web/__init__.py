@@ -8,6 +8,7 @@ from meldpunt.extensions import csrf
 def register_web(app: Flask) -> None:
     from meldpunt.web import admin, analysis, auth, field, health, public, staff, tracking, transparency
     from meldpunt.web.access import init_access
+    from meldpunt.web.compression import init_compression
     from meldpunt.web.context import init_context
     from meldpunt.web.errors import init_errors
     from meldpunt.web.ids import DatabaseIdConverter
@@ -32,3 +33,4 @@ def register_web(app: Flask) -> None:
     init_static_files(app)
     init_errors(app)
     init_context(app)
+    init_compression(app)

@@ -1,0 +1,133 @@
+"""WCAG 2.1 AA (axe-core in Chromium) on the staff pages: signing in (with its errors), the second step, the
+queues, a report, field mode, the analysis, the beheerder's pages and the account page. Any serious or critical
+violation fails, with its rule, element and help.
+
+Signing in happens once for the module (a staff member with every role); each page opens in that session."""
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from tests.fixtures.axe import assert_accessible
+from tests.fixtures.browser import PHONE
+from tests.fixtures.staff import PASSWORD
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.filterwarnings(r"ignore:unclosed file <_io\.\w+ name='[^']*/static/:ResourceWarning"),
+]
+
+SIGN_IN = "Inloggen"
+USER_NAME = "Gebruikersnaam"
+PASSWORD_LABEL = "Wachtwoord"
+CODE = "Code van 6 cijfers uit uw authenticator-app"
+CONFIRM = "Bevestigen"
+
+
+def _phone(chromium):
+    return chromium.new_context(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="nl-NL",
+        geolocation={"latitude": 52.7840, "longitude": 6.8955},
+        permissions=["geolocation"],
+    )
+
+
+def _password_step(page, base_url, username, password=PASSWORD):
+    page.goto(base_url + "/medewerkers/inloggen")
+    page.get_by_label(USER_NAME).fill(username)
+    page.get_by_label(PASSWORD_LABEL).fill(password)
+    page.get_by_role("button", name=SIGN_IN).click()
+
+
+@pytest.fixture(scope="module")
+def signed_in(chromium, accessibility_site):
+    """A phone signed in as the staff member with every role (password, then the code)."""
+    context = _phone(chromium)
+    page = context.new_page()
+    base_url = accessibility_site["base_url"]
+    _password_step(page, base_url, accessibility_site["username"])
+    page.get_by_label(CODE).fill(pyotp.TOTP(accessibility_site["totp_secret"]).now())
+    page.get_by_role("button", name=CONFIRM).click()
+    expect(page.locator("nav.staff-nav")).to_be_visible()
+    page.close()
+    yield context
+    context.close()
+
+
+def test_sign_in_steps_are_accessible(chromium, accessibility_site, axe_source):
+    context = _phone(chromium)
+    page = context.new_page()
+    base_url = accessibility_site["base_url"]
+    page.goto(base_url + "/medewerkers/inloggen")
+    assert_accessible(page, axe_source)
+    _password_step(page, base_url, accessibility_site["username"], password="fout wachtwoord")
+    expect(page.locator(".has-error")).to_be_visible()
+    assert_accessible(page, axe_source)
+    _password_step(page, base_url, accessibility_site["username"])
+    expect(page.get_by_label(CODE)).to_be_visible()
+    assert_accessible(page, axe_source)
+    page.get_by_label(CODE).fill("000000")
+    page.get_by_role("button", name=CONFIRM).click()
+    expect(page.locator(".has-error")).to_be_visible()
+    assert_accessible(page, axe_source)
+    context.close()
+
+
+def test_enrolment_is_accessible(chromium, accessibility_site, axe_source):
+    """Someone without two-step verification sees the QR code and the form to switch it on."""
+    context = _phone(chromium)
+    page = context.new_page()
+    base_url = accessibility_site["base_url"]
+    _password_step(page, base_url, "zonder-code")
+    page.goto(base_url + "/medewerkers/account/tweestaps")
+    expect(page.locator(".qr svg")).to_be_visible()
+    assert_accessible(page, axe_source)
+    context.close()
+
+
+STAFF_PAGES = [
+    "/medewerkers/",
+    "/medewerkers/wachtrij/TNH",
+    "/medewerkers/wachtrij/OOV",
+    "/medewerkers/meldingen/{report}",
+    "/medewerkers/tevredenheid",
+    "/veld/",
+    "/veld/meldingen/{report}",
+    "/analyse/",
+    "/analyse/trends",
+    "/analyse/doorlooptijden",
+    "/analyse/onveilige-plekken",
+    "/analyse/woonoverlast",
+    "/analyse/signalen",
+    "/beheer/gebruikers",
+    "/beheer/gebruikers/nieuw",
+    "/beheer/gebruikers/{user}",
+    "/beheer/audit",
+    "/beheer/mail",
+    "/medewerkers/account/tweestaps",
+]
+
+
+@pytest.mark.parametrize("path", STAFF_PAGES)
+def test_staff_page_is_accessible(signed_in, accessibility_site, axe_source, path):
+    page = signed_in.new_page()
+    url = accessibility_site["base_url"] + path.format(
+        report=accessibility_site["reports"][0], user=accessibility_site["user_id"]
+    )
+    response = page.goto(url)
+    assert response.status == 200, url
+    page.wait_for_load_state("networkidle")
+    assert_accessible(page, axe_source)
+    page.close()
+
+
+def test_user_form_with_errors_is_accessible(signed_in, accessibility_site, axe_source):
+    page = signed_in.new_page()
+    page.goto(accessibility_site["base_url"] + "/beheer/gebruikers/nieuw")
+    page.locator("form button[type=submit]").last.click()
+    expect(page.locator(".has-error").first).to_be_visible()
+    assert_accessible(page, axe_source)
+    page.close()
