@@ -155,7 +155,7 @@ def queue_map_data(code):
             p.update(
                 category=names.get(p.pop("category_id"), ""),
                 state=str(_("merged") if p.pop("merged") else workflow.STATE_LABELS[p["state"]]),
-                age=format_timedelta(now - p.pop("created_at"), add_direction=True, threshold=1),
+                age=format_timedelta(p.pop("created_at") - now, add_direction=True, threshold=1),
                 url=url_for("staff.report", report_id=p.pop("id"), **({"terug": back} if back else {})),
             )
     response = jsonify(data)
