@@ -103,7 +103,9 @@ def _bulk_form(queue: Queue) -> forms.BulkForm:
 @roles_required(*REPORT_ROLES)
 def queue(code, bulk_form=None):
     q = _queue_or_404(code)
-    filters = _filters_from_args()
+    # A refused bulk action shows the list it was sent from, with the same reports still ticked.
+    filters = _filters_from_args(dict(parse_qsl(clean_query(request.form.get("terug", ""))))) if bulk_form else None
+    filters = filters or _filters_from_args()
     page = queue_page(q, filters, current_user)
     profile = current_profile()
     parts = queue_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"])
@@ -130,6 +132,7 @@ def queue(code, bulk_form=None):
         save_form=forms.SaveFilterForm(query=back),
         delete_form=forms.EmptyForm(),
         bulk=bulk_form or _bulk_form(q),
+        ticked=set(request.form.getlist("report")) if bulk_form else set(),
         can_act=can_handle_queue(current_user.role_set, q),
         now=utcnow(),
         map=parts,

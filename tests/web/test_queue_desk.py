@@ -48,6 +48,7 @@ def test_bulk_without_a_choice_keeps_the_page_and_says_why(client, staff, login,
                                                                    "report": [f"{report.id}:1"]})  # fmt: skip
     assert response.status_code == 422
     assert "Kies een boa." in response.get_data(as_text=True)
+    assert f'value="{report.id}:1" id="select-{report.id}" checked' in response.get_data(as_text=True)
     assert db.session.get(Report, report.id).assigned_to_id is None
 
 
