@@ -33,6 +33,8 @@ class Satisfaction(db.Model):
     helped: so.Mapped[bool]
     comment: so.Mapped[str | None] = so.mapped_column(sa.Text)  # free text: deleted with the report's content
     reopen_requested: so.Mapped[bool] = so.mapped_column(default=False)
+    # The reporter agreed that the team's overview (OOV) shows the comment, without the report's details.
+    comment_shared: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     report: so.Mapped["Report"] = so.relationship()  # noqa: F821

@@ -2,6 +2,7 @@
 ask to reopen. The answers become a satisfaction figure per category and team."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -33,11 +34,17 @@ def _answered(report: Report) -> bool:
     return db.session.scalar(sa.select(Satisfaction.id).where(Satisfaction.report_id == report.id)) is not None
 
 
-def record_answer(report: Report, helped: bool, comment: str | None, reopen: bool) -> Satisfaction:
+def satisfaction_of(report: Report) -> Satisfaction | None:
+    return db.session.scalar(sa.select(Satisfaction).where(Satisfaction.report_id == report.id))
+
+
+def record_answer(report: Report, helped: bool, comment: str | None, reopen: bool, *,
+                  share_comment: bool = False) -> Satisfaction:  # fmt: skip
     if not can_answer(report):
         raise WorkflowError(_l("This question has already been answered."))
     comment = without_control_characters(comment or "").strip()[:1000] or None
-    answer = Satisfaction(report=report, helped=helped, comment=comment, reopen_requested=bool(reopen and not helped))
+    answer = Satisfaction(report=report, helped=helped, comment=comment, reopen_requested=bool(reopen and not helped),
+                          comment_shared=bool(comment and share_comment))  # fmt: skip
     db.session.add(answer)
     if answer.reopen_requested:
         reopen_at_reporters_request(report)
@@ -57,12 +64,20 @@ class SatisfactionFigure:
         return round(100 * self.helped / self.answers) if self.answers else 0
 
 
-def satisfaction_figures(locale: str) -> list[SatisfactionFigure]:
+def _answered_since(since: datetime | None) -> list:
+    conditions = [Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))]
+    if since is not None:
+        conditions.append(Satisfaction.created_at >= since)
+    return conditions
+
+
+def satisfaction_figures(locale: str, *, since: datetime | None = None) -> list[SatisfactionFigure]:
+    """Answers per team and category; `since`: only answers given from then on."""
     rows = db.session.execute(
         sa.select(Report.queue_id, Report.category_id, sa.func.count(Satisfaction.id),
                   sa.func.sum(sa.case((Satisfaction.helped.is_(True), 1), else_=0)))
         .join(Report, Report.id == Satisfaction.report_id)
-        .where(Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))))
+        .where(*_answered_since(since))
         .group_by(Report.queue_id, Report.category_id)
         .order_by(Report.queue_id, Report.category_id)
     ).all()  # fmt: skip
@@ -72,3 +87,24 @@ def satisfaction_figures(locale: str) -> list[SatisfactionFigure]:
         SatisfactionFigure(queues[queue_id], categories[category_id], int(n), int(helped or 0))
         for queue_id, category_id, n, helped in rows
     ]
+
+
+@dataclass(frozen=True)
+class SharedComment:
+    at: datetime
+    helped: bool
+    category_id: int
+    text: str
+
+
+def shared_comments(*, since: datetime | None = None, limit: int = 200) -> list[SharedComment]:
+    """Comments the reporters agreed to share with the team, newest first: the text, whether they were helped and
+    the category; no reference, place or contact detail."""
+    rows = db.session.execute(
+        sa.select(Satisfaction.created_at, Satisfaction.helped, Report.category_id, Satisfaction.comment)
+        .join(Report, Report.id == Satisfaction.report_id)
+        .where(*_answered_since(since), Satisfaction.comment_shared.is_(True), Satisfaction.comment.is_not(None))
+        .order_by(Satisfaction.created_at.desc(), Satisfaction.id.desc())
+        .limit(limit)
+    )
+    return [SharedComment(at, helped, category_id, text) for at, helped, category_id, text in rows]

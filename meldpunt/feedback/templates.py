@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from meldpunt.extensions import db
 from meldpunt.feedback.models import FeedbackTemplate
+from meldpunt.reports.models import Category
 
 log = logging.getLogger(__name__)
 FALLBACK_LOCALE = "nl"
@@ -37,11 +38,46 @@ DEFAULT_TEMPLATES: dict[tuple[str | None, str], str] = {
 }
 
 
+# An unsafe place is about a spot, not about people: its categories get their own wording for the outcomes whose
+# general text speaks of people or privacy. Seeded for every category of the kind.
+KIND_TEMPLATES: dict[tuple[str, str], str] = {
+    ("onveilige_plek", "opgelost"): _l(
+        "Thank you for your report. The problem at this place has been dealt with. If it still feels unsafe, "
+        "please let us know again."
+    ),
+    ("onveilige_plek", "bredere_aanpak"): _l(
+        "Thank you for your report. This place is part of a wider plan to make your area safer. Your report "
+        "helps us decide which places come first."
+    ),
+    ("onveilige_plek", "geen_directe_actie"): _l(
+        "Thank you for your report. We cannot change this place right away, but your report is part of our "
+        "picture of unsafe places in the area and helps us decide where to improve lighting, greenery or routes."
+    ),
+    ("onveilige_plek", "doorgezet_partner"): _l(
+        "Thank you for your report. We have passed it on to the team or organisation that looks after this "
+        "place (for example street lighting, greenery or roads). They will take it further."
+    ),
+}
+
+
+def _category_codes_of(kind: str) -> list[str]:
+    return list(db.session.scalars(sa.select(Category.code).where(Category.kind == kind).order_by(Category.code)))
+
+
+def default_templates() -> dict[tuple[str | None, str], str]:
+    """Every default: the general ones, and the kind-specific ones for each category of that kind."""
+    templates = dict(DEFAULT_TEMPLATES)
+    for (kind, outcome), text in KIND_TEMPLATES.items():
+        for code in _category_codes_of(kind):
+            templates.setdefault((code, outcome), text)
+    return templates
+
+
 def seed_templates(languages) -> int:
     existing = set(db.session.execute(sa.select(FeedbackTemplate.category_code, FeedbackTemplate.outcome,
                                                 FeedbackTemplate.locale)).all())  # fmt: skip
     added = 0
-    for (category, outcome), text in DEFAULT_TEMPLATES.items():
+    for (category, outcome), text in default_templates().items():
         for locale in languages:
             if (category, outcome, locale) in existing:
                 continue

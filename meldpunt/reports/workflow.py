@@ -121,9 +121,8 @@ def _check(report: Report, actor: User, expected_version: int | None, *, field_a
         raise PermissionError("this user does not handle this queue")
 
 
-def _move(report: Report, to_state: str, actor: User, *, event: str, reason: str | None, now: datetime) -> None:
-    keeps_state = to_state == report.state and event in EVENTS_WITHIN_A_STATE
-    if not keeps_state and to_state not in TRANSITIONS[report.state]:
+def _require_transition(report: Report, to_state: str) -> None:
+    if to_state not in TRANSITIONS[report.state]:
         raise WorkflowError(
             _l(
                 "A report that is '%(current)s' cannot become '%(new)s'.",
@@ -131,6 +130,12 @@ def _move(report: Report, to_state: str, actor: User, *, event: str, reason: str
                 new=STATE_LABELS[to_state],
             )
         )
+
+
+def _move(report: Report, to_state: str, actor: User, *, event: str, reason: str | None, now: datetime) -> None:
+    keeps_state = to_state == report.state and event in EVENTS_WITHIN_A_STATE
+    if not keeps_state:
+        _require_transition(report, to_state)
     from_state = report.state
     record_change(report, event=event, to_state=to_state, actor=actor.name, reason=reason, now=now)
     if from_state == "nieuw" and to_state != from_state and report.first_response_at is None:
@@ -153,6 +158,8 @@ def assign_to_boa(report, boa: User, actor, *, expected_version=None, now=None):
         raise WorkflowError(_l("%(name)s is not a field officer and cannot be assigned.", name=boa.name))
     if not report.queue.is_field:
         raise WorkflowError(_l("Only reports in the field queue can be assigned to a field officer."))
+    if report.state not in OPEN_STATES:
+        raise WorkflowError(_l("This report is no longer open."))
     report.assigned_to = boa
     target = "in_behandeling" if report.state in ("nieuw", "heropend") else report.state
     _move(report, target, actor, event="assign", reason=f"Toegewezen aan {boa.name}", now=now or utcnow())
@@ -175,8 +182,10 @@ def reroute(report, queue: Queue, reason: str, actor, *, expected_version=None, 
           now=now)  # fmt: skip
 
 
-def merge_into(report, original: Report, actor, *, expected_version=None, now=None):
-    """A duplicate is cancelled and points to its original; its reporter gets the original's feedback."""
+def merge_into(report, original: Report, actor, *, expected_version=None, now=None,
+               different_category_confirmed=False):  # fmt: skip
+    """A duplicate is cancelled and points to its original; its reporter gets the original's feedback. Reports of
+    different categories are merged only when staff confirm it (they may be two problems at one spot)."""
     _check(report, actor, expected_version)
     if original.id == report.id or original.merged_into_id == report.id:
         raise WorkflowError(_l("A report cannot be merged into itself."))
@@ -186,6 +195,13 @@ def merge_into(report, original: Report, actor, *, expected_version=None, now=No
         raise WorkflowError(_l("Only reports of the same kind can be merged."))
     if original.state not in OPEN_STATES or not can_read_report(actor, original):
         raise WorkflowError(_l("Merge into an open report that you can see."))
+    if original.category_id != report.category_id and not different_category_confirmed:
+        raise WorkflowError(
+            _l(
+                "%(ref)s has another category. Confirm that it is the same problem to merge them anyway.",
+                ref=report.reference,
+            )  # fmt: skip
+        )
     # Reports merged into this one follow it to the original, so their reporters still hear the outcome.
     for earlier in db.session.scalars(sa.select(Report).where(Report.merged_into_id == report.id)):
         earlier.merged_into = original
@@ -227,6 +243,7 @@ def close_with_outcome(report, outcome: str, message: str, actor, *, note=None, 
     findings = screen_for_personal_data(message)
     if findings and not personal_data_confirmed:
         raise PersonalDataInMessage(findings)
+    _require_transition(report, "afgehandeld")  # before anything changes: a refused close leaves no trace
     now = now or utcnow()
     report.outcome = outcome
     report.closed_at = now
@@ -256,6 +273,7 @@ def cancel(report, reason: str, actor, *, expected_version=None, now=None):
     _check(report, actor, expected_version)
     if not reason or not reason.strip():
         raise WorkflowError(_l("Give a reason for cancelling."))
+    _require_transition(report, "geannuleerd")
     report.closed_at = now or utcnow()
     _move(report, "geannuleerd", actor, event="cancel", reason=reason.strip(), now=now or utcnow())
 

@@ -415,3 +415,13 @@ def confirm_totp_enrolment(user: User, code: str, *, keep_session: StaffSession 
     audit(user, "totp_enabled")
     db.session.flush()
     return True
+
+
+def enrol_at_sign_in(user: User, code: str, *, keep_session: StaffSession | None = None) -> bool:
+    """The first sign-in of someone who must use two-step verification: the first code turns it on and completes
+    the sign-in, which is logged like every other."""
+    if not confirm_totp_enrolment(user, code, keep_session=keep_session):
+        return False
+    throttle.clear_name(user.username)
+    _succeeded(user, utcnow())
+    return True

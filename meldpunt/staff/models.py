@@ -105,6 +105,21 @@ class AuditEntry(db.Model):
     user: so.Mapped[User | None] = so.relationship()
 
 
+class SavedQueueFilter(db.Model):
+    """A staff member's named set of queue filters (the query string of the queue page), per queue."""
+
+    __tablename__ = "saved_queue_filter"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    queue_code: so.Mapped[str] = so.mapped_column(sa.String(20))
+    name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    query: so.Mapped[str] = so.mapped_column(sa.String(500))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "queue_code", "name", name="uq_saved_queue_filter_name"),)
+
+
 @sa.event.listens_for(AuditEntry, "before_update")
 @sa.event.listens_for(AuditEntry, "before_delete")
 def _audit_is_append_only(_mapper, _connection, target):

@@ -1,15 +1,26 @@
 """Beheerder pages: users and roles, the audit log."""
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from meldpunt.db_types import id_from
 from meldpunt.extensions import db
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.outbox.worker import retry_dead_letter
 from meldpunt.staff import accounts
-from meldpunt.staff.models import AuditEntry, User, audit
+from meldpunt.staff.audit_log import (
+    ACTION_LABELS,
+    AuditFilters,
+    action_label,
+    audit_lines,
+    people_in_log,
+    readable_detail,
+)
+from meldpunt.staff.models import User, audit
 from meldpunt.staff.roles import BEHEERDER, ROLE_LABELS, ROLES
 from meldpunt.web.access import current_session, roles_required
 from meldpunt.web.staff_forms import EmptyForm, UserForm
@@ -126,17 +137,41 @@ def refuse_restricted(user_id):
     return redirect(url_for("admin.users"))
 
 
+def _day(text) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 @bp.get("/audit")
 @roles_required(BEHEERDER)
 def audit_log():
+    args = request.args
     try:
-        page = max(int(request.args.get("page", 1)), 1)
+        page = max(int(args.get("page", 1)), 1)
     except ValueError:
         page = 1
-    entries = db.session.scalars(
-        sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE).offset((page - 1) * AUDIT_PAGE)
+    filters = AuditFilters(
+        user_id=id_from(args.get("person")),
+        action=args.get("action") if args.get("action") in ACTION_LABELS else None,
+        reference=(args.get("reference") or "").strip()[:16] or None,
+        start=_day(args.get("from")),
+        end=_day(args.get("to")),
     )
-    return render_template("admin/audit.html", entries=list(entries), page=page, size=AUDIT_PAGE)
+    kept = {k: v for k, v in args.items() if k != "page" and v}
+    return render_template(
+        "admin/audit.html",
+        lines=audit_lines(filters, page=page, size=AUDIT_PAGE),
+        filters=filters,
+        people=people_in_log(),
+        actions=sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda item: item[1]),
+        action_label=action_label,
+        readable_detail=readable_detail,
+        kept=kept,
+        page=page,
+        size=AUDIT_PAGE,
+    )
 
 
 @bp.get("/mail")

@@ -149,7 +149,7 @@ def second_factor():
         db.session.commit()
     if form.validate_on_submit():
         if enrolling:
-            if accounts.confirm_totp_enrolment(user, form.code.data, keep_session=pending):
+            if accounts.enrol_at_sign_in(user, form.code.data, keep_session=pending):
                 return _complete_login(user, next_url, pending)
             form.code.errors = [_("That code is not right. Check the time on your phone and try again.")]
         else:

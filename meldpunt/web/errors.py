@@ -1,7 +1,15 @@
 """Error pages: translated, friendly, and without losing the person's work where that can be helped."""
 
 from flask import Flask, render_template
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+
+
+def _home() -> str | None:
+    """Where a signed-in staff member starts (their queue, field mode, ...), so a refusal is never a dead end."""
+    from meldpunt.web.auth import home_for  # the auth blueprint knows each role's start page
+
+    return home_for(current_user) if current_user.is_authenticated else None
 
 
 def init_errors(app: Flask) -> None:
@@ -10,6 +18,14 @@ def init_errors(app: Flask) -> None:
         # A stale form: the public report form handles this itself and keeps what was typed; this page is the
         # fallback for other forms.
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render_template("errors/400.html", home=_home()), 400
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("errors/403.html", home=_home()), 403
 
     @app.errorhandler(404)
     def not_found(error):

@@ -256,3 +256,22 @@ class LinkMailForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter your e-mail address.")),
                     Email(message=_l("This is not a valid e-mail address.")), Length(max=254)],
     )  # fmt: skip
+
+
+def answer_lines(kind: str, answers: dict) -> list[tuple[str, str]]:
+    """The reporter's answers as (question, answer) in the current language, in the form's order; an answer to a
+    question the form no longer asks keeps its stored key and value."""
+    form_cls = FORMS_BY_KIND.get(kind)
+    if form_cls is None:
+        return [(key, value if isinstance(value, str) else ", ".join(value)) for key, value in answers.items()]
+    form = form_cls(formdata=None, meta={"csrf": False})
+    lines, seen = [], set()
+    for name, _categories in form_cls.QUESTIONS:
+        if name in answers and name not in seen:
+            seen.add(name)
+            field = getattr(form, name)
+            values = answers[name] if isinstance(answers[name], list) else [answers[name]]
+            lines.append((str(field.label.text), ", ".join(choice_label(field, v) for v in values)))
+    lines += [(key, value if isinstance(value, str) else ", ".join(value)) for key, value in answers.items()
+              if key not in seen]  # fmt: skip
+    return lines

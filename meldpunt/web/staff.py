@@ -1,34 +1,40 @@
 """The queue handlers' workspace: queues, report detail, actions, contact details (audited), photos."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
-from meldpunt.db_types import id_from
+from meldpunt.db_types import id_from, utcnow
 from meldpunt.extensions import db
-from meldpunt.feedback.satisfaction import satisfaction_figures
+from meldpunt.feedback.models import FeedbackTemplate
+from meldpunt.feedback.satisfaction import satisfaction_figures, satisfaction_of, shared_comments
 from meldpunt.feedback.templates import template_for, templates_for
 from meldpunt.geo.models import Area
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
-from meldpunt.maps.staff_maps import reports_map
+from meldpunt.maps.staff_maps import queue_map, spot_map
 from meldpunt.privacy.contact import reveal_contact
 from meldpunt.profiles import LOCAL_TZ, PARTNER_LABELS, current_profile
-from meldpunt.reports import workflow
+from meldpunt.reports import bulk_actions, queries, workflow
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category, Queue, Report, ReportPhoto
 from meldpunt.reports.photos import photo_store
 from meldpunt.reports.queries import (
+    ALL_STATES,
     PERIODS,
+    UNASSIGNED,
     QueueFilters,
     lat_lon,
+    merged_into,
     nearby_reports,
+    queue_neighbours,
     queue_page,
     readable_queues,
-    report_points,
 )
 from meldpunt.staff.models import User
 from meldpunt.staff.roles import (
@@ -40,9 +46,12 @@ from meldpunt.staff.roles import (
     can_read_report,
     can_see_in_field_mode,
 )
+from meldpunt.staff.saved_filters import SavedFilterError, clean_query, delete_filter, filters_of, save_filter
 from meldpunt.web import staff_forms as forms
 from meldpunt.web.access import roles_required
 from meldpunt.web.actions import commit_action
+from meldpunt.web.desk_messages import BULK_ACTION_LABELS, HISTORY_EVENT_LABELS, action_done_message, bulk_summary
+from meldpunt.web.report_forms import answer_lines
 
 bp = Blueprint("staff", __name__, url_prefix="/medewerkers")
 
@@ -55,62 +64,189 @@ def index():
     return redirect(url_for("staff.queue", code=(own or queues)[0].code))
 
 
-def _filters_from_args() -> QueueFilters:
-    args = request.args
+def _filters_from_args(args=None) -> QueueFilters:
+    return QueueFilters.from_args(request.args if args is None else args, kinds=KINDS)
 
-    def as_int(name, default=None):
-        try:
-            return int(args.get(name, default))
-        except (TypeError, ValueError):
-            return default
 
-    return QueueFilters(
-        state=args.get("state") or None,
-        kind=args.get("kind") if args.get("kind") in KINDS else None,
-        category=args.get("category") or None,
-        area=id_from(args.get("area")),
-        period=args.get("period") if args.get("period") in PERIODS else None,
-        overdue=args.get("overdue") == "1",
-        sort=args.get("sort", "newest"),
-        page=as_int("page", 1),
-    )
+def _back_query() -> str:
+    """The queue filters the staff member came from (kept in the report's links), cleaned."""
+    return clean_query(request.args.get("terug", ""))
+
+
+def _queue_or_404(code) -> Queue:
+    q = db.session.scalar(sa.select(Queue).where(Queue.code == code)) or abort(404)
+    if not can_read_queue(current_user.role_set, q):
+        abort(403)
+    return q
+
+
+def _boas() -> list[User]:
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
+    return [u for u in users if u.has_role(BOA)]
+
+
+def _bulk_form(queue: Queue) -> forms.BulkForm:
+    form = forms.BulkForm()
+    form.action.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in BULK_ACTION_LABELS.items()
+                                                 if k != "assign" or queue.is_field]  # fmt: skip
+    form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in _boas()]
+    locale = str(get_locale() or "nl")
+    others = [x for x in db.session.scalars(sa.select(Queue)) if x.id != queue.id]
+    form.queue.choices = [("", _("Choose…"))] + [(x.code, x.name(locale)) for x in others]
+    with_template = {t for t in db.session.scalars(sa.select(FeedbackTemplate.outcome).distinct())}
+    form.outcome.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in workflow.OUTCOMES.items()
+                                                  if k in with_template]  # fmt: skip
+    return form
 
 
 @bp.get("/wachtrij/<code>")
 @roles_required(*REPORT_ROLES)
-def queue(code):
-    q = db.session.scalar(sa.select(Queue).where(Queue.code == code)) or abort(404)
-    if not can_read_queue(current_user.role_set, q):
-        abort(403)
-    filters = _filters_from_args()
+def queue(code, bulk_form=None):
+    q = _queue_or_404(code)
+    # A refused bulk action shows the list it was sent from, with the same reports still ticked.
+    filters = _filters_from_args(dict(parse_qsl(clean_query(request.form.get("terug", ""))))) if bulk_form else None
+    filters = filters or _filters_from_args()
     page = queue_page(q, filters, current_user)
     profile = current_profile()
-    parts = reports_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"],
-                        report_points(page.items), {r.id: r for r in page.items},
-                        lambda r: url_for("staff.report", report_id=r.id))  # fmt: skip
+    parts = queue_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"])
     categories = db.session.scalars(sa.select(Category).order_by(Category.kind, Category.position))
+    back = clean_query(filters.as_args())
     return render_template(
         "staff/queue.html",
         queue=q,
         queues=readable_queues(current_user),
         page=page,
         filters=filters,
-        args={k: v for k, v in request.args.items() if k != "page"},
+        args=filters.as_args(),
+        back=back,
+        map_data_url=url_for("staff.queue_map_data", code=q.code, **filters.as_args()),
         categories=list(categories),
         areas=list(db.session.scalars(sa.select(Area).where(Area.kind != "gemeente").order_by(Area.name))),
+        boas=_boas(),
         kinds=KINDS,
         states=workflow.STATE_LABELS,
         periods=PERIODS,
+        unassigned=UNASSIGNED,
+        all_states=ALL_STATES,
+        saved=filters_of(current_user, q.code),
+        save_form=forms.SaveFilterForm(query=back),
+        delete_form=forms.EmptyForm(),
+        bulk=bulk_form or _bulk_form(q),
+        ticked=set(request.form.getlist("report")) if bulk_form else set(),
+        can_act=can_handle_queue(current_user.role_set, q),
+        now=utcnow(),
         map=parts,
         map_css=MAP_CSS["cluster"],
         map_js=MAP_JS["cluster"],
-    )
+    ), 200 if bulk_form is None else 422
+
+
+@bp.get("/wachtrij/<code>/kaart.geojson")
+@roles_required(*REPORT_ROLES)
+def queue_map_data(code):
+    """Every report that matches the queue's filters (not only the page shown), bounded: see queue_map_data."""
+    q = _queue_or_404(code)
+    filters = _filters_from_args()
+    data = queries.queue_map_data(q, filters, current_user)
+    locale = str(get_locale() or "nl")
+    if not data["grouped"]:
+        names = {c.id: c.name(locale) for c in db.session.scalars(sa.select(Category))}
+        back = clean_query(filters.as_args())
+        now = utcnow()
+        for feature in data["features"]:
+            p = feature["properties"]
+            p.update(
+                category=names.get(p.pop("category_id"), ""),
+                state=str(_("merged") if p.pop("merged") else workflow.STATE_LABELS[p["state"]]),
+                age=format_timedelta(p.pop("created_at") - now, add_direction=True, threshold=1),
+                url=url_for("staff.report", report_id=p.pop("id"), **({"terug": back} if back else {})),
+            )
+    response = jsonify(data)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/wachtrij/<code>/bulk")
+@roles_required(*REPORT_ROLES)
+def bulk(code):
+    """One action on the selected reports; each is checked as a single action would be."""
+    q = _queue_or_404(code)
+    if not can_handle_queue(current_user.role_set, q):
+        abort(403)
+    form = _bulk_form(q)
+    back = clean_query(request.form.get("terug", ""))
+    if not form.validate_on_submit():
+        return queue(code, bulk_form=form)
+    selected = []
+    for value in request.form.getlist("report")[: bulk_actions.MAX_REPORTS + 1]:
+        report_id, _sep, version = value.partition(":")
+        report = db.session.get(Report, id_from(report_id)) if id_from(report_id) else None
+        if report is not None and report.queue_id == q.id and can_read_report(current_user, report):
+            selected.append((report, id_from(version)))
+    try:
+        result = bulk_actions.apply_to_many(
+            form.action.data, selected, current_user,
+            boa=db.session.get(User, id_from(form.boa.data)) if id_from(form.boa.data) else None,
+            queue=db.session.scalar(sa.select(Queue).where(Queue.code == form.queue.data)) if form.queue.data else None,
+            reason=form.reason.data, outcome=form.outcome.data or None,
+        )  # fmt: skip
+        db.session.commit()
+    except workflow.WorkflowError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error.message))
+        return queue(code, bulk_form=form)
+    except StaleDataError:
+        db.session.rollback()
+        form.form_errors.append(str(workflow.STALE_MESSAGE))
+        return queue(code, bulk_form=form)
+    flash(bulk_summary(result))
+    return redirect(url_for("staff.queue", code=q.code) + (f"?{back}" if back else ""))
+
+
+@bp.post("/wachtrij/<code>/filters")
+@roles_required(*REPORT_ROLES)
+def save_queue_filter(code):
+    q = _queue_or_404(code)
+    form = forms.SaveFilterForm()
+    query = clean_query(form.query.data or "")
+    if form.validate_on_submit():
+        try:
+            saved = save_filter(current_user, q.code, form.name.data, query)
+        except SavedFilterError as error:
+            flash(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Filter '%(name)s' saved.", name=saved.name))
+    else:
+        flash(_("Give the filter a name."))
+    return redirect(url_for("staff.queue", code=q.code) + (f"?{query}" if query else ""))
+
+
+@bp.post("/filters/<int:filter_id>/verwijderen")
+@roles_required(*REPORT_ROLES)
+def delete_queue_filter(filter_id):
+    if not forms.EmptyForm().validate_on_submit():
+        abort(400)
+    removed = delete_filter(current_user, filter_id) or abort(404)
+    db.session.commit()
+    flash(_("Filter '%(name)s' deleted.", name=removed.name))
+    return redirect(url_for("staff.queue", code=removed.queue_code))
 
 
 @bp.get("/tevredenheid")
 @roles_required(OOV)
 def satisfaction():
-    return render_template("staff/satisfaction.html", figures=satisfaction_figures(str(get_locale() or "nl")))
+    period = request.args.get("period") if request.args.get("period") in PERIODS else None
+    since = utcnow() - timedelta(days=PERIODS[period]) if period else None
+    locale = str(get_locale() or "nl")
+    return render_template(
+        "staff/satisfaction.html",
+        figures=satisfaction_figures(locale, since=since),
+        comments=shared_comments(since=since),
+        categories={c.id: c.name(locale) for c in db.session.scalars(sa.select(Category))},
+        period=period,
+        periods=PERIODS,
+    )
 
 
 def _report_or_404(report_id: int) -> Report:
@@ -127,7 +263,7 @@ def _action_forms(report: Report) -> dict:
     assign.boa.choices = [(u.id, u.name) for u in boas if u.has_role(BOA)]
     reroute = forms.RerouteForm(data=version)
     queues = db.session.scalars(sa.select(Queue))
-    reroute.queue.choices = [(q.code, q.name()) for q in queues if q.id != report.queue_id]
+    reroute.queue.choices = [(q.code, q.name(str(get_locale() or "nl"))) for q in queues if q.id != report.queue_id]
     forward = forms.ForwardForm(data=version)
     forward.partner.choices = [(p, str(PARTNER_LABELS.get(p, p))) for p in current_profile().partners]
     close_data = dict(version)
@@ -156,23 +292,41 @@ def report(report_id, forms_override=None, contact=False):
     r = _report_or_404(report_id)
     action_forms = _action_forms(r)
     action_forms.update(forms_override or {})
+    back = _back_query()
+    previous_id = next_id = None
+    if can_read_queue(current_user.role_set, r.queue):
+        previous_id, next_id = queue_neighbours(r.queue, _filters_from_args(dict(parse_qsl(back))), current_user, r)
+    position = lat_lon(r)
+    profile = current_profile()
     return render_template(
         "staff/report.html",
         report=r,
         kind=KINDS[r.kind],
-        position=lat_lon(r),
+        position=position,
+        answers=answer_lines(r.kind, r.answers),
+        spot=spot_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"], position),
+        map_css=MAP_CSS["picker"],
+        map_js=MAP_JS["picker"],
         nearby=nearby_reports(r, current_user),
+        merged_here=merged_into(r, current_user),
+        merge_forms=forms.EmptyForm(),
+        answer=satisfaction_of(r),
         forms=action_forms,
         can_act=can_handle_queue(current_user.role_set, r.queue),
         allowed=workflow.TRANSITIONS[r.state],
         open_states=workflow.OPEN_STATES,
         states=workflow.STATE_LABELS,
+        events=HISTORY_EVENT_LABELS,
         outcomes=workflow.OUTCOMES,
         partners=PARTNER_LABELS,
         contact=contact,
         contact_form=forms.EmptyForm(),
         templates=templates_for(r.category.code, r.locale),
         chosen_template=request.args.get("sjabloon"),
+        back=back,
+        keep={"terug": back} if back else {},
+        previous_id=previous_id,
+        next_id=next_id,
     ), 200 if not forms_override else 422
 
 
@@ -207,6 +361,7 @@ def _act(report_id: int, form_cls, name: str, apply):
     r = _report_or_404(report_id)
     if not can_handle_queue(current_user.role_set, r.queue):
         abort(403)
+    from_queue = r.queue.code
     form = form_cls()
     if name in ("assign", "reroute", "forward", "close"):
         form_choices = _action_forms(r)[name]
@@ -214,13 +369,26 @@ def _act(report_id: int, form_cls, name: str, apply):
             if hasattr(form, field):
                 getattr(form, field).choices = getattr(form_choices, field).choices
     if form.validate_on_submit() and commit_action(lambda: apply(r, form), form):
-        flash(_("Saved."))
-        return redirect(url_for("staff.report", report_id=r.id))
+        flash(action_done_message(name, r))
+        return redirect(_after_action(r, from_queue))
     db.session.expire_all()
     # The page now shows the report as it is; sending the form again is a deliberate choice on that version.
     current = db.session.get(Report, report_id).version
     form.version.data, form.version.raw_data = current, [str(current)]
     return report(report_id, forms_override={name: form})
+
+
+def _after_action(r: Report, from_queue: str) -> str:
+    """Back to the report, with the queue filters it was opened from; to where the user came from when the report
+    is no longer theirs to read (moved to a queue they do not see), or to the original after "merge into this one"."""
+    back = _back_query()
+    keep = {"terug": back} if back else {}
+    original = id_from(request.args.get("naar"))
+    if original and r.merged_into_id == original:
+        return url_for("staff.report", report_id=original, **keep)
+    if not can_read_report(current_user, r):
+        return url_for("staff.queue", code=from_queue) + (f"?{back}" if back else "")
+    return url_for("staff.report", report_id=r.id, **keep)
 
 
 def _queue_by_code(code):
@@ -245,7 +413,7 @@ ACTIONS = {
         expected_version=_v(f))),
     "merge": (forms.MergeForm, lambda r, f: workflow.merge_into(
         r, _report_by_reference(f.original.data) or _missing(_("No report with that reference.")), current_user,
-        expected_version=_v(f))),
+        expected_version=_v(f), different_category_confirmed=f.different_category_confirmed.data)),
     "plan": (forms.PlanForm, lambda r, f: workflow.plan(r, _local(f.when.data), current_user, expected_version=_v(f))),
     "forward": (forms.ForwardForm, lambda r, f: workflow.forward(
         r, f.partner.data, f.note.data, current_user, partners=current_profile().partners, expected_version=_v(f))),

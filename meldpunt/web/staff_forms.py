@@ -36,6 +36,22 @@ class RerouteForm(ReasonForm):
 
 class MergeForm(ReportActionForm):
     original = StringField(_l("Reference of the original report"), validators=[DataRequired(), Length(max=16)])
+    different_category_confirmed = BooleanField(_l("If the categories differ: it is the same problem"))
+
+
+class BulkForm(FlaskForm):
+    """One action on the selected reports of a queue page (the selected ids are read from the request)."""
+
+    action = SelectField(_l("Action"), validators=[DataRequired(message=_l("Choose an action."))])
+    boa = SelectField(_l("Field officer"), validate_choice=False)
+    queue = SelectField(_l("To queue"), validate_choice=False)
+    reason = StringField(_l("Reason for moving (one for all)"), validators=[Optional(), Length(max=1000)])
+    outcome = SelectField(_l("Close with the template of"), validate_choice=False)
+
+
+class SaveFilterForm(FlaskForm):
+    name = StringField(_l("Name for these filters"), validators=[DataRequired(), Length(max=80)])
+    query = HiddenField()
 
 
 class PlanForm(ReportActionForm):

@@ -44,7 +44,8 @@ def _record(report, form_data):
     if helped not in ("ja", "nee"):
         return _("Choose yes or no.")
     try:
-        record_answer(report, helped == "ja", form_data.get("comment"), form_data.get("reopen") == "ja")
+        record_answer(report, helped == "ja", form_data.get("comment"), form_data.get("reopen") == "ja",
+                      share_comment=form_data.get("share_comment") == "ja")  # fmt: skip
     except WorkflowError as error:
         db.session.rollback()
         return str(error.message)

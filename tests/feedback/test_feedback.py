@@ -29,14 +29,14 @@ def _closed(new_report, staff, **extra):
 
 
 def test_templates_exist_per_language_and_fall_back_to_dutch(app, caplog):
-    english = template_for("verlichting", "bredere_aanpak", "en")
-    dutch = template_for("verlichting", "bredere_aanpak", "nl")
+    english = template_for("vernieling", "bredere_aanpak", "en")
+    dutch = template_for("vernieling", "bredere_aanpak", "nl")
     assert english.locale == "en" and "wider approach" in english.body
     assert dutch.locale == "nl" and english.body != dutch.body
     db.session.delete(english)
     db.session.commit()
     with caplog.at_level(logging.WARNING):
-        fallback = template_for("verlichting", "bredere_aanpak", "en")
+        fallback = template_for("vernieling", "bredere_aanpak", "en")
     assert fallback.locale == "nl"
     assert "no en feedback template" in caplog.text
 
@@ -51,7 +51,8 @@ def test_staff_compose_from_a_template_in_the_reporters_language(client, staff, 
     login(client, staff["oov"])
     client.post(f"/medewerkers/meldingen/{receipt.report_id}/take", data={"version": 1})
     page = client.get(f"/medewerkers/meldingen/{receipt.report_id}?sjabloon=geen_directe_actie").get_data(as_text=True)
-    assert "We could not take direct action this time" in page
+    # An unsafe place has its own wording: about the place, not about people.
+    assert "We cannot change this place right away" in page
     assert re.search(r'<option selected value="geen_directe_actie">|<option value="geen_directe_actie" selected', page)
 
 

@@ -11,7 +11,7 @@ from meldpunt.reports.working_days import last_day_of_term
 
 
 def _row(page: str, reference: str) -> str:
-    return re.search(rf"<tr>\s*<td><a [^>]*>{reference}</a>.*?</tr>", page, re.S).group(0)
+    return re.search(rf"<tr[^>]*>(?:(?!</tr>).)*?<a [^>]*>{reference}</a>.*?</tr>", page, re.S).group(0)
 
 
 def test_the_queue_shows_the_due_date_and_overdue(client, staff, login, new_report, at):

@@ -24,6 +24,13 @@ MATRIX = [
     ("GET", "/medewerkers/", DESK),
     ("GET", "/medewerkers/wachtrij/OOV", {"oov"}),
     ("GET", "/medewerkers/wachtrij/TNH", DESK),  # OOV has the regie: reads every queue
+    ("GET", "/medewerkers/wachtrij/OOV/kaart.geojson", {"oov"}),
+    ("GET", "/medewerkers/wachtrij/TNH/kaart.geojson", DESK),
+    ("POST", "/medewerkers/wachtrij/TNH/bulk", {"tnh"}),  # OOV reads the TNH queue but does not handle it
+    ("POST", "/medewerkers/wachtrij/OOV/bulk", {"oov"}),
+    ("POST", "/medewerkers/wachtrij/TNH/filters", DESK),
+    ("POST", "/medewerkers/wachtrij/OOV/filters", {"oov"}),
+    ("POST", "/medewerkers/filters/{filter}/verwijderen", DESK),  # someone else's filter: 404, never deleted
     ("GET", "/medewerkers/meldingen/{tnh}", DESK),
     ("GET", "/medewerkers/meldingen/{oov}", {"oov"}),
     ("POST", "/medewerkers/meldingen/{oov}/contact", {"oov"}),
@@ -106,6 +113,7 @@ def _rule_of(url: str) -> str:
         .replace("{mail}", "<int:message_id>")
         .replace("/export.csv", "/export.<fmt>")
         .replace("{signal}", "<int:signal_id>")
+        .replace("{filter}", "<int:filter_id>")
     )
 
 
@@ -145,8 +153,12 @@ def world(app, staff, new_report):
     from meldpunt.analysis.models import Signal
 
     signal = db.session.scalar(sa.select(Signal.id))
+    from meldpunt.staff.saved_filters import save_filter
+
+    saved = save_filter(staff["tnh"], "TNH", "Open vernielingen", {"category": "vernieling"})
+    db.session.commit()
     return {"tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
-            "mail": mail, "signal": signal}  # fmt: skip
+            "mail": mail, "signal": signal, "filter": saved.id}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -110,7 +110,7 @@ def test_nearby_reports_show_possible_duplicates(client, staff, login, new_repor
     login(client, staff["tnh"])
     page = _text(client.get(f"/medewerkers/meldingen/{report.id}"))
     section = page.split("50 m")[1]
-    assert near.reference in section and section.count("/medewerkers/meldingen/") == 1
+    assert near.reference in section and section.count('<a href="/medewerkers/meldingen/') == 1
 
 
 def test_a_stale_form_changes_nothing_and_says_why(client, staff, login, new_report):
