@@ -44,7 +44,8 @@ def load_user(user_id: str):
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    if request.endpoint in POLLED_ENDPOINTS:
+    # A script's request (the list, or an outcome sent after a lost connection) gets 401, never a sign-in page.
+    if request.endpoint in POLLED_ENDPOINTS or request.accept_mimetypes.best == "application/json":
         return polled_unauthorized()
     if not g.get("staff_session_message"):
         flash(login_manager.login_message)
