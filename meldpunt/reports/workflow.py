@@ -296,11 +296,13 @@ SAFETY_STEP_HISTORY = {
 def claim(report, boa: User, *, expected_version=None, now=None, safety_step: str | None = None):
     """A field officer: "ik ga erheen". A report that mentions a weapon, violence or a group is claimed only with
     one of SAFETY_STEPS (DESIGN §8); the history says which."""
-    _check(report, boa, expected_version, field_action=True)
+    _check(report, boa, None, field_action=True)
     if report.state not in OPEN_STATES:
         raise WorkflowError(_l("This report is no longer open."))
+    # Claimed by a colleague in the meantime: say who, rather than that something changed.
     if _assignee_id(report) not in (None, boa.id):
         raise WorkflowError(_l("%(name)s has already claimed this report.", name=report.assigned_to.name))
+    _check(report, boa, expected_version, field_action=True)
     if report.safety_flag and safety_step not in SAFETY_STEPS:
         raise WorkflowError(_l("The reporter mentioned a weapon, violence or a group. Choose how you go: not alone."))
     report.assigned_to = boa

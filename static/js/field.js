@@ -17,9 +17,9 @@
     return result;
   }
 
-  function clock(seconds) {
+  function clock(milliseconds) {
     var lang = document.documentElement.lang || "nl";
-    return new Date(seconds * 1000).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+    return new Date(milliseconds).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
   }
 
   function newKey() {
