@@ -42,6 +42,12 @@ bp = Blueprint("field", __name__, url_prefix="/veld")
 REFRESH_SECONDS = 10
 
 
+@bp.context_processor
+def rendered_at():
+    """When the page was made: shown offline as "last updated"."""
+    return {"now": utcnow()}
+
+
 @bp.app_template_filter("ago")
 def ago(age) -> str:
     """How long ago, in words ("12 minuten geleden"): quicker to read in the street than a time."""

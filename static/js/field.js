@@ -70,6 +70,7 @@
 
     // The pages stay readable offline: the service worker answers from what it kept.
     if ("serviceWorker" in navigator) {
+      var hadWorker = !!navigator.serviceWorker.controller;
       navigator.serviceWorker.register(status.getAttribute("data-sw"), { scope: status.getAttribute("data-scope") })
         .then(function () { return navigator.serviceWorker.ready; })
         .then(function (registration) {
@@ -78,7 +79,8 @@
           document.querySelectorAll("link[rel=stylesheet], script[src], img[src]").forEach(function (el) {
             urls.push(el.href || el.src);
           });
-          if (registration.active) { registration.active.postMessage({ keep: urls }); }
+          // A page the worker already controlled went through it and is kept.
+          if (registration.active && !hadWorker) { registration.active.postMessage({ keep: urls }); }
         })
         .catch(function () { /* no offline copy; everything else still works */ });
     }

@@ -62,6 +62,7 @@ def _claimed_and_on_site(app, report_id):
 
 
 def _within_thumb_reach(locator):
+    locator.page.wait_for_load_state()  # measured with the page's stylesheets, not before they arrive
     box = locator.bounding_box()
     assert box is not None
     assert box["y"] >= THUMB_TOP and box["y"] + box["height"] <= PHONE["height"], box
@@ -69,6 +70,7 @@ def _within_thumb_reach(locator):
 
 
 def _in_view(locator):
+    locator.page.wait_for_load_state()
     box = locator.bounding_box()
     assert box is not None and 0 <= box["y"] and box["y"] + min(box["height"], 40) <= PHONE["height"], box
 
