@@ -123,7 +123,13 @@
             say(text(status, "data-text-refused", { reference: item.reference, reason: (answer.errors || []).join(" ") }));
           });
         }
-        if (!response.ok) { throw new Error("not now"); }
+        if (response.status === 403 || response.status === 404 || response.status === 410) {
+          // Closed or cancelled by someone else in the meantime: nothing to send any more.
+          forget(item);
+          say(text(status, "data-text-refused", { reference: item.reference, reason: status.getAttribute("data-reason-gone") }));
+          return;
+        }
+        if (!response.ok) { throw new Error("not now"); }  // e.g. an expired form: try again next time
         forget(item);
         say(text(status, "data-text-sent", { reference: item.reference }));
       });
@@ -158,6 +164,15 @@
       }
       form.addEventListener("change", update);
       update();
+    });
+
+    // ---- Other actions need the server (a colleague may claim the same report): say so, and stay on the page.
+    document.querySelectorAll("form.field-action:not(.field-close), form#field-hand-back").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (navigator.onLine) { return; }
+        event.preventDefault();
+        say(status.getAttribute("data-text-needs-connection"));
+      });
     });
 
     // ---- Closing without a connection: keep the outcome on the phone.

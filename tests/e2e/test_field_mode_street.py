@@ -278,7 +278,12 @@ def test_6_offline_the_last_list_and_opened_reports_stay_readable(live_server, p
     expect(status).to_have_text(re.compile(r"^Offline — laatst bijgewerkt"))
     phone.goto(f"{base_url}/veld/meldingen/{report_id}")
     expect(phone.get_by_text("Bushokje ingetrapt bij de halte")).to_be_visible()
+    # Claiming needs the server: the page says so and stays (no browser error page).
+    phone.get_by_role("button", name="Ik ga erheen").tap()
+    expect(status).to_contain_text("Geen verbinding: hiervoor is de server nodig.")
+    assert phone.url == f"{base_url}/veld/meldingen/{report_id}"
     phone.context.set_offline(False)
+    assert _in_db(app, report_id)["assigned"] is None
 
 
 def test_6_an_outcome_recorded_offline_is_sent_once_when_the_connection_returns(live_server, phone):
@@ -308,6 +313,29 @@ def test_6_an_outcome_recorded_offline_is_sent_once_when_the_connection_returns(
     assert len(closes) == 1
     assert phone.evaluate("localStorage.getItem('samen-alert-veld-wachtrij')") == "[]"
     _no_csp_errors(phone)
+
+
+def test_6_an_outcome_kept_offline_for_a_report_closed_meanwhile_is_reported_not_retried(live_server, phone):
+    app, base_url = live_server
+    _boa(app)
+    report_id = _file(app)
+    _claimed_and_on_site(app, report_id)
+    _sign_in(phone, base_url)
+    phone.goto(f"{base_url}/veld/meldingen/{report_id}")
+    phone.context.set_offline(True)
+    phone.get_by_text("Niets aangetroffen", exact=True).tap()
+    phone.get_by_role("button", name="Melding afhandelen").tap()
+    with app.app_context():  # the coordinator cancels it while the phone is offline
+        tnh = create_user("tnh-e2e", "Tineke TNH", ["tnh-coordinator"], PASSWORD)
+        workflow.cancel(db.session.get(Report, report_id), "Dubbele melding", tnh)
+        db.session.commit()
+        db.session.remove()
+    phone.context.set_offline(False)
+    status = phone.locator("#field-connection")
+    expect(status).to_contain_text("is niet geaccepteerd: Deze melding is niet meer open.", timeout=15000)
+    assert phone.evaluate("localStorage.getItem('samen-alert-veld-wachtrij')") == "[]"
+    facts = _in_db(app, report_id)
+    assert facts["state"] == "geannuleerd" and "close" not in [event for event, _ in facts["history"]]
 
 
 def test_7_the_new_reports_notice_only_when_something_arrived_with_the_card_marked(live_server, phone):

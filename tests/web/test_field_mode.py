@@ -77,6 +77,8 @@ def test_claim_on_site_close(client, staff, login, new_report):
     assert client.post(f"/veld/meldingen/{report.id}/ter-plaatse", data={"version": 2}).status_code == 302
     empty = client.post(f"/veld/meldingen/{report.id}/afronden", data={"version": 3, "outcome": ""})
     assert empty.status_code == 422
+    page = empty.get_data(as_text=True)  # the reason where the page opens, before the heading
+    assert "Kies een uitkomst." in page[page.index('id="field-errors"') : page.index("<h1>")]
     closing = {"version": 3, "outcome": "niets_aangetroffen", "note": "Niemand meer aanwezig"}
     done = client.post(f"/veld/meldingen/{report.id}/afronden", data=closing)
     assert done.status_code == 302
