@@ -6,6 +6,7 @@ from meldpunt.geo.models import Area, Municipality  # noqa: F401
 from meldpunt.outbox.models import OutboxMessage  # noqa: F401
 from meldpunt.reports.models import (  # noqa: F401
     Category,
+    FieldActionKey,
     Queue,
     Report,
     ReporterMessage,

@@ -211,7 +211,8 @@ class StateChange(db.Model):
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     from_state: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     to_state: so.Mapped[str] = so.mapped_column(sa.String(20))
-    # What happened: created, state, assign, reroute, merge, on_site, plan, forward, close, reopen, cancel.
+    # What happened: created, state, assign, reroute, merge, on_site, plan, forward, close, reopen, cancel,
+    # claim, hand_back.
     event: so.Mapped[str] = so.mapped_column(sa.String(20), default="state", server_default="state")
     queue_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("queue.id"))
     actor: so.Mapped[str] = so.mapped_column(sa.String(80))  # "melder", "systeem" or a staff user's name
@@ -219,6 +220,19 @@ class StateChange(db.Model):
 
     report: so.Mapped[Report] = so.relationship(back_populates="history")
     queue: so.Mapped[Queue | None] = so.relationship()
+
+
+class FieldActionKey(db.Model):
+    """A field action sent with a key made on the phone (an outcome recorded offline is sent again until it is
+    answered): the first request applies it, any repeat finds the key and changes nothing (exactly once)."""
+
+    __tablename__ = "field_action_key"
+
+    key: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff_user.id"))
+    report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("report.id"), index=True)
+    action: so.Mapped[str] = so.mapped_column(sa.String(20))
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ReporterMessage(db.Model):

@@ -301,12 +301,9 @@ def merged_into(report: Report, viewer) -> list[Report]:
     )
 
 
-def open_field_reports_near(position: LatLon | None, *, limit: int = 30, now=None):
-    """Open reports of the field queues: live ones (last 2 hours) on top, each group nearest first, with the
-    distance in metres. Without a position: newest first, distance None."""
-    now = now or utcnow()
+def _field_base():
     # The SQL form of staff.roles.can_see_in_field_mode: change both together.
-    base = (
+    return (
         sa.select(Report)
         .join(Queue)
         .where(
@@ -315,20 +312,41 @@ def open_field_reports_near(position: LatLon | None, *, limit: int = 30, now=Non
             Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))),
         )
     )
+
+
+def _nearest_first(stmt, position: LatLon | None, *, first=()):
+    if position is None:
+        return stmt.add_columns(sa.null()).order_by(*first, Report.created_at.desc())
+    here = spatial.to_rd(spatial.point(position))
+    return stmt.add_columns(spatial.planar_distance(Report.location_rd, here)).order_by(
+        *first, spatial.NearestFirst(Report.location_rd, here)
+    )
+
+
+def open_field_reports_near(position: LatLon | None, *, limit: int = 30, now=None, not_assigned_to=None):
+    """Open reports of the field queues: those with the safety flag on top, then live ones (last 2 hours), then
+    the rest; each group nearest first, with the distance in metres. Without a position: newest first, distance
+    None. `not_assigned_to`: leave out that officer's own reports (they have their own section)."""
+    now = now or utcnow()
+    base = _field_base()
+    if not_assigned_to is not None:
+        base = base.where(sa.or_(Report.assigned_to_id.is_(None), Report.assigned_to_id != not_assigned_to.id))
     live_since = now - LIVE_WINDOW
-    groups = (Report.created_at >= live_since, Report.created_at < live_since)
+    safe = Report.safety_flag.is_(False)
+    groups = (Report.safety_flag.is_(True), safe & (Report.created_at >= live_since),
+              safe & (Report.created_at < live_since))  # fmt: skip
     results = []
     for group in groups:
-        if position is None:
-            stmt = base.add_columns(sa.null()).where(group).order_by(Report.created_at.desc())
-        else:
-            here = spatial.to_rd(spatial.point(position))
-            stmt = (
-                base.add_columns(spatial.planar_distance(Report.location_rd, here))
-                .where(group)
-                .order_by(spatial.NearestFirst(Report.location_rd, here))
-            )
+        stmt = _nearest_first(base.where(group), position)
         results.extend(db.session.execute(stmt.limit(limit - len(results))).all())
         if len(results) >= limit:
             break
     return [(report, distance, report.created_at >= live_since) for report, distance in results]
+
+
+def my_field_reports(officer, position: LatLon | None, *, now=None):
+    """The open field reports this officer claimed: safety flag first, then nearest first."""
+    live_since = (now or utcnow()) - LIVE_WINDOW
+    stmt = _nearest_first(_field_base().where(Report.assigned_to_id == officer.id), position,
+                          first=(Report.safety_flag.desc(),))  # fmt: skip
+    return [(report, distance, report.created_at >= live_since) for report, distance in db.session.execute(stmt)]

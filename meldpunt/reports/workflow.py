@@ -27,7 +27,7 @@ TRANSITIONS: dict[str, set[str]] = {
     "geannuleerd": {"heropend"},
 }
 # Events that record something without moving the report to another state.
-EVENTS_WITHIN_A_STATE = {"assign", "claim", "reroute", "on_site", "plan"}
+EVENTS_WITHIN_A_STATE = {"assign", "claim", "reroute", "on_site", "plan", "hand_back"}
 STATE_LABELS = {
     "nieuw": _l("New"),
     "in_behandeling": _l("In progress"),
@@ -297,22 +297,50 @@ def _assignee_id(report) -> int | None:
     return report.assigned_to.id if report.assigned_to is not None else None
 
 
-def claim(report, boa: User, *, expected_version=None, now=None, safety_confirmed=False):
-    """A field officer: "ik ga erheen". A report that mentions a weapon, violence or a group is claimed only after
-    the officer confirms they take care of their safety (DESIGN §8); the history says so."""
-    _check(report, boa, expected_version, field_action=True)
+# Claiming a report that mentions a weapon, violence or a group is a deliberate choice, not one tick box
+# (DESIGN §8): how the officer goes is written in the history, in the words the team uses.
+SAFETY_STEPS = {
+    "met_collega": _l("I go, together with a colleague"),
+    "wacht_op_collega": _l("I wait for a colleague before I go"),
+    "politie": _l("I call the police and go with them"),
+}
+SAFETY_STEP_HISTORY = {
+    "met_collega": "Ik ga erheen met een collega",
+    "wacht_op_collega": "Ik wacht op een collega en ga dan",
+    "politie": "Ik bel de politie en ga met de politie",
+}
+
+
+def claim(report, boa: User, *, expected_version=None, now=None, safety_step: str | None = None):
+    """A field officer: "ik ga erheen". A report that mentions a weapon, violence or a group is claimed only with
+    one of SAFETY_STEPS (DESIGN §8); the history says which."""
+    _check(report, boa, None, field_action=True)
     if report.state not in OPEN_STATES:
         raise WorkflowError(_l("This report is no longer open."))
+    # Claimed by a colleague in the meantime: say who, rather than that something changed.
     if _assignee_id(report) not in (None, boa.id):
         raise WorkflowError(_l("%(name)s has already claimed this report.", name=report.assigned_to.name))
-    if report.safety_flag and not safety_confirmed:
-        raise WorkflowError(
-            _l("The reporter mentioned a weapon, violence or a group. Confirm that you take care of your safety.")
-        )
+    _check(report, boa, expected_version, field_action=True)
+    if report.safety_flag and safety_step not in SAFETY_STEPS:
+        raise WorkflowError(_l("The reporter mentioned a weapon, violence or a group. Choose how you go: not alone."))
     report.assigned_to = boa
     target = "in_behandeling" if report.state in ("nieuw", "heropend") else report.state
-    reason = "Ik ga erheen (veiligheidswaarschuwing bevestigd)" if report.safety_flag else "Ik ga erheen"
+    reason = SAFETY_STEP_HISTORY[safety_step] if report.safety_flag else "Ik ga erheen"
     _move(report, target, boa, event="claim", reason=reason, now=now or utcnow())
+
+
+def hand_back(report, boa: User, reason: str, *, expected_version=None, now=None):
+    """The officer cannot go after all: the report goes back to the field queue, unassigned, with the reason in
+    the history, so a colleague or the coordinator picks it up."""
+    _check(report, boa, expected_version, field_action=True)
+    if _assignee_id(report) != boa.id:
+        raise WorkflowError(_l("You can only hand back a report you claimed."))
+    if not reason or not reason.strip():
+        raise WorkflowError(_l("Give a reason for handing the report back."))
+    report.assigned_to = None
+    report.on_site_at = None
+    _move(report, report.state, boa, event="hand_back", reason=f"Teruggegeven: {reason.strip()}",
+          now=now or utcnow())  # fmt: skip
 
 
 def mark_on_site(report, boa: User, *, expected_version=None, now=None):

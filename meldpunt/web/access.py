@@ -45,7 +45,9 @@ def load_user(user_id: str):
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    if request.endpoint in POLLED_ENDPOINTS:
+    # Field mode's script (the list, or an outcome sent after a lost connection) gets 401, never a sign-in page.
+    field_script = request.blueprint == "field" and request.accept_mimetypes.best == "application/json"
+    if request.endpoint in POLLED_ENDPOINTS or field_script:
         return polled_unauthorized()
     if not g.get("staff_session_message"):
         flash(login_manager.login_message)

@@ -73,15 +73,6 @@ class CloseForm(ReportActionForm):
     personal_data_confirmed = BooleanField(_l("I have checked: the reporter may read everything in this message"))
 
 
-class FieldCloseForm(ReportActionForm):
-    outcome = SelectField(_l("Outcome"), validate_choice=False)
-    note = TextAreaField(_l("Short note (internal)"), validators=[Optional(), Length(max=500)])
-
-
-class ClaimForm(ReportActionForm):
-    confirm_alone = BooleanField(_l("I know there may be danger and I take care of my safety"))
-
-
 class EmptyForm(FlaskForm):
     """A button that only needs CSRF protection."""
 

@@ -226,3 +226,48 @@ def test_a_withdrawn_report_cannot_be_reopened(tnh_report, staff):
     withdraw(tnh_report)
     with pytest.raises(workflow.WorkflowError):
         workflow.reopen(tnh_report, "toch", staff["tnh"])
+
+
+@pytest.fixture
+def safety_report(app, new_report):
+    """A field report whose reporter mentioned a weapon: the safety flag."""
+    receipt = submit_report(new_report(kind="overlast", category_code="vernieling", answers={"weapon": "ja"},
+                                       incident_at=utcnow() - timedelta(days=1)))  # fmt: skip
+    db.session.commit()
+    report = db.session.get(Report, receipt.report_id)
+    assert report.safety_flag
+    return report
+
+
+def test_claiming_a_safety_report_needs_a_deliberate_step_written_in_the_history(safety_report, staff):
+    boa = staff["boa"]
+    for step in (None, "", "alleen"):
+        with pytest.raises(workflow.WorkflowError, match="niet alleen"):
+            workflow.claim(safety_report, boa, safety_step=step)
+    assert safety_report.assigned_to_id is None
+    workflow.claim(safety_report, boa, safety_step="wacht_op_collega")
+    db.session.commit()
+    claim_line = safety_report.history[-1]
+    assert claim_line.event == "claim" and claim_line.actor == "Bram Boa"
+    assert claim_line.reason == "Ik wacht op een collega en ga dan"
+    audit = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "report_claim")).all()
+    assert len(audit) == 1
+
+
+def test_handing_back_puts_the_report_in_the_queue_unassigned_with_the_reason(tnh_report, staff):
+    boa = staff["boa"]
+    workflow.claim(tnh_report, boa)
+    workflow.mark_on_site(tnh_report, boa)
+    with pytest.raises(workflow.WorkflowError):
+        workflow.hand_back(tnh_report, staff["boa2"], "Einde dienst")  # not theirs
+    with pytest.raises(workflow.WorkflowError):
+        workflow.hand_back(tnh_report, boa, "  ")
+    workflow.hand_back(tnh_report, boa, "Einde dienst")
+    db.session.commit()
+    assert tnh_report.assigned_to_id is None and tnh_report.on_site_at is None
+    assert tnh_report.state == "in_behandeling"
+    line = tnh_report.history[-1]
+    assert (line.event, line.reason, line.actor) == ("hand_back", "Teruggegeven: Einde dienst", "Bram Boa")
+    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "report_hand_back")) is not None
+    workflow.claim(tnh_report, staff["boa2"])  # a colleague can take it now
+    assert tnh_report.assigned_to == staff["boa2"]

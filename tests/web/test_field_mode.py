@@ -77,6 +77,8 @@ def test_claim_on_site_close(client, staff, login, new_report):
     assert client.post(f"/veld/meldingen/{report.id}/ter-plaatse", data={"version": 2}).status_code == 302
     empty = client.post(f"/veld/meldingen/{report.id}/afronden", data={"version": 3, "outcome": ""})
     assert empty.status_code == 422
+    page = empty.get_data(as_text=True)  # the reason where the page opens, before the heading
+    assert "Kies een uitkomst." in page[page.index('id="field-errors"') : page.index("<h1>")]
     closing = {"version": 3, "outcome": "niets_aangetroffen", "note": "Niemand meer aanwezig"}
     done = client.post(f"/veld/meldingen/{report.id}/afronden", data=closing)
     assert done.status_code == 302
@@ -86,17 +88,23 @@ def test_claim_on_site_close(client, staff, login, new_report):
     assert [h.event for h in report.history][-3:] == ["claim", "on_site", "close"]
 
 
-def test_claiming_a_report_with_a_safety_flag_alone_asks_first(client, staff, login, new_report):
+def test_claiming_a_report_with_a_safety_flag_asks_how_and_shows_why_at_the_top(client, staff, login, new_report):
     report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2, answers={"weapon": "ja"})
     login(client, staff["boa"])
     first = client.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1})
     assert first.status_code == 422
-    assert 'name="confirm_alone"' in first.get_data(as_text=True)
-    assert "Bevestig dat u op uw veiligheid let" in first.get_data(as_text=True)
+    page = first.get_data(as_text=True)
+    # The reason comes first on the page, before the heading, where a phone opens it.
+    assert page.index('id="field-errors"') < page.index("<h1>")
+    assert "Kies hoe u gaat: niet alleen." in page[page.index('id="field-errors"') : page.index("<h1>")]
+    for step in ("met_collega", "wacht_op_collega", "politie"):
+        assert f'value="{step}"' in page
     db.session.expire_all()
     assert db.session.get(Report, report.id).assigned_to_id is None
-    confirmed = client.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1, "confirm_alone": "y"})
+    confirmed = client.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1, "safety_step": "met_collega"})
     assert confirmed.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Report, report.id).history[-1].reason == "Ik ga erheen met een collega"
 
 
 def test_a_report_claimed_by_a_colleague_cannot_be_claimed(app, staff, login, new_report):
@@ -139,3 +147,79 @@ def test_a_closed_field_report_is_closed_to_field_mode_with_its_photos(client, s
     assert closed.status_code == 410 and "niet meer open" in closed.get_data(as_text=True)
     assert report.description not in closed.get_data(as_text=True)
     assert client.get(f"/medewerkers/fotos/{photo.id}").status_code == 403
+
+
+def test_safety_reports_lead_the_list_and_my_reports_have_their_own_section(client, staff, login, new_report):
+    near = _file(new_report, 52.7859, 6.8975, hours_ago=0.2)  # ~11 m
+    danger = _file(new_report, 52.7950, 6.8975, hours_ago=30, answers={"weapon": "ja"})  # ~1 km, old
+    mine = _file(new_report, 52.7900, 6.8975, hours_ago=0.5)
+    rows = open_field_reports_near(LatLon(*HERE))
+    assert [r.id for r, _, _ in rows] == [danger.id, near.id, mine.id]
+    login(client, staff["boa"])
+    assert client.post(f"/veld/meldingen/{mine.id}/claim", data={"version": 1}).status_code == 302
+    page = client.get("/veld/lijst", headers={"X-Position": f"{HERE[0]},{HERE[1]}"}).get_data(as_text=True)
+    assert page.index("Mijn meldingen") < page.index(f"/veld/meldingen/{mine.id}") < page.index("Open meldingen")
+    assert page.count(f"/veld/meldingen/{mine.id}") == 1
+    assert page.index(f"/veld/meldingen/{danger.id}") < page.index(f"/veld/meldingen/{near.id}")
+
+
+def test_the_report_page_says_where_in_words_with_reference_age_and_navigation(client, staff, login, new_report):
+    report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2)  # 12 minutes ago
+    login(client, staff["boa"])
+    page = client.get(f"/veld/meldingen/{report.id}").get_data(as_text=True)
+    assert report.area is not None and report.area.display_name in page
+    assert report.reference in page
+    assert "12 minuten geleden" in page
+    assert 'href="geo:52.786500,6.897500?q=52.786500,6.897500"' in page
+    assert 'href="https://maps.apple.com/?daddr=52.786500,6.897500"' in page
+    # The facts come before the map, and the actions are in the bar at the end.
+    assert page.index("12 minuten geleden") < page.index("folium-map") < page.index('id="action-bar"')
+
+
+def test_handing_back_needs_a_reason_and_puts_the_report_back(client, staff, login, new_report):
+    report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2)
+    login(client, staff["boa"])
+    client.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1})
+    form = client.get(f"/veld/meldingen/{report.id}/teruggeven").get_data(as_text=True)
+    assert 'value="einde_dienst"' in form
+    refused = client.post(f"/veld/meldingen/{report.id}/teruggeven", data={"version": 2, "reason": "anders"})
+    assert refused.status_code == 422 and 'id="field-errors"' in refused.get_data(as_text=True)
+    done = client.post(f"/veld/meldingen/{report.id}/teruggeven",
+                       data={"version": 2, "reason": "einde_dienst", "explanation": "Dienst zit erop"})  # fmt: skip
+    assert done.status_code == 302
+    db.session.expire_all()
+    report = db.session.get(Report, report.id)
+    assert report.assigned_to_id is None
+    assert report.history[-1].reason == "Teruggegeven: Einde dienst: Dienst zit erop"
+
+
+def test_an_outcome_sent_twice_with_its_key_closes_once(client, staff, login, new_report):
+    report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2)
+    login(client, staff["boa"])
+    client.post(f"/veld/meldingen/{report.id}/claim", data={"version": 1})
+    key = "3f1c9a52-7d4e-4b8a-9c61-0e2f5d7a8b90"
+    closing = {"version": 2, "outcome": "aangesproken", "action_key": key}
+    json = {"Accept": "application/json"}
+    first = client.post(f"/veld/meldingen/{report.id}/afronden", data=closing, headers=json)
+    again = client.post(f"/veld/meldingen/{report.id}/afronden", data=closing, headers=json)
+    assert (first.status_code, first.json, again.status_code, again.json) == (200, {"ok": True}, 200, {"ok": True})
+    db.session.expire_all()
+    report = db.session.get(Report, report.id)
+    assert [h.event for h in report.history].count("close") == 1 and len(report.messages) == 1
+    # Another key is another action: refused (the report is closed), with the reason for the phone.
+    other = client.post(f"/veld/meldingen/{report.id}/afronden", headers=json,
+                        data=closing | {"action_key": "0e2f5d7a-8b90-4b8a-9c61-3f1c9a527d4e"})  # fmt: skip
+    assert other.status_code == 410
+
+
+def test_a_signed_out_phone_sending_an_outcome_gets_401_not_a_page(client, new_report):
+    report = _file(new_report, 52.7865, 6.8975, hours_ago=0.2)
+    answer = client.post(f"/veld/meldingen/{report.id}/afronden", data={"version": 2, "outcome": "aangesproken"},
+                         headers={"Accept": "application/json"})  # fmt: skip
+    assert answer.status_code == 401 and answer.json["signed_out"] is True
+
+
+def test_the_service_worker_is_served_from_field_mode(client):
+    with client.get("/veld/sw.js") as answer:
+        assert answer.status_code == 200 and answer.mimetype == "text/javascript"
+        assert b"samen-alert-veld" in answer.data

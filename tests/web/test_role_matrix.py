@@ -59,6 +59,8 @@ MATRIX = [
     ("POST", "/veld/meldingen/{tnh}/claim", {"boa"}),
     ("POST", "/veld/meldingen/{tnh}/ter-plaatse", {"boa"}),
     ("POST", "/veld/meldingen/{tnh}/afronden", {"boa"}),
+    ("GET", "/veld/meldingen/{tnh}/teruggeven", {"boa"}),
+    ("POST", "/veld/meldingen/{tnh}/teruggeven", {"boa"}),
     ("GET", "/beheer/gebruikers", {"beheerder"}),
     ("GET", "/beheer/gebruikers/nieuw", {"beheerder"}),
     ("POST", "/beheer/gebruikers/nieuw", {"beheerder"}),
@@ -84,7 +86,9 @@ MATRIX = [
 ]
 # Routes open to everyone (the sign-in steps themselves).
 PUBLIC_STAFF_ROUTES = {("GET", "/medewerkers/inloggen"), ("POST", "/medewerkers/inloggen"),
-                       ("GET", "/medewerkers/inloggen/code"), ("POST", "/medewerkers/inloggen/code")}  # fmt: skip
+                       ("GET", "/medewerkers/inloggen/code"), ("POST", "/medewerkers/inloggen/code"),
+                       # field mode's service worker: a static script (no data) served under /veld/ for its scope
+                       ("GET", "/veld/sw.js")}  # fmt: skip
 STAFF_PREFIXES = ("/medewerkers", "/veld", "/beheer", "/analyse")
 SIGN_OUT_ROUTES = {"/medewerkers/uitloggen", "/medewerkers/account/overal-uitloggen"}
 # Fetched by a page's script, not opened by a person: signed out, they answer 401 instead of a sign-in page.
