@@ -25,6 +25,7 @@ from flask_wtf.csrf import generate_csrf
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.geo import LatLon
+from meldpunt.geo.place_names import describe_location
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
 from meldpunt.maps.staff_maps import spot_map
 from meldpunt.profiles import current_profile
@@ -144,8 +145,7 @@ def _detail(report: Report, *, claim_form=None, close_form=None, on_site_form=No
         report=report,
         kind=KINDS[report.kind],
         position=position,
-        # The nearest street or place, in words: set by the lead with geo's describe_location (reporter-flow).
-        street_name=None,
+        street_name=describe_location(position),
         age=utcnow() - report.created_at,
         map=spot_map(
             current_profile(), current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"], position

@@ -168,6 +168,7 @@ def test_the_report_page_says_where_in_words_with_reference_age_and_navigation(c
     login(client, staff["boa"])
     page = client.get(f"/veld/meldingen/{report.id}").get_data(as_text=True)
     assert report.area is not None and report.area.display_name in page
+    assert '<strong class="street">bij Emmen</strong>' in page  # the nearest place of the gazetteer
     assert report.reference in page
     assert "12 minuten geleden" in page
     assert 'href="geo:52.786500,6.897500?q=52.786500,6.897500"' in page
