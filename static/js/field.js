@@ -144,6 +144,8 @@
     window.addEventListener("offline", showOffline);
     if (!navigator.onLine) { showOffline(); }
     flush();
+    // The "online" event can come before the network works again: keep trying while something waits.
+    window.setInterval(flush, 5000);
 
     // ---- A refused action: its reasons are at the top of the page; bring them into view and give them focus.
     var errors = document.getElementById("field-errors");
