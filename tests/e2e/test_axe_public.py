@@ -122,6 +122,14 @@ def test_tracking_pages_are_accessible(phone_page, axe_source):
     assert_accessible(page, axe_source)
     page.goto(tracking + "/gegevens")
     assert_accessible(page, axe_source)
+    # Withdrawing without ticking the box: the page with its error; then withdrawn.
+    page.get_by_role("button", name="Melding intrekken").click()
+    expect(page.locator("#confirm-error")).to_be_visible()
+    assert_accessible(page, axe_source)
+    page.get_by_label("Ja, trek mijn melding in en verwijder mijn gegevens").check()
+    page.get_by_role("button", name="Melding intrekken").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page, axe_source)
 
 
 def test_expired_form_keeps_everything_and_is_accessible(phone_page, axe_source):
