@@ -108,6 +108,7 @@ def test_1_triage_columns_open_by_default_filters_apply_and_are_kept_and_saved(l
     expect(_row(desk, flagged)).to_contain_text("Wapen, geweld of een groep")
     expect(_row(desk, plain)).to_contain_text("geleden")
     # A filter applies as soon as it changes: no button to press.
+    desk.wait_for_load_state()
     desk.get_by_label("Alleen met veiligheidswaarschuwing").check()
     expect(desk).to_have_url(re.compile(r"safety=1"))
     expect(_row(desk, plain)).to_have_count(0)
@@ -131,6 +132,7 @@ def test_1_triage_columns_open_by_default_filters_apply_and_are_kept_and_saved(l
     # "All" shows the closed one too.
     desk.get_by_label("Alleen met veiligheidswaarschuwing").uncheck()
     expect(desk).not_to_have_url(re.compile(r"safety=1"))
+    desk.wait_for_load_state()  # filters apply through the page's script, which runs once the page has loaded
     desk.locator("#queue-filters select[name=state]").select_option(label="Alle")
     expect(_row(desk, closed)).to_be_visible()
 
@@ -291,6 +293,7 @@ def test_6_oov_reads_satisfaction_per_period_with_shared_comments_and_not_helped
     _with_report(app, unhappy, closed_with_answer(False, "Nog steeds donker, privé", False, 1))
     _sign_in(desk, base_url, "oov-e2e")
     desk.get_by_role("link", name="Tevredenheid").click()
+    desk.wait_for_load_state()
     table = desk.locator("#satisfaction")
     expect(table).to_contain_text("3")
     comments = desk.locator("#shared-comments")
@@ -323,11 +326,15 @@ def test_7_the_audit_log_for_people_after_a_beheerders_first_sign_in(live_server
     desk.get_by_label("Code van 6 cijfers uit uw authenticator-app").fill(pyotp.TOTP(secret).now())
     desk.get_by_role("button", name="Bevestigen").click()
     desk.get_by_role("link", name="Auditlog").click()
+    desk.wait_for_load_state()
     log = desk.locator("#audit")
     desk.get_by_label("Persoon").select_option(label="Bas Beheer (beheer-e2e)")
     expect(desk).to_have_url(re.compile(r"person="))
     expect(log.locator("tbody tr").filter(has_text="Ingelogd")).to_have_count(1)
+    desk.wait_for_load_state()
     desk.get_by_label("Persoon").select_option(label="Iedereen")
+    expect(desk).not_to_have_url(re.compile(r"person="))
+    desk.wait_for_load_state()
     desk.get_by_label("Handeling").select_option(label="Melding: toegewezen")
     row = log.locator("tbody tr").first
     expect(row).to_contain_text(reference)
