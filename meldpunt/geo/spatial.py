@@ -238,14 +238,50 @@ def _postgis_grid_dbscan(points, eps_m: float, min_points: int):
     core_cells = (
         sa.select(core.c.cx, core.c.cy, sa.func.ST_Collect(core.c.g).label("g"))
         .group_by(core.c.cx, core.c.cy)
-        .subquery("core_cells")
+        .cte("grid_core_cells")
+        .prefix_with("MATERIALIZED")
     )
-    cell_cluster = (
+    # Which cells are joined: first through the corners of each cell's core points (the vertices of their convex
+    # hull, a few dozen at most): two cells whose corners come within eps are joined for certain, and at a dense
+    # hotspot that joins everything. Only neighbouring cells left in different groups are then compared point by
+    # point, and the groups they join are merged.
+    first = (
         sa.select(
             core_cells.c.cx,
             core_cells.c.cy,
-            sa.func.ST_ClusterDBSCAN(core_cells.c.g, eps_m, 1).over().label("cid"),
+            sa.func.ST_ClusterDBSCAN(sa.func.ST_Points(sa.func.ST_ConvexHull(core_cells.c.g)), eps_m, 1)
+            .over()
+            .label("grp"),
         )
+        .cte("grid_first_groups")
+        .prefix_with("MATERIALIZED")
+    )
+    a, b = first.alias("a"), first.alias("b")
+    ag, bg = core_cells.alias("ag"), core_cells.alias("bg")
+    joined = (
+        sa.select(a.c.grp.label("grp"), b.c.grp.label("other"))
+        .join(
+            b, sa.and_(b.c.cx.between(a.c.cx - reach, a.c.cx + reach), b.c.cy.between(a.c.cy - reach, a.c.cy + reach))
+        )
+        .join(ag, sa.and_(ag.c.cx == a.c.cx, ag.c.cy == a.c.cy))
+        .join(bg, sa.and_(bg.c.cx == b.c.cx, bg.c.cy == b.c.cy))
+        .where(a.c.grp != b.c.grp, sa.func.ST_DWithin(ag.c.g, bg.c.g, eps_m))
+        .distinct()
+        .cte("grid_joined")
+    )
+    # Groups merged through those joins (a small graph): every group reaches the groups it is joined to.
+    reach_cte = sa.select(first.c.grp, first.c.grp.label("other")).distinct().cte("grid_reach", recursive=True)
+    reach_cte = reach_cte.union(
+        sa.select(reach_cte.c.grp, joined.c.other).join(joined, joined.c.grp == reach_cte.c.other)
+    )
+    merged = (
+        sa.select(reach_cte.c.grp, sa.func.min(reach_cte.c.other).label("cid"))
+        .group_by(reach_cte.c.grp)
+        .subquery("grid_merged")
+    )
+    cell_cluster = (
+        sa.select(first.c.cx, first.c.cy, merged.c.cid)
+        .join(merged, merged.c.grp == first.c.grp)
         .cte("grid_cell_cluster")
         .prefix_with("MATERIALIZED")
     )
