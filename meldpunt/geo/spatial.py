@@ -151,6 +151,12 @@ def dbscan_labels(session, points, eps_m: float, min_points: int):
     min_points points within eps (itself included); clusters are core points connected through core points, plus
     the non-core points within eps of one of them."""
     if session.get_bind().dialect.name == "postgresql":
+        # Joins of half a million points with a few hundred cells: the planner cannot estimate the CTEs and sorts
+        # both sides to merge them, where hash joins in memory are faster; and compiling this statement (JIT)
+        # takes seconds on a small server, more than it saves. For this transaction only.
+        session.execute(sa.text("SET LOCAL enable_mergejoin = off"))
+        session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+        session.execute(sa.text("SET LOCAL jit = off"))
         return _postgis_grid_dbscan(points, eps_m, min_points)
     labels = _dbscan_by_pairs(_sqlite_pairs_within(session, points, eps_m), min_points)
     # The labels go back into the database (a temporary table of this connection) for the caller's SQL.
