@@ -116,7 +116,9 @@ def test_analysis_views_at_scale(big_app, backend):
         ("trends page, a year by month", lambda: len(trend_table(year).rows)),
     ]
     jit = db.session.scalar(sa.text("SHOW jit"))
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(f"\n[benchmark] analysis on {backend}: {total} reports, {in_year} in the last year (jit {jit})")
+    print(f"[benchmark] {os.cpu_count()} CPUs, load average {load} (other work on the machine slows every figure)")
     print(f"[benchmark] {'view':48} {'median s':>9} {'result':>10}")
     measured = {}
     for label, view in rows:
