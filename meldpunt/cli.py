@@ -265,6 +265,23 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"due moments set: {changed} reports changed")
 
+    analysis = click.Group("analysis", help="OOV analysis.")
+    app.cli.add_command(analysis)
+
+    @analysis.command("check-warnings")
+    @click.option("--days", default=14, show_default=True, type=click.IntRange(1, 3660),
+                  help="Check the reports made in this many days up to now.")  # fmt: skip
+    def check_warnings(days):
+        """Check recent reports against the early-warning rules, as submission does: for imported or bulk reports."""
+        from datetime import timedelta
+
+        from meldpunt.analysis.warnings import recheck
+        from meldpunt.db_types import utcnow
+
+        checked, raised = recheck(utcnow() - timedelta(days=days))
+        db.session.commit()
+        click.echo(f"checked {checked} reports of the last {days} days: {raised} new signals")
+
     geo = click.Group("geo", help="Spatial database checks.")
     app.cli.add_command(geo)
 

@@ -85,7 +85,10 @@ def trend_table(filters: AnalysisFilters) -> TrendTable:
             .group_by(Report.category_id, month)
         )
     }
-    before, year_ago = counts_per_category(previous), counts_per_category(year_before)
+    before = counts_per_category(previous)
+    # For a period of 365 days (the default) the period before is the same days a year earlier: counted once.
+    same = (previous.date_from, previous.date_to) == (year_before.date_from, year_before.date_to)
+    year_ago = before if same else counts_per_category(year_before)
     category_ids = {cid for cid, _ in per_month} | set(before) | set(year_ago)
     categories = {c.id: c for c in db.session.scalars(sa.select(Category).where(Category.id.in_(category_ids)))}
     rows = [

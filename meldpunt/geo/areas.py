@@ -104,15 +104,31 @@ def link_report_areas(report_ids: Iterable[int] | None = None, *, area_ids: Iter
     area_ids = None if area_ids is None else list(area_ids)
     dialect = db.session.get_bind().dialect.name
     reports = Report.__table__
-    pairs = (
-        sa.select(reports.c.id, Area.id)
-        .select_from(
-            spatial.join_points_in_boxes(Area.__table__, Area.geom_rd, reports, reports.c.location_rd, dialect)
+    if report_ids is not None and dialect == "postgresql":
+        # Start from the given reports (a chunk of a bulk load or an import). Started from the areas, the spatial
+        # index hands over every stored report inside an area's box for each chunk: a load slows down as the
+        # table grows (a million bulk reports took hours instead of minutes).
+        chosen = (
+            sa.select(reports.c.id, reports.c.location_rd)
+            .where(reports.c.id.in_(report_ids))
+            .cte("chosen")
+            .prefix_with("MATERIALIZED")
         )
-        .where(_contains(Area.geom_rd, reports.c.location_rd))
-    )
-    if report_ids is not None:
-        pairs = pairs.where(reports.c.id.in_(report_ids))
+        pairs = (
+            sa.select(chosen.c.id, Area.id)
+            .join(Area, Area.geom_rd.op("&&")(chosen.c.location_rd))
+            .where(_contains(Area.geom_rd, chosen.c.location_rd))
+        )
+    else:
+        pairs = (
+            sa.select(reports.c.id, Area.id)
+            .select_from(
+                spatial.join_points_in_boxes(Area.__table__, Area.geom_rd, reports, reports.c.location_rd, dialect)
+            )
+            .where(_contains(Area.geom_rd, reports.c.location_rd))
+        )
+        if report_ids is not None:
+            pairs = pairs.where(reports.c.id.in_(report_ids))
     if area_ids is not None:
         pairs = pairs.where(Area.id.in_(area_ids))
     insert = (

@@ -93,6 +93,10 @@ report_area = sa.Table(
 )
 
 
+# What the analysis views read of a report besides created_at (meldpunt/analysis), kept in its index on PostgreSQL.
+ANALYSIS_COLUMNS = ("category_id", "kind", "state", "incident_at", "id", "location_rd")
+
+
 class Report(db.Model):
     """A melding. Contact data, description and photos are personal data with their own retention."""
 
@@ -146,7 +150,7 @@ class Report(db.Model):
     location_coarsened_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
-    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     closed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     # Optimistic locking: a stale staff form cannot overwrite someone else's change.
@@ -158,6 +162,7 @@ class Report(db.Model):
     areas: so.Mapped[list["Area"]] = so.relationship(secondary=report_area, order_by="Area.id")  # noqa: F821
     assigned_to: so.Mapped["User | None"] = so.relationship()  # noqa: F821
     merged_into: so.Mapped["Report | None"] = so.relationship(remote_side=[id])
+
     messages: so.Mapped[list["ReporterMessage"]] = so.relationship(
         back_populates="report", order_by="ReporterMessage.id", cascade="all, delete-orphan"
     )
@@ -172,6 +177,9 @@ class Report(db.Model):
         sa.CheckConstraint(f"kind IN {KIND_CODES!r}", name="kind"),
         sa.CheckConstraint(f"location_method IN {LOCATION_METHODS!r}", name="location_method"),
         sa.CheckConstraint(f"channel IN {CHANNELS!r}", name="channel"),
+        # The analysis reads a period of reports by created_at. On PostgreSQL the index also holds what the
+        # analysis views read (ANALYSIS_COLUMNS), so a year of a million reports comes from the index alone.
+        sa.Index("ix_report_created_at", "created_at", postgresql_include=ANALYSIS_COLUMNS),
     )
 
     @property

@@ -4,9 +4,10 @@ import math
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from meldpunt.analysis.filters import AnalysisFilters
-from meldpunt.analysis.hotspots import cells_geojson, clusters, heat_points
+from meldpunt.analysis.hotspots import CLUSTER_DISTANCES, CLUSTER_MIN_POINTS, cells_geojson, clusters, heat_points
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.reports.submission import submit_report
@@ -73,3 +74,59 @@ def test_dbscan_finds_the_planted_clusters(planted):
 
 def test_a_looser_rule_joins_the_park_pair(planted):
     assert [c.count for c in clusters(planted.conditions(), eps_m=50, min_points=2)] == [12, 6, 2]
+
+
+GRID_BASE = (52.7600, 6.9100)
+
+
+@pytest.fixture
+def sparse_and_bridged(app, new_report):
+    """For DBSCAN at 50 m and 3 points: a chain of 10 reports 30 m apart (only the chain makes it a cluster: no two
+    points share enough neighbours, and its two ends are border points); two tight groups of 5, 84 m apart, joined
+    by one report 42 m from each; two tight groups of 4 that stay 60 m apart; a pair 30 m apart and a single
+    report (noise)."""
+    now = utcnow()
+    made = [(0, 30 * i) for i in range(10)]  # (north, east) in metres from GRID_BASE
+    made += [(500 + i % 2, (i // 2) * 1.0) for i in range(5)] + [(500 + i % 2, 84 + (i // 2) * 1.0) for i in range(5)]
+    made += [(500, 43)]  # the bridge: 42 m from the nearest of each group
+    made += [(1000 + i % 2, i // 2) for i in range(4)] + [(1000 + i % 2, 61 + i // 2) for i in range(4)]
+    made += [(1500, 0), (1500, 30), (2000, 0)]
+    for north, east in made:
+        lat, lon = offset(GRID_BASE, north, east)
+        submit_report(new_report(kind="overlast", category_code="vernieling", lat=lat, lon=lon,
+                                 incident_at=now - timedelta(days=3)), now=now - timedelta(days=2))  # fmt: skip
+    db.session.commit()
+    return AnalysisFilters.from_args({}, today=now.date())
+
+
+def test_dbscan_follows_chains_bridges_and_gaps(sparse_and_bridged):
+    assert [c.count for c in clusters(sparse_and_bridged.conditions(), eps_m=50, min_points=3)] == [11, 10, 4, 4]
+
+
+def test_a_stricter_rule_keeps_only_the_bridged_groups(sparse_and_bridged):
+    # At 5 points the chain and the groups of 4 are noise; the groups of 5 and their bridge stay one cluster.
+    assert [c.count for c in clusters(sparse_and_bridged.conditions(), eps_m=50, min_points=5)] == [11]
+
+
+@pytest.mark.only_backends("postgis")
+def test_the_same_clusters_as_st_clusterdbscan_on_demo_data(app, backend):
+    """The grid DBSCAN on PostGIS against ST_ClusterDBSCAN itself, on the demo hotspots (dense and sparse parts)
+    for every distance and minimum the map offers."""
+    from meldpunt.profiles import PROFILES
+    from meldpunt.reports.demo import make_bulk_demo_reports
+    from meldpunt.reports.models import Report
+
+    for _ in make_bulk_demo_reports(PROFILES["emmen"], 3000, days_back=60, seed=11):
+        pass
+    db.session.commit()
+    conditions = AnalysisFilters.from_args({}, today=utcnow().date()).conditions()
+    points = sa.select(Report.location_rd).where(*conditions).subquery("points")
+    for eps_m in CLUSTER_DISTANCES:
+        for min_points in CLUSTER_MIN_POINTS:
+            label = sa.func.ST_ClusterDBSCAN(points.c.location_rd, eps_m, min_points).over().label("cid")
+            labelled = sa.select(label).subquery("labelled")
+            sizes = db.session.scalars(
+                sa.select(sa.func.count()).where(labelled.c.cid.is_not(None)).group_by(labelled.c.cid)
+            )
+            expected = sorted(sizes, reverse=True)
+            assert [c.count for c in clusters(conditions, eps_m, min_points)] == expected, (eps_m, min_points)

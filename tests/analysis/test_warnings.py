@@ -86,3 +86,42 @@ def test_acknowledging_is_audited(app, new_report, staff):
     from meldpunt.staff.models import AuditEntry
 
     assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "signal_acknowledged"))
+
+
+def _imported_harassment(north_m, days_ago):
+    """A straatintimidatie report stored the way `flask reports import` stores it (no submission, no check)."""
+    from meldpunt.geo import WGS84
+    from meldpunt.reports.bulk import ReportRow, insert_reports
+    from meldpunt.reports.models import Category, Queue
+
+    category = db.session.scalar(sa.select(Category).where(Category.code == "naroepen"))
+    queue = db.session.scalar(sa.select(Queue).where(Queue.code == "OOV"))
+    lat, lon = offset(STATION, north_m, 0)
+    made = utcnow() - timedelta(days=days_ago)
+    row = ReportRow(row_no=1, reference=f"OUD-{north_m}-{days_ago}", kind="straatintimidatie",
+                    category_id=category.id, queue_id=queue.id, x=lon, y=lat, srid=WGS84, created_at=made,
+                    state="nieuw", incident_at=made - timedelta(hours=1), channel="import")  # fmt: skip
+    insert_reports([row], actor="systeem", reason="test")
+
+
+def test_imported_reports_raise_nothing_until_checked_again(app, runner, make_user):
+    make_user("olga", "oov").email = "olga@emmen.example"
+    _imported_harassment(0, days_ago=9)
+    _imported_harassment(60, days_ago=6)
+    _imported_harassment(120, days_ago=3)
+    _imported_harassment(0, days_ago=40)  # too long ago for the re-check
+    db.session.commit()
+    assert _signals() == []  # historical data: not checked when stored
+
+    result = runner.invoke(args=["analysis", "check-warnings", "--days", "14"])
+    assert result.exit_code == 0, result.output
+    assert "checked 3 reports" in result.output and "1 new signals" in result.output
+    [signal] = _signals()
+    assert signal.report_count == 3 and len(_signal_mails()) == 1
+    # The signal is dated by the report that completed the group, not by the re-check.
+    assert abs((utcnow() - signal.raised_at) - timedelta(days=3)) < timedelta(minutes=5)
+
+    again = runner.invoke(args=["analysis", "check-warnings"])
+    assert "0 new signals" in again.output
+    [signal] = _signals()
+    assert signal.report_count == 3 and len(_signal_mails()) == 1

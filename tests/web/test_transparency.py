@@ -8,6 +8,8 @@ import pytest
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
+from meldpunt.reports import workflow
+from meldpunt.reports.models import Report
 from meldpunt.reports.submission import submit_report
 from tests.analysis.test_hotspots import CENTRE, PARK, STATION, offset
 
@@ -53,3 +55,40 @@ def test_the_page_needs_no_sign_in_and_holds_nothing_personal(client, reports):
     for secret in (SECRET, "a@example.org", "hennep"):
         assert secret not in cells
     assert "/cijfers/" in client.get("/").get_data(as_text=True)  # linked from every page's footer
+
+
+def _closed_after(new_report, staff, days: float, *, kind: str, category_code: str, when):
+    """A report made at `when` and closed `days` days later (by a user who handles both queues)."""
+    receipt = submit_report(new_report(kind=kind, category_code=category_code, incident_at=when - timedelta(hours=1)),
+                            now=when)  # fmt: skip
+    report = db.session.get(Report, receipt.report_id)
+    workflow.take_in_handling(report, staff, now=when + timedelta(hours=1))
+    workflow.close_with_outcome(report, "opgelost", "Gedaan.", staff, now=when + timedelta(days=days))
+
+
+def test_median_lead_times_only_from_five_closed_reports(client, make_user, new_report):
+    handler = make_user("behandelaar", "oov", "tnh-coordinator")
+    made = utcnow() - timedelta(days=60)
+    # Five closed unsafe-place reports: the median is the middle one (4 days), not the mean (11.4 days).
+    for days in (1, 2, 4, 20, 30):
+        _closed_after(new_report, handler, days, kind="onveilige_plek", category_code="donker", when=made)
+    submit_report(new_report(kind="onveilige_plek", category_code="donker"), now=made)  # open: no lead time
+    # Four closed nuisance reports: too few to show a median.
+    for days in (1, 1, 1, 1):
+        _closed_after(new_report, handler, days, kind="overlast", category_code="vernieling", when=made)
+    db.session.commit()
+    body = client.get("/cijfers/").get_data(as_text=True)
+    assert "Onveilige plek: de helft van de meldingen was binnen 4 dagen afgehandeld" in body
+    assert "Overlast: de helft" not in body
+    assert "Nog niet genoeg afgehandelde meldingen." not in body
+
+
+def test_without_five_closed_reports_no_median_is_shown(client, make_user, new_report):
+    handler = make_user("behandelaar", "oov", "tnh-coordinator")
+    made = utcnow() - timedelta(days=60)
+    for days in (1, 2, 3, 4):
+        _closed_after(new_report, handler, days, kind="onveilige_plek", category_code="donker", when=made)
+    db.session.commit()
+    body = client.get("/cijfers/").get_data(as_text=True)
+    assert "de helft van de meldingen" not in body
+    assert "Nog niet genoeg afgehandelde meldingen." in body
