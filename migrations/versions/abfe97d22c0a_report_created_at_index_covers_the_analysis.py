@@ -1,7 +1,7 @@
 """report created_at index covers the analysis (PostgreSQL)
 
 Revision ID: abfe97d22c0a
-Revises: a083d4317312
+Revises: 5f3c2a9e7b41
 Create Date: 2026-12-01 01:55:00
 
 Written by hand: autogenerate does not compare an index's INCLUDE columns. On PostgreSQL ix_report_created_at
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'abfe97d22c0a'
-down_revision = 'a083d4317312'
+down_revision = '5f3c2a9e7b41'
 branch_labels = None
 depends_on = None
 
