@@ -44,8 +44,9 @@ def big_app(make_app):
     app = make_app(SQLALCHEMY_DATABASE_URI=url) if url else make_app()
     with app.app_context():
         if not url:
-            make_bulk_demo_reports(PROFILES["emmen"], REPORTS, seed=7)
-            db.session.commit()
+            # A generator: it stores a batch per step, and the caller commits each one.
+            for _made in make_bulk_demo_reports(PROFILES["emmen"], REPORTS, seed=7):
+                db.session.commit()
         yield app
 
 
