@@ -94,6 +94,9 @@ class Profile:
     brand_colour: str
     reference_prefix: str
     hotspots: tuple[Hotspot, ...] = field(default=())
+    # How the field worker is named on staff pages: the role's label, and one person (a form's field label).
+    field_role_title: str = _l("Field officer (boa)")
+    field_worker: str = _l("Field officer")
     # Roles with the regie: they read every queue (Emmen: OOV, DESIGN §1).
     regie_roles: tuple[str, ...] = (POLICY_ROLE,)
     # The municipality's own numbers for the situations of reports/elsewhere.py, by their code; a code not
@@ -226,6 +229,8 @@ PROFILES: dict[str, Profile] = {
             ),
             rules=_two_queue_rules("OOV", "TNH"),
             field_role_label="toezichthouder",
+            field_role_title=_l("Enforcement officer (toezichthouder or boa)"),
+            field_worker=_l("Enforcement officer"),
             service_hours=_every_day("08:00", "22:00"),
             partners=PARTNERS,
             municipality_phone="14 0524",

@@ -29,6 +29,17 @@ REPORT_ROLES = {TNH_COORDINATOR, OOV}
 ANALYSIS_ROLES = (OOV, ANALIST)
 
 
+def role_label(role: str) -> str:
+    """The role as staff read it; the field worker as the profile names them (boa, toezichthouder)."""
+    if role == BOA:
+        return str(current_profile().field_role_title)
+    return str(ROLE_LABELS[role])
+
+
+def role_labels() -> dict[str, str]:
+    return {role: role_label(role) for role in ROLES}
+
+
 def can_read_queue(roles: set[str], queue) -> bool:
     readers, _ = current_profile().queue_access(queue.code, queue.is_field)
     return bool(roles & readers)

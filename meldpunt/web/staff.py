@@ -90,6 +90,7 @@ def _bulk_form(queue: Queue) -> forms.BulkForm:
     form.action.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in BULK_ACTION_LABELS.items()
                                                  if k != "assign" or queue.is_field]  # fmt: skip
     form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in _boas()]
+    form.boa.label.text = str(current_profile().field_worker)
     locale = str(get_locale() or "nl")
     others = [x for x in db.session.scalars(sa.select(Queue)) if x.id != queue.id]
     form.queue.choices = [("", _("Choose…"))] + [(x.code, x.name(locale)) for x in others]
@@ -261,6 +262,7 @@ def _action_forms(report: Report) -> dict:
     boas = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
     assign = forms.AssignForm(data=version)
     assign.boa.choices = [(u.id, u.name) for u in boas if u.has_role(BOA)]
+    assign.boa.label.text = str(current_profile().field_worker)
     reroute = forms.RerouteForm(data=version)
     queues = db.session.scalars(sa.select(Queue))
     reroute.queue.choices = [(q.code, q.name(str(get_locale() or "nl"))) for q in queues if q.id != report.queue_id]

@@ -81,3 +81,31 @@ def test_every_queue_access_names_real_roles():
         assert set(profile.regie_roles) <= set(ROLE_CODES)
         for queue in profile.queues:
             assert set(queue.handled_by or ()) | set(queue.read_by) <= set(ROLE_CODES), (profile.code, queue.code)
+
+
+# How each profile names its field worker on staff pages (the UI is Dutch by default).
+FIELD_ROLE_TITLE = {
+    "emmen": "Boa (handhaver)",
+    "coevorden": "Toezichthouder of boa",
+    "midden-drenthe": "Boa (handhaver)",
+}
+FIELD_WORKER = {"emmen": "Boa", "coevorden": "Toezichthouder", "midden-drenthe": "Boa"}
+
+
+def test_the_field_worker_is_named_as_the_profile_names_them(app, team_world, login):
+    import html
+    import re
+
+    profile, people, reports = team_world
+    admin = app.test_client()
+    login(admin, people["beheerder"])
+    users = html.unescape(admin.get("/beheer/gebruikers").get_data(as_text=True))
+    assert FIELD_ROLE_TITLE[profile.code] in users
+    assert ("Toezichthouder of boa" in users) == (profile.code == "coevorden")
+
+    coordinator = app.test_client()
+    login(coordinator, people["tnh"])
+    field_queue = next(code for code, (_, _, field) in EXPECTED[profile.code].items() if field)
+    page = html.unescape(coordinator.get(f"/medewerkers/meldingen/{reports[field_queue]}").get_data(as_text=True))
+    label = re.search(r'<label for="boa"[^>]*>([^<]*)</label>', page)
+    assert label and label.group(1).strip() == FIELD_WORKER[profile.code]
