@@ -67,6 +67,10 @@ def test_reports_in_the_vaste_boas_dorp_sit_on_top_of_their_list(app, staff, log
     entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "vaste_boa")).all()
     assert [(e.user_id, e.detail) for e in entries] == [(staff["tnh"].id, f"{emmen.code}: boa1")]
 
+    beheerder = app.test_client()
+    login(beheerder, staff["beheerder"])
+    assert "Vaste boa van een gebied gewijzigd" in beheerder.get("/beheer/audit").get_data(as_text=True)
+
     _name_vaste_boa(coordinator, emmen, None)
     assert _open_ids(boa.get("/veld/").get_data(as_text=True)) == [elsewhere, in_emmen]
 
