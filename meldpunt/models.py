@@ -15,3 +15,4 @@ from meldpunt.reports.models import (  # noqa: F401
     StateChange,
 )
 from meldpunt.staff.models import AuditEntry, User  # noqa: F401
+from meldpunt.staff.vaste_boa import AreaFieldWorker  # noqa: F401

@@ -22,6 +22,15 @@ class QueueSeed:
     name_nl: str
     name_en: str
     is_field: bool = False
+    # Who acts on this queue and who only reads it (role codes of staff/roles.py): profile data, because the
+    # municipalities organise their teams differently. None: the field or policy team, by `is_field`.
+    handled_by: tuple[str, ...] | None = None
+    read_by: tuple[str, ...] = ()
+
+
+# Role codes as in staff/roles.py (not imported: staff depends on reports, which depend on profiles).
+FIELD_COORDINATOR_ROLE = "tnh-coordinator"
+POLICY_ROLE = "oov"
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,17 @@ class Hotspot:
 
 
 @dataclass(frozen=True)
+class HelpContact:
+    """Where a person is sent for help (a service's name, number and page). `assumed` marks a fact not yet
+    confirmed by the municipality (README, "Profiles")."""
+
+    name: str
+    phone: str | None = None
+    url: str | None = None
+    assumed: bool = False
+
+
+@dataclass(frozen=True)
 class Profile:
     code: str
     name: str
@@ -74,6 +94,26 @@ class Profile:
     brand_colour: str
     reference_prefix: str
     hotspots: tuple[Hotspot, ...] = field(default=())
+    # How the field worker is named on staff pages: the role's label, and one person (a form's field label).
+    field_role_title: str = _l("Field officer (boa)")
+    field_worker: str = _l("Field officer")
+    # Roles with the regie: they read every queue (Emmen: OOV, DESIGN §1).
+    regie_roles: tuple[str, ...] = (POLICY_ROLE,)
+    # The municipality's own numbers for the situations of reports/elsewhere.py, by their code; a code not
+    # named here keeps the national number.
+    help_numbers: dict[str, HelpContact] = field(default_factory=dict, hash=False)
+    # Offered on the form when a reporter answers that they are worried about the person (verward gedrag).
+    care_contact: HelpContact | None = None
+
+    def queue_access(self, code: str, is_field: bool) -> tuple[frozenset[str], frozenset[str]]:
+        """(roles that read, roles that act) for a queue: the queue's seed in this profile, else by its kind.
+        Whoever acts also reads; `regie_roles` read every queue."""
+        seed = next((q for q in self.queues if q.code == code), None)
+        handlers = seed.handled_by if seed and seed.handled_by is not None else None
+        if handlers is None:
+            handlers = (FIELD_COORDINATOR_ROLE,) if is_field else (POLICY_ROLE,)
+        readers = set(handlers) | set(self.regie_roles) | set(seed.read_by if seed else ())
+        return frozenset(readers), frozenset(handlers)
 
     def queue_name(self, code: str) -> str:
         return next(q.name_nl for q in self.queues if q.code == code)
@@ -157,11 +197,19 @@ PROFILES: dict[str, Profile] = {
             + (ServicePeriod(4, time(8), time(3)), ServicePeriod(5, time(8), time(3))),
             partners=PARTNERS,
             municipality_phone="14 0591",
-            public_space_url="https://gemeente.emmen.nl",
+            public_space_url="https://gemeente.emmen.nl/melding-openbare-ruimte",  # assumed: to confirm
             map_center=(52.7858, 6.8975),
             map_zoom=14,
             brand_colour="#00652e",
             reference_prefix="EMN",
+            help_numbers={
+                "openbare_ruimte": HelpContact(
+                    "Gemeente Emmen", "14 0591", "https://gemeente.emmen.nl/melding-openbare-ruimte", assumed=True
+                ),
+            },
+            care_contact=HelpContact(
+                "Meldpunt zorg en overlast Emmen", "14 0591", "https://gemeente.emmen.nl/zorg-en-overlast", assumed=True
+            ),
             hotspots=(
                 Hotspot("Station Emmen", 52.7870, 6.8990, 150, 5, ("straatintimidatie", "overlast")),
                 Hotspot("Uitgaansgebied Marktplein", 52.7838, 6.8960, 120, 6, ("straatintimidatie", "overlast")),
@@ -181,14 +229,24 @@ PROFILES: dict[str, Profile] = {
             ),
             rules=_two_queue_rules("OOV", "TNH"),
             field_role_label="toezichthouder",
+            field_role_title=_l("Enforcement officer (toezichthouder or boa)"),
+            field_worker=_l("Enforcement officer"),
             service_hours=_every_day("08:00", "22:00"),
             partners=PARTNERS,
             municipality_phone="14 0524",
-            public_space_url="https://www.coevorden.nl",
+            public_space_url="https://www.coevorden.nl/melding-openbare-ruimte",  # assumed: to confirm
             map_center=(52.661, 6.742),
             map_zoom=14,
             brand_colour="#005a9c",
             reference_prefix="COE",
+            help_numbers={
+                "openbare_ruimte": HelpContact(
+                    "Gemeente Coevorden", "14 0524", "https://www.coevorden.nl/melding-openbare-ruimte", assumed=True
+                ),
+            },
+            care_contact=HelpContact(
+                "Sociaal Team Coevorden", "14 0524", "https://www.coevorden.nl/sociaal-team", assumed=True
+            ),
             hotspots=(
                 Hotspot("Station Coevorden", 52.6585, 6.7420, 150, 4, ("straatintimidatie", "overlast")),
                 Hotspot("Centrum Coevorden", 52.6610, 6.7420, 150, 4, ("overlast", "straatintimidatie")),
@@ -199,17 +257,38 @@ PROFILES: dict[str, Profile] = {
             code="midden-drenthe",
             name="Midden-Drenthe",
             cbs_code="GM1731",
-            queues=(QueueSeed("VEILIGHEID", "Team Veiligheid", "Safety team", is_field=True),),
+            # One team that both acts (desk and field) and analyses: its coordinators and its policy officers
+            # both handle the one queue.
+            queues=(
+                QueueSeed(
+                    "VEILIGHEID",
+                    "Team Veiligheid",
+                    "Safety team",
+                    is_field=True,
+                    handled_by=(FIELD_COORDINATOR_ROLE, POLICY_ROLE),
+                ),
+            ),  # fmt: skip
             rules=(RuleSeed("Alle meldingen: Team Veiligheid", "VEILIGHEID"),),
             field_role_label="boa",
             service_hours=_every_day("08:00", "17:00", except_days=(5, 6)),
             partners=PARTNERS,
             municipality_phone="0593 539 222",
-            public_space_url="https://www.middendrenthe.nl",
+            public_space_url="https://www.middendrenthe.nl/melding-openbare-ruimte",  # assumed: to confirm
             map_center=(52.862, 6.513),
             map_zoom=14,
             brand_colour="#7a1f5c",
             reference_prefix="MDR",
+            help_numbers={
+                "openbare_ruimte": HelpContact(
+                    "Gemeente Midden-Drenthe",
+                    "0593 539 222",
+                    "https://www.middendrenthe.nl/melding-openbare-ruimte",
+                    assumed=True,
+                ),
+            },
+            care_contact=HelpContact(
+                "Meldpunt zorgwekkend gedrag", "0800-1205", "https://www.meldpuntzorgwekkendgedrag.nl", assumed=True
+            ),
             hotspots=(
                 Hotspot("Station Beilen", 52.8600, 6.5140, 150, 4, ("straatintimidatie", "overlast")),
                 Hotspot("Centrum Beilen", 52.8620, 6.5130, 150, 3, ("overlast",)),

@@ -1,7 +1,7 @@
 """Reports that belong elsewhere (DESIGN §2). The site says where to go instead of accepting a report that will
 go nowhere."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 
@@ -69,5 +69,19 @@ ELSEWHERE: dict[str, Elsewhere] = {
 }
 
 
-def elsewhere_for_kind(kind: str) -> list[Elsewhere]:
-    return [e for e in ELSEWHERE.values() if kind in e.shown_with_kinds]
+def for_profile(item: Elsewhere, profile) -> Elsewhere:
+    """The situation with the numbers of this municipality: its own number where the profile names one
+    (`Profile.help_numbers`), else the national one; a link held by the profile filled in."""
+    local = profile.help_numbers.get(item.code)
+    url = getattr(profile, item.profile_url) if item.profile_url else item.url
+    if local is None:
+        return replace(item, url=url, profile_url=None)
+    return replace(item, phone=local.phone or item.phone, url=local.url or url, profile_url=None)
+
+
+def elsewhere_for(profile) -> list[Elsewhere]:
+    return [for_profile(e, profile) for e in ELSEWHERE.values()]
+
+
+def elsewhere_for_kind(kind: str, profile) -> list[Elsewhere]:
+    return [for_profile(e, profile) for e in ELSEWHERE.values() if kind in e.shown_with_kinds]

@@ -326,7 +326,8 @@ def _nearest_first(stmt, position: LatLon | None, *, first=()):
 def open_field_reports_near(position: LatLon | None, *, limit: int = 30, now=None, not_assigned_to=None):
     """Open reports of the field queues: those with the safety flag on top, then live ones (last 2 hours), then
     the rest; each group nearest first, with the distance in metres. Without a position: newest first, distance
-    None. `not_assigned_to`: leave out that officer's own reports (they have their own section)."""
+    None. `not_assigned_to`: leave out that officer's own reports (they have their own section), and put the
+    reports in the areas where they are the vaste boa right after the safety reports."""
     now = now or utcnow()
     base = _field_base()
     if not_assigned_to is not None:
@@ -335,6 +336,12 @@ def open_field_reports_near(position: LatLon | None, *, limit: int = 30, now=Non
     safe = Report.safety_flag.is_(False)
     groups = (Report.safety_flag.is_(True), safe & (Report.created_at >= live_since),
               safe & (Report.created_at < live_since))  # fmt: skip
+    if not_assigned_to is not None:
+        # The officer's own wijken and dorpen (vaste boa) come right after the safety reports.
+        from meldpunt.staff.vaste_boa import reports_in_areas_of
+
+        own_area = Report.id.in_(reports_in_areas_of(not_assigned_to))
+        groups = (groups[0], safe & own_area, *(g & ~own_area for g in groups[1:]))
     results = []
     for group in groups:
         stmt = _nearest_first(base.where(group), position)

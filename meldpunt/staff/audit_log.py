@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "export": _l("Data exported"),
     "signal_acknowledged": _l("Early warning seen"),
     "mail_retried": _l("Undelivered mail sent again"),
+    "vaste_boa": _l("Vaste boa of an area changed"),
     "report_state": _l("Report: state changed"),
     "report_assign": _l("Report: assigned"),
     "report_claim": _l("Report: claimed by a field officer"),

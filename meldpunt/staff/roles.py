@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 
+from meldpunt.profiles import FIELD_COORDINATOR_ROLE, POLICY_ROLE, current_profile
 from meldpunt.reports.models import OPEN_STATES
 
 BOA = "boa"
-TNH_COORDINATOR = "tnh-coordinator"
-OOV = "oov"
+TNH_COORDINATOR = FIELD_COORDINATOR_ROLE
+OOV = POLICY_ROLE
 BEHEERDER = "beheerder"
 # The analysis pages and exports (/analyse/), and nothing else: no queue, report, photo, contact detail, field
 # mode or beheer page (DESIGN §1, §6). OOV sees the analysis too.
@@ -21,24 +22,32 @@ ROLE_LABELS = {
     BEHEERDER: _l("Administrator"),
 }
 
-# Which queues a role handles: by the queue's kind (field queue = TNH in Emmen, policy queue = OOV).
-HANDLES_FIELD_QUEUE = {TNH_COORDINATOR}
-HANDLES_POLICY_QUEUE = {OOV}
-# OOV has the regie: it reads every queue (DESIGN §1).
-READS_ALL_QUEUES = {OOV}
+# Which roles read and which act on a queue is profile data (QueueSeed.handled_by, Profile.regie_roles): in
+# Emmen OOV handles the policy queue, the TNH coordinator the field queue, and OOV reads both (regie).
 REPORT_ROLES = {TNH_COORDINATOR, OOV}
 # The analysis pages and exports: aggregated figures, never a report's detail (DESIGN §1, §9).
 ANALYSIS_ROLES = (OOV, ANALIST)
 
 
+def role_label(role: str) -> str:
+    """The role as staff read it; the field worker as the profile names them (boa, toezichthouder)."""
+    if role == BOA:
+        return str(current_profile().field_role_title)
+    return str(ROLE_LABELS[role])
+
+
+def role_labels() -> dict[str, str]:
+    return {role: role_label(role) for role in ROLES}
+
+
 def can_read_queue(roles: set[str], queue) -> bool:
-    if roles & READS_ALL_QUEUES:
-        return True
-    return bool(roles & (HANDLES_FIELD_QUEUE if queue.is_field else HANDLES_POLICY_QUEUE))
+    readers, _ = current_profile().queue_access(queue.code, queue.is_field)
+    return bool(roles & readers)
 
 
 def can_handle_queue(roles: set[str], queue) -> bool:
-    return bool(roles & (HANDLES_FIELD_QUEUE if queue.is_field else HANDLES_POLICY_QUEUE))
+    _, handlers = current_profile().queue_access(queue.code, queue.is_field)
+    return bool(roles & handlers)
 
 
 def is_field_report(report) -> bool:

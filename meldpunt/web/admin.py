@@ -21,7 +21,7 @@ from meldpunt.staff.audit_log import (
     readable_detail,
 )
 from meldpunt.staff.models import User, audit
-from meldpunt.staff.roles import BEHEERDER, ROLE_LABELS, ROLES
+from meldpunt.staff.roles import BEHEERDER, ROLES, role_labels
 from meldpunt.web.access import current_session, roles_required
 from meldpunt.web.staff_forms import EmptyForm, UserForm
 
@@ -31,7 +31,8 @@ AUDIT_PAGE = 100
 
 def _user_form(user=None) -> UserForm:
     form = UserForm(obj=user)
-    form.roles.choices = [(r, str(ROLE_LABELS[r])) for r in ROLES]
+    labels = role_labels()
+    form.roles.choices = [(r, labels[r]) for r in ROLES]
     return form
 
 
@@ -47,7 +48,7 @@ def users():
     return render_template(
         "admin/users.html",
         users=db.session.scalars(sa.select(User).order_by(User.username)),
-        labels=ROLE_LABELS,
+        labels=role_labels(),
         requests=accounts.pending_restricted_requests(),
         form=EmptyForm(),
     )

@@ -31,9 +31,10 @@ from meldpunt.maps.staff_maps import spot_map
 from meldpunt.profiles import current_profile
 from meldpunt.reports import action_keys, workflow
 from meldpunt.reports.kinds import KINDS
-from meldpunt.reports.models import Report
+from meldpunt.reports.models import Report, report_area
 from meldpunt.reports.queries import lat_lon, my_field_reports, open_field_reports_near
 from meldpunt.staff.roles import BOA, can_see_in_field_mode, is_field_report
+from meldpunt.staff.vaste_boa import reports_in_areas_of
 from meldpunt.web import field_forms
 from meldpunt.web import staff_forms as forms
 from meldpunt.web.access import roles_required
@@ -78,9 +79,16 @@ def _field_report_or_404(report_id: int) -> Report:
 
 
 def _lists(position: LatLon | None) -> dict:
+    rows = open_field_reports_near(position, not_assigned_to=current_user)
+    in_own_area = set(
+        db.session.scalars(
+            reports_in_areas_of(current_user).where(report_area.c.report_id.in_([r.id for r, _, _ in rows]))
+        )
+    )
     return {
         "mine": my_field_reports(current_user, position),
-        "rows": open_field_reports_near(position, not_assigned_to=current_user),
+        "rows": rows,
+        "in_own_area": in_own_area,
         "position": position,
         "now": utcnow(),
     }

@@ -38,7 +38,7 @@ from meldpunt.maps.picker import location_picker_map, spot_preview_map
 from meldpunt.profiles import LOCAL_TZ, current_profile
 from meldpunt.reports.catalogue import CATEGORY_HELP
 from meldpunt.reports.drafts import DRAFT_LIFETIME_S, Draft, draft_store, fields_from, new_draft_id
-from meldpunt.reports.elsewhere import ELSEWHERE, elsewhere_for_kind
+from meldpunt.reports.elsewhere import ELSEWHERE, elsewhere_for, elsewhere_for_kind, for_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category, Report
 from meldpunt.reports.photos import PhotoRejected, photo_store, sanitise_photo
@@ -69,7 +69,7 @@ def index():
         "public/index.html",
         kinds=[k for k in KINDS.values() if not k.restricted],
         restricted_kinds=[k for k in KINDS.values() if k.restricted],
-        elsewhere=list(ELSEWHERE.values()),
+        elsewhere=elsewhere_for(current_profile()),
     )
 
 
@@ -86,7 +86,7 @@ def privacy():
 @bp.get("/elders/<code>")
 def elsewhere(code):
     item = ELSEWHERE.get(code) or abort(404)
-    return render_template("public/elsewhere.html", item=item)
+    return render_template("public/elsewhere.html", item=for_profile(item, current_profile()))
 
 
 @bp.get("/melden/<kind>")
@@ -96,7 +96,7 @@ def choose_category(kind):
         "public/categories.html",
         kind=kind_def,
         categories=_categories(kind),
-        elsewhere=elsewhere_for_kind(kind),
+        elsewhere=elsewhere_for_kind(kind, current_profile()),
     )
 
 

@@ -41,12 +41,14 @@ from meldpunt.staff.roles import (
     BOA,
     OOV,
     REPORT_ROLES,
+    TNH_COORDINATOR,
     can_handle_queue,
     can_read_queue,
     can_read_report,
     can_see_in_field_mode,
 )
 from meldpunt.staff.saved_filters import SavedFilterError, clean_query, delete_filter, filters_of, save_filter
+from meldpunt.staff.vaste_boa import VasteBoaError, set_vaste_boa, vaste_boa_areas
 from meldpunt.web import staff_forms as forms
 from meldpunt.web.access import roles_required
 from meldpunt.web.actions import commit_action
@@ -90,6 +92,7 @@ def _bulk_form(queue: Queue) -> forms.BulkForm:
     form.action.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in BULK_ACTION_LABELS.items()
                                                  if k != "assign" or queue.is_field]  # fmt: skip
     form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in _boas()]
+    form.boa.label.text = str(current_profile().field_worker)
     locale = str(get_locale() or "nl")
     others = [x for x in db.session.scalars(sa.select(Queue)) if x.id != queue.id]
     form.queue.choices = [("", _("Choose…"))] + [(x.code, x.name(locale)) for x in others]
@@ -233,6 +236,42 @@ def delete_queue_filter(filter_id):
     return redirect(url_for("staff.queue", code=removed.queue_code))
 
 
+@bp.get("/vaste-boas")
+@roles_required(TNH_COORDINATOR)
+def vaste_boas():
+    """Per wijk and dorp, who its vaste boa is; the coordinator changes it here."""
+    officers = _boas()
+    rows = []
+    for area, officer in vaste_boa_areas():
+        form = forms.VasteBoaForm(prefix=f"a{area.id}", data={"boa": str(officer.id) if officer else ""})
+        form.boa.label.text = str(current_profile().field_worker)
+        form.boa.choices = [("", _("Nobody"))] + [(str(u.id), u.name) for u in officers]
+        rows.append((area, officer, form))
+    return render_template("staff/vaste_boas.html", rows=rows)
+
+
+@bp.post("/vaste-boas/<int:area_id>")
+@roles_required(TNH_COORDINATOR)
+def set_area_vaste_boa(area_id):
+    area = db.session.get(Area, area_id) or abort(404)
+    form = forms.VasteBoaForm(prefix=f"a{area.id}")
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = form.boa.data
+    officer = db.session.get(User, id_from(chosen) or 0) if chosen else None
+    if chosen and officer is None:
+        abort(400)
+    try:
+        set_vaste_boa(area, officer, current_user)
+    except VasteBoaError as error:
+        db.session.rollback()
+        flash(str(error))
+        return redirect(url_for("staff.vaste_boas"))
+    db.session.commit()
+    flash(_("Vaste boa of %(area)s: %(name)s.", area=area.name, name=officer.name if officer else _("Nobody")))
+    return redirect(url_for("staff.vaste_boas") + f"#area-{area.id}")
+
+
 @bp.get("/tevredenheid")
 @roles_required(OOV)
 def satisfaction():
@@ -261,6 +300,7 @@ def _action_forms(report: Report) -> dict:
     boas = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
     assign = forms.AssignForm(data=version)
     assign.boa.choices = [(u.id, u.name) for u in boas if u.has_role(BOA)]
+    assign.boa.label.text = str(current_profile().field_worker)
     reroute = forms.RerouteForm(data=version)
     queues = db.session.scalars(sa.select(Queue))
     reroute.queue.choices = [(q.code, q.name(str(get_locale() or "nl"))) for q in queues if q.id != report.queue_id]

@@ -99,3 +99,9 @@ class UserForm(FlaskForm):
 
 class AcknowledgeForm(FlaskForm):
     note = TextAreaField(_l("Note (what OOV does with it)"), validators=[Optional(), Length(max=2000)])
+
+
+class VasteBoaForm(FlaskForm):
+    """The vaste boa of one wijk or dorp; the empty choice: nobody."""
+
+    boa = SelectField(_l("Field officer"), validate_choice=False)

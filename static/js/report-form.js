@@ -57,6 +57,16 @@
       showDanger();
     }
 
+    // Worried about the person (verward gedrag): offer the municipality's care contact at once.
+    var careContact = document.getElementById("care-contact");
+    if (careContact) {
+      var showCare = function () {
+        careContact.hidden = !form.querySelector("input[name=worried][value=ja]:checked");
+      };
+      form.querySelectorAll("input[name=worried]").forEach(function (input) { input.addEventListener("change", showCare); });
+      showCare();
+    }
+
     // Refuse an oversized photo before it is sent, so the form never hits the server's hard limit.
     var photo = document.getElementById("photo");
     var warning = document.getElementById("photo-size-warning");

@@ -103,6 +103,22 @@ def test_review_is_accessible(phone_page, axe_source):
     assert_accessible(page, axe_source)
 
 
+def test_care_contact_on_the_form_and_review_is_accessible(phone_page, axe_source):
+    """Worried about a confused person: the care contact shown on the form and on the review page."""
+    page, base_url = phone_page
+    page.goto(base_url + "/melden/overlast/verward")
+    page.locator("#use-my-location").click()
+    expect(page.locator("#lat")).to_have_value(re.compile(r"^52\.78"))
+    page.get_by_label("Wat is er gebeurd?").fill("Een man loopt verward over straat en roept.")
+    page.locator("#more summary").click()
+    page.locator("input[name=worried][value=ja]").check()
+    expect(page.locator("#care-contact")).to_be_visible()
+    assert_accessible(page, axe_source)
+    page.get_by_role("button", name=CHECK_MY_REPORT).click()
+    expect(page.locator("#care-contact")).to_be_visible()
+    assert_accessible(page, axe_source)
+
+
 def test_receipt_is_accessible(phone_page, axe_source):
     page, base_url = phone_page
     _send(page, base_url)

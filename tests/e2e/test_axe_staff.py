@@ -94,6 +94,7 @@ STAFF_PAGES = [
     "/medewerkers/wachtrij/OOV",
     "/medewerkers/meldingen/{report}",
     "/medewerkers/tevredenheid",
+    "/medewerkers/vaste-boas",
     "/veld/",
     "/veld/meldingen/{report}",
     "/analyse/",

@@ -36,6 +36,7 @@ OVERLAST = "Overlast"
 ONVEILIGE_PLEK = "Onveilige plek"
 NAROEPEN = "Naroepen of nafluiten"
 VERNIELING = "Vernieling"
+VERWARD = "Verward of onbegrepen gedrag"
 VERLICHTING = "Slechte of kapotte verlichting"
 CHECK_MY_REPORT = "Mijn melding controleren"
 CHECK_YOUR_REPORT = "Controleer uw melding"
@@ -275,4 +276,21 @@ def test_the_form_fits_a_360_pixel_phone(live_server, phone):
     box = primary.bounding_box()
     assert box["height"] >= 44, f"the submit button is only {box['height']} px high"
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert_private_and_csp_clean(phone)
+
+
+def test_worried_about_a_confused_person_offers_the_care_contact_at_once(live_server, phone):
+    """Answering "yes, I am worried" shows the municipality's care contact right away, as a link to call."""
+    app, base_url = live_server
+    open_form(phone, base_url, OVERLAST, VERWARD)
+    care = PROFILES["emmen"].care_contact
+    contact = phone.locator("#care-contact")
+    expect(contact).to_be_hidden()
+    phone.locator("#more summary").click()
+    phone.locator("input[name=worried][value=ja]").check()
+    expect(contact).to_be_visible()
+    expect(contact).to_contain_text(care.name)
+    expect(contact.get_by_role("link", name=f"Bel {care.phone}")).to_have_attribute("href", "tel:140591")
+    phone.locator("input[name=worried][value=nee]").check()
+    expect(contact).to_be_hidden()
     assert_private_and_csp_clean(phone)

@@ -48,6 +48,8 @@ MATRIX = [
     ("POST", "/medewerkers/meldingen/{oov}/take", {"oov"}),
     ("POST", "/medewerkers/meldingen/{oov}/close", {"oov"}),
     ("GET", "/medewerkers/tevredenheid", {"oov"}),
+    ("GET", "/medewerkers/vaste-boas", {"tnh"}),
+    ("POST", "/medewerkers/vaste-boas/{area}", {"tnh"}),
     ("GET", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/uitloggen", ALL_STAFF),
@@ -118,6 +120,7 @@ def _rule_of(url: str) -> str:
         .replace("/export.csv", "/export.<fmt>")
         .replace("{signal}", "<int:signal_id>")
         .replace("{filter}", "<int:filter_id>")
+        .replace("{area}", "<int:area_id>")
     )
 
 
@@ -161,7 +164,10 @@ def world(app, staff, new_report):
 
     saved = save_filter(staff["tnh"], "TNH", "Open vernielingen", {"category": "vernieling"})
     db.session.commit()
-    return {"tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
+    from meldpunt.geo.models import Area
+
+    area = db.session.scalar(sa.select(Area.id).where(Area.kind == "dorp").limit(1))
+    return {"area": area, "tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
             "mail": mail, "signal": signal, "filter": saved.id}  # fmt: skip
 
 
