@@ -1,7 +1,7 @@
 """vaste boa per area: field reports in a wijk or dorp are offered to its vaste boa first
 
 Revision ID: 7c1d4e2a9b10
-Revises: 5f3c2a9e7b41
+Revises: abfe97d22c0a
 Create Date: 2026-12-01 02:20:00.000000
 
 Written to match what autogenerate gives against PostGIS for staff.vaste_boa.AreaFieldWorker; reviewed.
