@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "7c1d4e2a9b10"
-down_revision = "5f3c2a9e7b41"
+down_revision = "abfe97d22c0a"
 branch_labels = None
 depends_on = None
 
