@@ -47,7 +47,8 @@ def new_address() -> str:
 def small_jpeg() -> bytes:
     """A phone photo, shrunk: a few KB, a different picture every time."""
     image = Image.new("RGB", (320, 240), tuple(random.randrange(256) for _ in range(3)))
-    image.paste(tuple(random.randrange(256) for _ in range(3)), (random.randrange(200), random.randrange(120), 300, 220))
+    corner = (random.randrange(200), random.randrange(120))
+    image.paste(tuple(random.randrange(256) for _ in range(3)), (*corner, 300, 220))
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=80)
     return out.getvalue()
@@ -151,7 +152,7 @@ class _StaffUser(HttpUser):
 
     def on_start(self):
         self.client.headers["X-Forwarded-For"] = new_address()
-        page = self.client.get("/medewerkers/inloggen", name="sign in (staff)")
+        page = self.client.get("/medewerkers/inloggen", name="sign-in page (staff)")
         token = hidden_inputs(page.text).get("csrf_token", "")
         with self.client.post("/medewerkers/inloggen", data={"csrf_token": token, "username": self.username,
                               "password": STAFF_PASSWORD}, allow_redirects=False, name="sign in (staff)",

@@ -28,9 +28,16 @@ CHOICE_FIELDS = (
 choice_values = st.one_of(st.sampled_from(["nu", "eerder", "ja", "nee", "een", "groep", "3", "None", ""]), any_text)
 photos = st.one_of(
     st.none(),
-    st.sampled_from([("IMG.jpg", jpeg_with_gps()), ("p.png", png_bytes()), ("leeg.jpg", b""),
-                     ("x.gif", b"GIF89a\x01\x00"), ("../../etc/passwd", b"\xff\xd8\xff\xe0junk"),
-                     (IMG + ".jpg", b"\x89PNG\r\n\x1a\n")]),  # fmt: skip
+    st.sampled_from(
+        [
+            ("IMG.jpg", jpeg_with_gps()),
+            ("p.png", png_bytes()),
+            ("leeg.jpg", b""),
+            ("x.gif", b"GIF89a\x01\x00"),
+            ("../../etc/passwd", b"\xff\xd8\xff\xe0junk"),
+            (IMG + ".jpg", b"\x89PNG\r\n\x1a\n"),
+        ]
+    ),  # fmt: skip
 )
 form_data = st.fixed_dictionaries(
     {},
