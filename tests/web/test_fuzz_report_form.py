@@ -37,7 +37,7 @@ photos = st.one_of(
             ("../../etc/passwd", b"\xff\xd8\xff\xe0junk"),
             (IMG + ".jpg", b"\x89PNG\r\n\x1a\n"),
         ]
-    ),  # fmt: skip
+    ),
 )
 form_data = st.fixed_dictionaries(
     {},
