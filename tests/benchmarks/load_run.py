@@ -50,6 +50,7 @@ class LoadResult:
     unexplained: int = 0  # reports made during the run that no phone sent
     without_photo: list[str] = field(default_factory=list)
     server_errors: int = 0  # exceptions in gunicorn's log
+    error_excerpts: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> int:
@@ -76,9 +77,13 @@ def _database_url(admin: str, name: str) -> str:
 
 
 def _flush_redis() -> None:
+    """The run's own Redis database (LOAD_REDIS_URL, default /7): empty before and after, so limits start fresh."""
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    try:
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    except redis.ConnectionError as error:
+        raise SystemExit(f"Redis is needed for the rate limits under load ({REDIS_URL}): {error}") from error
 
 
 def _wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -152,6 +157,15 @@ def _check_database(database_url: str, receipts_file: Path, started_at, result: 
     result.unexplained = sum(1 for row in stored if row[1] not in sent_keys)
 
 
+def _read_server_log(log: str, result: LoadResult) -> None:
+    """Count the app's logged exceptions (route only, never a path) and keep the end of each traceback."""
+    blocks = log.split("Exception on ")[1:]
+    result.server_errors = len(blocks)
+    for block in blocks[:3]:
+        lines = block.splitlines()
+        result.error_excerpts.append("\n".join([lines[0], *lines[-6:]]))
+
+
 def run_load(seconds: int = 120, *, out=sys.stdout) -> LoadResult:
     admin = _admin_url()
     name = f"meldpunt_load_{os.getpid()}"
@@ -198,7 +212,7 @@ def run_load(seconds: int = 120, *, out=sys.stdout) -> LoadResult:
         )  # fmt: skip
         result.rows = _table_rows(work / "load_stats.csv")
         _check_database(database_url, work / "receipts.jsonl", started_at, result)
-        result.server_errors = (work / "gunicorn.log").read_text().count("Exception on ")
+        _read_server_log((work / "gunicorn.log").read_text(), result)
         _print(result, seconds, out)
         return result
     finally:
@@ -224,6 +238,8 @@ def _print(result: LoadResult, seconds: int, out) -> None:
           f"stored but never sent {result.unexplained}; receipts without their photo {len(result.without_photo)}; "
           f"server errors {result.server_errors}", file=out)  # fmt: skip
     print("database check: " + ("every receipt stored exactly once" if result.sound else "FAILED"), file=out)
+    for excerpt in result.error_excerpts:
+        print(f"server error: {excerpt}", file=out)
 
 
 def main() -> int:
