@@ -7,7 +7,7 @@
 - Boa: signed in, polls the field list with X-Position every REFRESH seconds, as static/js/field.js does.
 - Coordinator: signed in, pages through their queue with a filter now and then.
 
-Every receipt and every send without one goes to the file named by LOAD_RECEIPTS (JSON lines), which the runner
+Every send (before it goes) and every receipt go to the file named by LOAD_RECEIPTS (JSON lines), which the runner
 checks against the database afterwards."""
 
 import io
@@ -116,16 +116,15 @@ class Phone(HttpUser):
         send_fields["action"] = "send"
         key = send_fields["submission_key"]
         taps = 2 if random.random() < DOUBLE_TAP_SHARE else 1
+        _record(key, None, taps)  # before sending: the run may end while the send is on its way
         sends = [gevent.spawn(self._send, url, send_fields) for _ in range(taps)]
         gevent.joinall(sends)
         if not all(s.value for s in sends):
-            _record(key, None, taps)
             return
         with self.client.get("/melding/ontvangen", name="6 receipt", catch_response=True) as receipt:
             found = re.search(r'id="reference">([^<]+)<', receipt.text)
             if not found:
                 receipt.failure("no reference on the receipt")
-                _record(key, None, taps)
                 return
         tracking = re.search(r'id="tracking-link">([^<]+)<', receipt.text)
         _record(key, found.group(1).strip(), taps)
