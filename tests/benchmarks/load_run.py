@@ -200,11 +200,11 @@ def run_load(seconds: int = 120, *, out=sys.stdout) -> LoadResult:
         _flask(env, "seed")
         _flask(env, "demo-data", "--reports", "300", "--seed", "12", "--staff-password", STAFF_PASSWORD)
         _flush_redis()
-        log = (work / "gunicorn.log").open("w")
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--timeout", "60", "wsgi:app"],
-            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+        with (work / "gunicorn.log").open("w") as log:  # the server keeps its own copy of the descriptor
+            server = subprocess.Popen(
+                [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--timeout", "60", "wsgi:app"],
+                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
         _wait_for(f"http://127.0.0.1:{port}/healthz", server)
         with psycopg.connect(database_url) as conn:
             started_at = conn.execute("SELECT now()").fetchone()[0]

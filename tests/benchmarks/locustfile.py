@@ -165,11 +165,15 @@ class Boa(_StaffUser):
     username = "demo-boa"
     wait_time = constant(FIELD_REFRESH_SECONDS)
 
+    def on_start(self):
+        super().on_start()
+        self.client.get("/veld/", name="field page (boa)")
+
     @task
     def poll_field_list(self):
         lat, lon = near_emmen()
-        with self.client.get("/veld/lijst", headers={"X-Position": f"{lat:.5f},{lon:.5f}"}, name="field list (boa)",
-                             catch_response=True) as listed:  # fmt: skip
+        headers = {"X-Position": f"{lat:.6f},{lon:.6f}", "Accept": "text/html"}  # as static/js/field.js sends
+        with self.client.get("/veld/lijst", headers=headers, name="field list (boa)", catch_response=True) as listed:
             if listed.status_code != 200:
                 listed.failure(f"field list {listed.status_code}")
 
