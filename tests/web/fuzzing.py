@@ -3,7 +3,7 @@ attacker may send, and the two things that must always hold: no server error, no
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from hypothesis import strategies as st
 
 SCRIPT = "<script>alert(1)</script>"
@@ -47,6 +47,13 @@ times = st.one_of(
     st.text(max_size=8),
 )
 query_ints = st.one_of(st.integers(min_value=-(10**20), max_value=10**20).map(str), numbers, any_text)
+
+
+def under_test_client_limit(data: dict) -> None:
+    """Werkzeug's test client leaks a temporary file for bodies over 500 KB (a ResourceWarning, an error here), so
+    the fuzz tests stay below; bodies over the app's limit are tested on their own (test_giant_bodies.py)."""
+    size = sum(len(str(value).encode()) for value in data.values() if not isinstance(value, tuple))
+    assume(size < 400_000)
 
 
 def assert_no_markup_from(body: str) -> None:

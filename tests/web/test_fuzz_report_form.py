@@ -9,7 +9,19 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.fixtures.reports import jpeg_with_gps, png_bytes
-from tests.web.fuzzing import FUZZ, IMG, SCRIPT, any_text, assert_no_markup_from, dates, huge_text, lats, lons, times
+from tests.web.fuzzing import (
+    FUZZ,
+    IMG,
+    SCRIPT,
+    any_text,
+    assert_no_markup_from,
+    dates,
+    huge_text,
+    lats,
+    lons,
+    times,
+    under_test_client_limit,
+)
 
 CATEGORIES = (
     ("straatintimidatie", "naroepen"),
@@ -68,6 +80,7 @@ VALID = {"description": "Twee mannen riepen mij na bij de bushalte.", "lat": "52
 
 
 def post(client, kind, category, data, photo=None):
+    under_test_client_limit(data)
     data = dict(data)
     if photo is not None:
         data["photo"] = (io.BytesIO(photo[1]), photo[0])

@@ -7,7 +7,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.feedback.test_feedback import _closed
-from tests.web.fuzzing import FUZZ, IMG, SCRIPT, any_text, assert_no_markup_from
+from tests.web.fuzzing import FUZZ, IMG, SCRIPT, any_text, assert_no_markup_from, under_test_client_limit
 
 answers = st.fixed_dictionaries(
     {},
@@ -28,6 +28,7 @@ answers = st.fixed_dictionaries(
 )
 @example(route="/tevredenheid", forged=None, data={"helped": "nee", "comment": SCRIPT + IMG, "reopen": "ja"})
 def test_tracking_pages_answer_any_token_and_answer(client, staff, new_report, route, forged, data):
+    under_test_client_limit(data)
     receipt, _report = _closed(new_report, staff)
     token = receipt.tracking_token if forged is None else quote(forged, safe="")
     url = f"/volg/{token}{route}"
