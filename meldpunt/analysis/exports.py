@@ -241,16 +241,16 @@ def monthly_summary(month: str, *, today: date, by) -> tuple[bytes, str]:
 
     sheet = workbook.create_sheet(_("Lead times"))
     _append(sheet, [_("Queue"), _("Category"), _("Median hours to first response"), _("90% within hours"),
-                  _("Median days to closing"), _("90% within days")])  # fmt: skip
+                    _("Median days to closing"), _("90% within days")])  # fmt: skip
     for row in lead_times(filters.conditions()):
         _append(sheet, [row.queue.code, row.category.name(locale), row.median_response_h, row.p90_response_h,
-                      row.median_closing_d, row.p90_closing_d])  # fmt: skip
+                        row.median_closing_d, row.p90_closing_d])  # fmt: skip
 
     sheet = workbook.create_sheet(_("Hotspots"))
     _append(sheet, [_("Reports"), _("Latitude"), _("Longitude"), _("From"), _("To")])
     for cluster in clusters(filters.conditions(), 100, 5):
         _append(sheet, [cluster.count, round(cluster.centre_lat, 5), round(cluster.centre_lon, 5),
-                      cluster.first.astimezone(LOCAL_TZ).strftime("%Y-%m-%d"),
-                      cluster.last.astimezone(LOCAL_TZ).strftime("%Y-%m-%d")])  # fmt: skip
+                        cluster.first.astimezone(LOCAL_TZ).strftime("%Y-%m-%d"),
+                        cluster.last.astimezone(LOCAL_TZ).strftime("%Y-%m-%d")])  # fmt: skip
     audit(by, "export", detail=f"maandoverzicht {first:%Y-%m}")
     return _xlsx_bytes(workbook), f"maandoverzicht-{first:%Y-%m}.xlsx"

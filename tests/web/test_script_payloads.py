@@ -110,3 +110,14 @@ def test_the_spreadsheet_guard_leaves_numbers_and_plain_text_alone():
     assert csv_cell(-3.5) == -3.5 and csv_cell(12) == 12
     for dangerous in ("=1+1", "+31 6 1234", "-2+3", "@SUM(A1)", "\t=1", "\r=1"):
         assert csv_cell(dangerous) == "'" + dangerous
+
+
+def test_the_monthly_summary_keeps_a_category_name_as_text(client, staff, login):
+    report, _tracking = _send_payload_report(client)
+    report.category.names = {**report.category.names, "nl": FORMULA}  # categories are data a beheerder changes
+    db.session.commit()
+    login(client, staff["oov"])
+    month = report.created_at.astimezone(LOCAL_TZ).strftime("%Y-%m")
+    workbook = load_workbook(io.BytesIO(client.get(f"/analyse/maandoverzicht.xlsx?maand={month}").get_data()))
+    cells = [c for ws in workbook for r in ws.iter_rows() for c in r if c.value == FORMULA]
+    assert cells and all(c.data_type == "s" for c in cells)
