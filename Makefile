@@ -10,7 +10,7 @@ DEMO_REPORTS ?= 300
 DEMO_HISTORY ?= 8000
 DEMO_STAFF_PASSWORD ?= samen-alert-demo
 
-.PHONY: run test install install-test os-deps-run os-deps-test instance translations db lint format benchmark lighthouse clean
+.PHONY: run test install install-test os-deps-run os-deps-test instance translations db lint format benchmark lighthouse load clean
 
 ## make run: install, create the SpatiaLite database with demo data, serve on http://127.0.0.1:5000
 run: export MELDPUNT_CONFIG = config.DevelopmentConfig
@@ -35,6 +35,11 @@ benchmark: install-test translations
 lighthouse: install-test translations
 	@scripts/os-deps.sh lighthouse
 	$(PY) -m pytest tests/benchmarks/test_lighthouse.py tests/benchmarks/test_page_weight.py -s -p no:cacheprovider -o addopts=""
+## make load: the load test (gunicorn -w 4 on a scratch PostGIS database, Redis rate limits, locust: 50 phones,
+## 10 boa's, 5 coordinators); prints a table and checks every receipt in the database. LOAD_SECONDS=20 for a short run.
+LOAD_SECONDS ?= 120
+load: install-test translations
+	url=$$(scripts/ensure-postgres.sh) && MELDPUNT_TEST_POSTGIS_URL=$$url $(PY) -m tests.benchmarks.load_run --seconds $(LOAD_SECONDS)
 
 os-deps-run:
 	@scripts/os-deps.sh run

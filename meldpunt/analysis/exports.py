@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from meldpunt.analysis.filters import MOMENT, AnalysisFilters
 from meldpunt.analysis.hotspots import clusters
@@ -35,6 +36,35 @@ COLUMNS = (
     "melding", "soort", "categorie", "wachtrij", "status", "uitkomst", "datum", "weekdag", "uur", "gebied",
     "gebied_bron", "cel_x_rd", "cel_y_rd", "cel_lat", "cel_lon", "uren_tot_reactie", "dagen_tot_afhandeling",
 )  # fmt: skip
+
+
+# A text cell starting with one of these is a formula to Excel and LibreOffice (CSV injection): an area name
+# imported as '=HYPERLINK(...)' would run in the analyst's spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Text that a spreadsheet would run is shown as text: prefixed with ' (OWASP's advice). Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _append(sheet, values) -> None:
+    """One row of an XLSX sheet, every text a text cell: openpyxl would store text starting with = as a formula."""
+    if sheet.parent.write_only:  # a write-only sheet writes the row out at once: mark the cells before
+        cells = [WriteOnlyCell(sheet, value) for value in values]
+        _as_text(cells)
+        sheet.append(cells)
+    else:
+        sheet.append(values)
+        _as_text(sheet[sheet.max_row])
+
+
+def _as_text(cells) -> None:
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def json_text(value) -> str:
@@ -112,7 +142,7 @@ def _csv(rows) -> tuple[bytes, int]:
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
         n += 1
     return out.getvalue().encode("utf-8-sig"), n  # with a BOM: spreadsheet programs then read UTF-8
 
@@ -141,7 +171,7 @@ def _xlsx(rows) -> tuple[bytes, int]:
     sheet.append(list(COLUMNS))
     n = 0
     for row in rows:
-        sheet.append([row[c] for c in COLUMNS])
+        _append(sheet, [row[c] for c in COLUMNS])
         n += 1
     return _xlsx_bytes(workbook), n
 
@@ -192,35 +222,35 @@ def monthly_summary(month: str, *, today: date, by) -> tuple[bytes, str]:
 
     sheet = workbook.active
     sheet.title = "Top 7"
-    sheet.append([_("Monthly summary %(month)s", month=first.strftime("%Y-%m")), note])
-    sheet.append([_("Category"), _("Reports")])
+    _append(sheet, [_("Monthly summary %(month)s", month=first.strftime("%Y-%m")), note])
+    _append(sheet, [_("Category"), _("Reports")])
     for category, count in top_categories(filters):
-        sheet.append([category.name(locale), count])
+        _append(sheet, [category.name(locale), count])
 
     sheet = workbook.create_sheet(_("Trends"))
     table = trend_table(filters)
-    sheet.append([_("Category"), _("This month"), _("Month before"), _("Same month a year earlier")])
+    _append(sheet, [_("Category"), _("This month"), _("Month before"), _("Same month a year earlier")])
     for row in table.rows:
-        sheet.append([row.category.name(locale), row.total, row.previous, row.year_before])
+        _append(sheet, [row.category.name(locale), row.total, row.previous, row.year_before])
 
     sheet = workbook.create_sheet(_("Targets"))
-    sheet.append([_("Target"), _("Year"), _("This year so far"), _("Baseline year, same days"), _("On track")])
+    _append(sheet, [_("Target"), _("Year"), _("This year so far"), _("Baseline year, same days"), _("On track")])
     for status in all_target_statuses(min(today, last)):
         on_track = {True: _("yes"), False: _("no"), None: _("no baseline")}[status.on_track]
-        sheet.append([status.target.name(locale), status.year, status.current, status.baseline, on_track])
+        _append(sheet, [status.target.name(locale), status.year, status.current, status.baseline, on_track])
 
     sheet = workbook.create_sheet(_("Lead times"))
-    sheet.append([_("Queue"), _("Category"), _("Median hours to first response"), _("90% within hours"),
-                  _("Median days to closing"), _("90% within days")])  # fmt: skip
+    _append(sheet, [_("Queue"), _("Category"), _("Median hours to first response"), _("90% within hours"),
+                    _("Median days to closing"), _("90% within days")])  # fmt: skip
     for row in lead_times(filters.conditions()):
-        sheet.append([row.queue.code, row.category.name(locale), row.median_response_h, row.p90_response_h,
-                      row.median_closing_d, row.p90_closing_d])  # fmt: skip
+        _append(sheet, [row.queue.code, row.category.name(locale), row.median_response_h, row.p90_response_h,
+                        row.median_closing_d, row.p90_closing_d])  # fmt: skip
 
     sheet = workbook.create_sheet(_("Hotspots"))
-    sheet.append([_("Reports"), _("Latitude"), _("Longitude"), _("From"), _("To")])
+    _append(sheet, [_("Reports"), _("Latitude"), _("Longitude"), _("From"), _("To")])
     for cluster in clusters(filters.conditions(), 100, 5):
-        sheet.append([cluster.count, round(cluster.centre_lat, 5), round(cluster.centre_lon, 5),
-                      cluster.first.astimezone(LOCAL_TZ).strftime("%Y-%m-%d"),
-                      cluster.last.astimezone(LOCAL_TZ).strftime("%Y-%m-%d")])  # fmt: skip
+        _append(sheet, [cluster.count, round(cluster.centre_lat, 5), round(cluster.centre_lon, 5),
+                        cluster.first.astimezone(LOCAL_TZ).strftime("%Y-%m-%d"),
+                        cluster.last.astimezone(LOCAL_TZ).strftime("%Y-%m-%d")])  # fmt: skip
     audit(by, "export", detail=f"maandoverzicht {first:%Y-%m}")
     return _xlsx_bytes(workbook), f"maandoverzicht-{first:%Y-%m}.xlsx"

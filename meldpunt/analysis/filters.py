@@ -15,11 +15,15 @@ from meldpunt.reports.models import OPEN_STATES, Category, Report, report_area
 # When it happened: the incident time, or for a lasting condition (an unsafe place) when it was reported.
 MOMENT = sa.func.coalesce(Report.incident_at, Report.created_at)
 DEFAULT_DAYS = 365
+# Dates from a query string are held to these, so that local midnights, "a year earlier" and "the day after" stay
+# within what Python's dates and the databases can hold (0001-01-01 or 9999-12-31 would overflow).
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
 
 
 def _date(text) -> date | None:
     try:
-        return date.fromisoformat(str(text))
+        return min(max(date.fromisoformat(str(text)), EARLIEST), LATEST)
     except ValueError:
         return None
 

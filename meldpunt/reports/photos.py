@@ -153,13 +153,15 @@ class PhotoStore:
             return False
 
     def pending_bytes(self) -> int:
-        folder = self.root / "pending"
+        # os.walk, not Path.rglob: other workers send forms meanwhile, and rglob raises when a form's folder
+        # disappears while it is being listed; os.walk skips it.
         total = 0
-        for path in folder.rglob("*.jpg") if folder.is_dir() else ():
-            try:
-                total += path.stat().st_size
-            except FileNotFoundError:  # sent or replaced meanwhile
-                pass
+        for folder, _subfolders, names in os.walk(self.root / "pending"):
+            for name in names:
+                try:
+                    total += os.stat(os.path.join(folder, name)).st_size
+                except FileNotFoundError:  # sent or replaced meanwhile
+                    pass
         return total
 
     def save_pending(self, photo: CleanPhoto, token: str | None = None) -> str:
@@ -175,12 +177,17 @@ class PhotoStore:
         path.write_bytes(photo.data)
         return token
 
-    def adopt_pending(self, token: str, session: so.Session) -> StoredPhoto:
-        """The pending photo becomes the report's: it moves to its permanent place when `session` commits."""
+    def adopt_pending(self, token: str, session: so.Session) -> StoredPhoto | None:
+        """The pending photo becomes the report's: it moves to its permanent place when `session` commits. None when
+        it is gone: the same form, sent twice at once, stored its report (with the photo) in the other request."""
         source = self.pending_path(token)
-        with Image.open(source) as image:
-            width, height = image.size
-        stored = StoredPhoto(f"{datetime.now(UTC):%Y}/{uuid.uuid4().hex}.jpg", source.stat().st_size, width, height)
+        try:
+            with Image.open(source) as image:
+                width, height = image.size
+            size = source.stat().st_size
+        except FileNotFoundError:
+            return None
+        stored = StoredPhoto(f"{datetime.now(UTC):%Y}/{uuid.uuid4().hex}.jpg", size, width, height)
         _after_commit(session).append(lambda: self._move(source, self.root / stored.key))
         return stored
 

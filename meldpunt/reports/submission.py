@@ -250,8 +250,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
     )
     store = photo_store()
     for photo_token in new.pending_photo_tokens:
-        if store.has_pending(photo_token):
-            photo = store.adopt_pending(photo_token, db.session())
+        if store.has_pending(photo_token) and (photo := store.adopt_pending(photo_token, db.session())):
             report.photos.append(ReportPhoto(storage_key=photo.key, content_type="image/jpeg", width=photo.width,
                                              height=photo.height, size_bytes=photo.size))  # fmt: skip
     db.session.add(report)
