@@ -35,6 +35,7 @@ benchmark: install-test translations
 lighthouse: install-test translations
 	@scripts/os-deps.sh lighthouse
 	$(PY) -m pytest tests/benchmarks/test_lighthouse.py tests/benchmarks/test_page_weight.py -s -p no:cacheprovider -o addopts=""
+
 ## make load: the load test (gunicorn -w 4 on a scratch PostGIS database, Redis rate limits, locust: 50 phones,
 ## 10 boa's, 5 coordinators); prints a table and checks every receipt in the database. LOAD_SECONDS=20 for a short run.
 LOAD_SECONDS ?= 120
