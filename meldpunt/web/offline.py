@@ -36,8 +36,10 @@ def manifest():
         {
             "name": name,
             "short_name": _("Samen alert"),
-            "description": _("Report street harassment, nuisance or an unsafe place to the municipality of %(name)s.",
-                             name=profile.name),  # fmt: skip
+            "description": _(
+                "Report street harassment, nuisance or an unsafe place to the municipality of %(name)s.",
+                name=profile.name,
+            ),  # fmt: skip
             "lang": "nl",
             "start_url": "/",
             "scope": "/",
@@ -45,8 +47,12 @@ def manifest():
             "background_color": "#ffffff",
             "theme_color": profile.brand_colour,
             "icons": [
-                {"src": url_for("static", filename=f"img/icon-{size}.png"), "sizes": f"{size}x{size}",
-                 "type": "image/png", "purpose": "any maskable"}  # fmt: skip
+                {
+                    "src": url_for("static", filename=f"img/icon-{size}.png"),
+                    "sizes": f"{size}x{size}",
+                    "type": "image/png",
+                    "purpose": "any maskable",
+                }  # fmt: skip
                 for size in ICON_SIZES
             ],
         }
@@ -91,7 +97,9 @@ def queued_send():
     if kind not in KINDS or not isinstance(fields, dict):
         abort(400)
     category = public._category_or_404(kind, category_code)
-    formdata = MultiDict([(str(k), str(v)) for k, values in fields.items() for v in (values if isinstance(values, list) else [values])])
+    formdata = MultiDict(
+        [(str(k), str(v)) for k, values in fields.items() for v in (values if isinstance(values, list) else [values])]
+    )
     if not SUBMISSION_KEY_RE.match(formdata.get("submission_key", "")):
         abort(400)
     form = FORMS_BY_KIND[kind](formdata=formdata, meta={"csrf": False})

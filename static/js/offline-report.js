@@ -40,7 +40,8 @@
   }
 
   function reportPath(form) {
-    var match = new URL(form.action || window.location.href, window.location.href).pathname
+    // getAttribute: the form's buttons are named "action", which hides form.action.
+    var match = new URL(form.getAttribute("action") || window.location.href, window.location.href).pathname
       .match(/^\/melden\/([a-z_-]+)\/([a-z0-9_-]+)/);
     return match ? { kind: match[1], category: match[2], path: match[0] } : null;
   }
