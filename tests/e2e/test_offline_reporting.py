@@ -87,7 +87,8 @@ def test_the_start_page_opens_offline_and_nothing_personal_is_kept(live_server, 
     phone.goto(base_url + "/")
     scope = phone.evaluate(
         """() => navigator.serviceWorker.ready.then(r => navigator.serviceWorker.controller ? r.scope
-             : new Promise(done => navigator.serviceWorker.addEventListener("controllerchange", () => done(r.scope))))"""
+             : new Promise(done => navigator.serviceWorker.addEventListener("controllerchange",
+                                                                            () => done(r.scope))))"""
     )
     assert scope == base_url + "/"
     phone.goto(base_url + "/melden/straatintimidatie")
