@@ -9,14 +9,17 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_report_flow import (
     CHECK_MY_REPORT,
+    CHECK_YOUR_REPORT,
     NAROEPEN,
     REFERENCE,
+    SEND_REPORT,
     STRAATINTIMIDATIE,
     assert_private_and_csp_clean,
     open_form,
     stored_reports,
     use_my_location,
 )
+from tests.fixtures.reports import jpeg_with_gps
 
 pytestmark = [
     pytest.mark.e2e,
@@ -24,6 +27,7 @@ pytestmark = [
 ]
 
 WAITING = "Uw melding wacht op verbinding en wordt verstuurd zodra u weer online bent."
+PHOTO_DROPPED = "De foto kan niet op uw telefoon wachten: uw melding wordt zonder foto verstuurd."
 DESCRIPTION = "Een man riep mij na bij de bushalte aan de Hoofdstraat."
 
 
@@ -102,3 +106,48 @@ def test_the_start_page_opens_offline_and_nothing_personal_is_kept(live_server, 
         ".then(lists => lists.flat().map(r => new URL(r.url).pathname))"
     )
     assert kept and all(path == "/" or path.startswith("/static/") for path in kept), kept
+
+
+def test_a_report_checked_online_and_sent_offline_keeps_its_photo(live_server, phone, tmp_path):
+    app, base_url = live_server
+    photo = tmp_path / "IMG_2041.jpg"
+    photo.write_bytes(jpeg_with_gps())
+    open_form(phone, base_url, STRAATINTIMIDATIE, NAROEPEN)
+    use_my_location(phone)
+    phone.get_by_label(re.compile("Wat is er gebeurd")).fill(DESCRIPTION)
+    phone.set_input_files("#photo", photo)
+    phone.get_by_role("button", name=CHECK_MY_REPORT).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(CHECK_YOUR_REPORT)
+
+    phone.context.set_offline(True)  # the connection drops on the review page
+    phone.get_by_role("button", name=SEND_REPORT).click()
+    expect(phone.locator("#offline-notice")).to_contain_text(WAITING)
+    expect(phone.locator("#offline-notice")).not_to_contain_text(PHOTO_DROPPED)  # it was uploaded already
+    assert stored_reports(app) == []
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#reference")).to_have_text(REFERENCE)
+    [report] = stored_reports(app)
+    assert report["photos"] == 1
+
+
+def test_a_photo_chosen_offline_is_announced_as_left_out_and_a_refused_report_goes_back_into_its_form(
+    live_server, phone, tmp_path
+):
+    app, base_url = live_server
+    photo = tmp_path / "IMG_2042.jpg"
+    photo.write_bytes(jpeg_with_gps())
+    open_form(phone, base_url, STRAATINTIMIDATIE, NAROEPEN)
+    phone.get_by_label(re.compile("Wat is er gebeurd")).fill(DESCRIPTION)  # but no spot chosen
+    phone.context.set_offline(True)
+    phone.set_input_files("#photo", photo)
+    phone.get_by_role("button", name=CHECK_MY_REPORT).click()
+    expect(phone.locator("#offline-notice")).to_contain_text(PHOTO_DROPPED)
+
+    phone.context.set_offline(False)
+    notice = phone.locator("#offline-notice")
+    expect(notice).to_contain_text("Uw wachtende melding kon niet worden verstuurd:")
+    expect(notice).to_contain_text("Kies de plek")
+    assert stored_reports(app) == []
+    phone.get_by_role("link", name="Uw melding aanpassen").click()
+    expect(phone.get_by_label(re.compile("Wat is er gebeurd"))).to_have_value(DESCRIPTION)
