@@ -151,3 +151,16 @@ def test_a_photo_chosen_offline_is_announced_as_left_out_and_a_refused_report_go
     assert stored_reports(app) == []
     phone.get_by_role("link", name="Uw melding aanpassen").click()
     expect(phone.get_by_label(re.compile("Wat is er gebeurd"))).to_have_value(DESCRIPTION)
+
+
+def test_chromium_finds_the_site_installable(live_server, phone):
+    app, base_url = live_server
+    phone.goto(base_url + "/")
+    phone.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    cdp = phone.context.new_cdp_session(phone)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito, where Chromium never installs; every other criterion (manifest, icons,
+    # a service worker controlling the start URL) must be met.
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == []
