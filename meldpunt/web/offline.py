@@ -9,6 +9,7 @@ never answers; a browser's Sec-Fetch-Site/Origin, when present, must say same-or
 makes a repeat harmless: the same report is answered, never stored twice."""
 
 import re
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory, url_for
 from flask_babel import gettext as _
@@ -77,7 +78,8 @@ def _same_origin_script() -> bool:
     if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
         return False
     origin = request.headers.get("Origin")
-    return origin is None or origin == request.host_url.rstrip("/")
+    # The host only: behind a TLS-terminating proxy the scheme the app sees may differ from the browser's.
+    return origin is None or urlsplit(origin).netloc == request.host
 
 
 def _stored(response) -> bool:
