@@ -53,6 +53,9 @@ class Config:
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SUBMIT = "10 per hour;3 per minute"  # reports stored; refused or expired forms do not count
+    # A report kept on the phone without a connection has its own budget (web/offline.py): it was made earlier,
+    # so it must not be refused as the Nth send in a row; the budget still stops a flood from one address.
+    RATELIMIT_QUEUED_SEND = "10 per hour;3 per minute"
     RATELIMIT_FORM_STEPS = "60 per minute"  # checking, searching, changing: every step of the form
     RATELIMIT_SEARCH = "60 per minute"
     RATELIMIT_TRACKING = "30 per minute"

@@ -6,7 +6,7 @@ from meldpunt.extensions import csrf
 
 
 def register_web(app: Flask) -> None:
-    from meldpunt.web import admin, analysis, auth, field, health, public, staff, tracking, transparency
+    from meldpunt.web import admin, analysis, auth, field, health, offline, public, staff, tracking, transparency
     from meldpunt.web.access import init_access
     from meldpunt.web.compression import init_compression
     from meldpunt.web.context import init_context
@@ -19,6 +19,7 @@ def register_web(app: Flask) -> None:
     app.request_class = CleanRequest
     app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added: every <int:…> is an id
     app.register_blueprint(public.bp)
+    app.register_blueprint(offline.bp)
     app.register_blueprint(tracking.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
