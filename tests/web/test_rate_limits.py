@@ -99,7 +99,12 @@ def _start_redis():
 
 
 def test_when_redis_goes_away_reporting_goes_on_and_limits_still_hold(make_app, caplog):
+    from meldpunt.extensions import limiter
+
     server, port = _start_redis()
+    # The limiter is module-global: "storage dead" from an earlier app in this process would carry over (a
+    # server process has one app, so only tests meet this).
+    limiter._storage_dead = False
     try:
         app = _app(make_app, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0")
         with app.app_context():
@@ -115,3 +120,4 @@ def test_when_redis_goes_away_reporting_goes_on_and_limits_still_hold(make_app, 
             assert _reports() == 3
     finally:
         server.kill()
+        limiter._storage_dead = False
