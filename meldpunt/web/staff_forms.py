@@ -99,3 +99,11 @@ class UserForm(FlaskForm):
 
 class AcknowledgeForm(FlaskForm):
     note = TextAreaField(_l("Note (what OOV does with it)"), validators=[Optional(), Length(max=2000)])
+
+
+class ApiKeyForm(FlaskForm):
+    name = StringField(
+        _l("Name of the partner or app"),
+        description=_l("For example: Wijkapp politie, Datalab Drenthe. Each use of the key is logged under it."),
+        validators=[DataRequired(), Length(max=80)],
+    )
