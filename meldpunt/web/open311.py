@@ -113,6 +113,15 @@ def too_many(error):
 @bp.get(f"/discovery.{FORMATS}")
 @per_address
 def discovery(fmt):
+    """Discovery: the endpoint, its formats and where keys come from.
+    ---
+    get:
+      tags: [Open311]
+      parameters: [fmt]
+      responses:
+        "200": {description: The discovery document, content: {application/json: {schema: {type: object}}}}
+        "429": Errors
+    """
     base = current_app.config["PUBLIC_BASE_URL"]
     body = {
         "changeset": "2026-12-01T00:00:00+00:00",
@@ -133,6 +142,17 @@ def discovery(fmt):
 @bp.get(f"/services.{FORMATS}")
 @per_address
 def services(fmt):
+    """The services: active categories, never restricted ones.
+    ---
+    get:
+      tags: [Open311]
+      parameters: [fmt]
+      responses:
+        "200":
+          description: The services
+          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Service"}}}}
+        "429": Errors
+    """
     locale = str(get_locale())
     rows = [
         {"service_code": c.code, "service_name": c.name(locale),
@@ -146,6 +166,18 @@ def services(fmt):
 @bp.get(f"/services/<service_code>.{FORMATS}")
 @per_address
 def service_definition(service_code, fmt):
+    """A service definition: the attributes a report of this category needs.
+    ---
+    get:
+      tags: [Open311]
+      parameters:
+        - {in: path, name: service_code, required: true, schema: {type: string}}
+        - fmt
+      responses:
+        "200": {description: The definition, content: {application/json: {schema: {type: object}}}}
+        "404": Errors
+        "429": Errors
+    """
     category = georeport.listed_category(service_code)
     if category is None:
         raise Open311Error(404, _("There is no service with code %(code)s.", code=service_code))
@@ -165,6 +197,27 @@ def service_definition(service_code, fmt):
 @bp.get(f"/requests.{FORMATS}")
 @per_address
 def requests_list(fmt):
+    """Reports, newest first, within the privacy rules; the spec's filters.
+    ---
+    get:
+      tags: [Open311]
+      parameters:
+        - fmt
+        - {in: query, name: api_key, schema: {type: string}}
+        - {in: query, name: service_request_id, schema: {type: string}}
+        - {in: query, name: service_code, schema: {type: string}}
+        - {in: query, name: start_date, schema: {type: string, format: date-time}}
+        - {in: query, name: end_date, schema: {type: string, format: date-time}}
+        - {in: query, name: status, schema: {type: string, enum: [open, closed]}}
+        - {in: query, name: page, schema: {type: integer, minimum: 1, maximum: 10000}}
+      responses:
+        "200":
+          description: The reports
+          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}}
+        "400": Errors
+        "403": Errors
+        "429": Errors
+    """
     key = _optional_key()
     filters = georeport.RequestFilters(
         service_request_ids=_codes("service_request_id"),
@@ -182,6 +235,22 @@ def requests_list(fmt):
 @bp.get(f"/requests/<service_request_id>.{FORMATS}")
 @per_address
 def request_one(service_request_id, fmt):
+    """One report.
+    ---
+    get:
+      tags: [Open311]
+      parameters:
+        - {in: path, name: service_request_id, required: true, schema: {type: string}}
+        - fmt
+        - {in: query, name: api_key, schema: {type: string}}
+      responses:
+        "200":
+          description: The report
+          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}}
+        "403": Errors
+        "404": Errors
+        "429": Errors
+    """
     key = _optional_key()
     filters = georeport.RequestFilters(service_request_ids=(service_request_id,))
     found = georeport.public_requests(filters, locale=str(get_locale()), now=utcnow())
@@ -195,6 +264,47 @@ def request_one(service_request_id, fmt):
 @per_address
 @limiter.limit(_key_limit, key_func=_key_limit_scope)
 def request_new(fmt):
+    """File a report (needs an api_key); it goes through the same checks and routing as the web form.
+    ---
+    post:
+      tags: [Open311]
+      parameters: [fmt]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [api_key, service_code, lat, long, description]
+              properties:
+                api_key: {type: string}
+                service_code: {type: string}
+                lat: {type: number}
+                long: {type: number}
+                description: {type: string}
+                address_string: {type: string}
+                email: {type: string}
+                attribute[when]: {type: string, enum: [nu, eerder]}
+                attribute[incident_at]: {type: string, format: date-time}
+                attribute[email_consent]: {type: string, enum: ["true", "false"]}
+      responses:
+        "201":
+          description: Received
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  type: object
+                  required: [service_request_id]
+                  properties:
+                    service_request_id: {type: string}
+                    service_notice: {type: string}
+                    account_id: {nullable: true}
+        "400": Errors
+        "403": Errors
+        "429": Errors
+    """
     key = keys.key_for(_presented_key())
     if key is None:
         raise Open311Error(403, _("A valid api_key is required; this one is missing, unknown or revoked."))
@@ -258,15 +368,12 @@ def _date(name: str) -> datetime | None:
 
 
 def _parse_w3c(raw: str) -> datetime | None:
+    """Any RFC 3339 date-time (the W3C profile): a zone is required, so the moment is unambiguous."""
     try:
-        moment = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
-    except ValueError:
+        moment = datetime.fromisoformat(raw.strip().upper().replace("Z", "+00:00"))
+        return moment.astimezone(UTC) if moment.tzinfo is not None else None
+    except (ValueError, OverflowError):  # not a date, or a zone that takes it out of datetime's range
         return None
-    if moment.tzinfo is None:
-        return None
-    if not (1900 <= moment.year <= 9999):
-        return None
-    return moment.astimezone(UTC)
 
 
 def _status() -> str | None:
