@@ -22,6 +22,7 @@ from meldpunt.feedback.templates import GENERIC_OUTCOMES
 from meldpunt.geo import WGS84, spatial
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import OPEN_STATES, Category, Report
+from meldpunt.reports.questions import questions_for
 from meldpunt.reports.workflow import OUTCOMES, REFERRALS
 
 PAGE_SIZE = 100  # GET requests answers at most this many (newest first); `page` goes further back
@@ -171,7 +172,8 @@ class Attribute:
 
 
 def service_attributes(category: Category) -> list[Attribute]:
-    """What a report of this category needs besides description and position, as the form asks it."""
+    """What a report of this category needs besides description and position, as the form asks it (the time, the
+    kind's questions from reports/questions.py, consent for e-mail)."""
     attributes = []
     if KINDS[category.kind].is_incident:
         attributes.append(
@@ -182,6 +184,11 @@ def service_attributes(category: Category) -> list[Attribute]:
             Attribute("incident_at", "datetime", False,
                       str(_l("Date and time it happened (W3C date-time), needed when it happened earlier"))),
         )  # fmt: skip
+    for question in questions_for(category.kind, category.code):  # the form's own questions, all optional
+        attributes.append(
+            Attribute(question.name, "multivaluelist" if question.multiple else "singlevaluelist", False,
+                      str(question.label), tuple((code, str(label)) for code, label in question.choices))
+        )  # fmt: skip
     if KINDS[category.kind].collects_contact:
         attributes.append(
             Attribute("email_consent", "singlevaluelist", False,
@@ -189,3 +196,20 @@ def service_attributes(category: Category) -> list[Attribute]:
                       (("true", str(_l("Yes"))), ("false", str(_l("No"))))),
         )  # fmt: skip
     return attributes
+
+
+def answers_from_attributes(category: Category, values) -> tuple[dict, list[str]]:
+    """The answers to the category's questions from `attribute[...]` values (`values(code)` gives the list sent
+    for a code); unknown choices are problems, unanswered questions are left out, as on the form."""
+    answers, problems = {}, []
+    for question in questions_for(category.kind, category.code):
+        sent = [v for v in values(question.name) if v != ""]
+        if not sent:
+            continue
+        allowed = {code for code, _label in question.choices}
+        if any(v not in allowed for v in sent) or (len(sent) > 1 and not question.multiple):
+            problems.append(f"attribute[{question.name}]: " + str(_l("choose from %(codes)s.",
+                                                                      codes=", ".join(sorted(allowed)))))  # fmt: skip
+            continue
+        answers[question.name] = sent if question.multiple else sent[0]
+    return answers, problems

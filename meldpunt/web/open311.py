@@ -424,6 +424,8 @@ def _new_report(category) -> NewReport:
             incident_at = _parse_w3c(raw) if raw else None
             if raw and incident_at is None:
                 problems.append(_("attribute[incident_at] is not a date: use W3C format."))
+    answers, answer_problems = georeport.answers_from_attributes(category, _attribute_values)
+    problems += answer_problems
     if problems:
         raise Open311Error(400, *problems)
     return NewReport(
@@ -435,11 +437,17 @@ def _new_report(category) -> NewReport:
         location_description=request.form.get("address_string") or None,
         incident_is_now=is_incident and when == "nu",
         incident_at=incident_at,
+        answers=answers,
         email=request.form.get("email") or None,
         email_consent=request.form.get("attribute[email_consent]") == "true",
         locale=str(get_locale()),
         channel="api",
     )
+
+
+def _attribute_values(code: str) -> list[str]:
+    """attribute[code] (one value) or attribute[code][] (a multivaluelist, the spec's form)."""
+    return request.form.getlist(f"attribute[{code}]") + request.form.getlist(f"attribute[{code}][]")
 
 
 def _request_row(r: georeport.PublicRequest) -> dict:

@@ -209,3 +209,28 @@ def test_any_w3c_date_time_is_a_date_even_long_ago(client):
     assert client.get(f"{BASE}/requests.json?start_date=0151-09-03T11:21:28.594686Z").status_code == 200
     assert client.get(f"{BASE}/requests.json?end_date=2026-11-30t21:00:00z").status_code == 200
     assert client.get(f"{BASE}/requests.json?end_date=2026-11-30T21:00:00").status_code == 400  # no zone
+
+
+def test_service_definitions_are_the_forms_own_questions(app, client):
+    from meldpunt.web.report_forms import form_for_kind
+
+    for kind, code in (("overlast", "jeugd"), ("overlast", "woonoverlast"), ("onveilige_plek", "verlichting")):
+        definition = client.get(f"{BASE}/services/{code}.json").get_json()
+        attribute_codes = [a["code"] for a in definition["attributes"]]
+        with app.test_request_context():
+            form_questions = [f.name for f in form_for_kind(kind, formdata={}).questions_for(code)]
+        assert [c for c in attribute_codes if c in form_questions] == form_questions and form_questions
+    lighting = client.get(f"{BASE}/services/verlichting.json").get_json()["attributes"]
+    times = next(a for a in lighting if a["code"] == "unsafe_times")
+    assert times["datatype"] == "multivaluelist" and {v["key"] for v in times["values"]} == {"dag", "avond", "nacht"}
+
+
+def test_answers_sent_as_attributes_are_stored_and_a_weapon_flags_the_report(client, api_key):
+    answers = {"attribute[when]": "nu", "attribute[weapon]": "ja", "attribute[people_involved]": "groep"}
+    shout = _post(client, api_key, service_code="naroepen", description="Ze bedreigden mij met een mes.", **answers)
+    report = _report(shout.get_json()[0]["service_request_id"])
+    assert report.answers == {"weapon": "ja", "people_involved": "groep"} and report.safety_flag
+    place = _post(client, api_key, **{"attribute[unsafe_times][]": ["avond", "nacht"]})
+    assert _report(place.get_json()[0]["service_request_id"]).answers == {"unsafe_times": ["avond", "nacht"]}
+    wrong = _post(client, api_key, **{"attribute[lighting]": "fel"})
+    assert wrong.status_code == 400 and wrong.get_json()[0]["description"].startswith("attribute[lighting]")
