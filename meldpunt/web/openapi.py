@@ -7,9 +7,10 @@ from flask import Blueprint, current_app, jsonify
 
 bp = Blueprint("openapi", __name__)
 
-# The views described: the JSON routes (Open311 in its JSON format, monitoring).
+# The views described: the public JSON routes (Open311 in its JSON format, monitoring, place search). The staff
+# JSON routes (queue map, analysis layers) need a signed-in session and are not described yet.
 DESCRIBED = ("open311.discovery", "open311.services", "open311.service_definition", "open311.requests_list",
-             "open311.request_one", "open311.request_new", "health.healthz")  # fmt: skip
+             "open311.request_one", "open311.request_new", "health.healthz", "public.search_places")  # fmt: skip
 
 SCHEMAS = {
     "Error": {"type": "object", "required": ["code", "description"],
