@@ -234,3 +234,11 @@ def test_answers_sent_as_attributes_are_stored_and_a_weapon_flags_the_report(cli
     assert _report(place.get_json()[0]["service_request_id"]).answers == {"unsafe_times": ["avond", "nacht"]}
     wrong = _post(client, api_key, **{"attribute[lighting]": "fel"})
     assert wrong.status_code == 400 and wrong.get_json()[0]["description"].startswith("attribute[lighting]")
+
+
+def test_discovery_names_the_endpoint_in_both_formats(client):
+    discovery = client.get(f"{BASE}/discovery.json").get_json()
+    [endpoint] = discovery["endpoints"]
+    assert endpoint["url"].endswith("/open311/v2") and endpoint["formats"] == ["application/json", "text/xml"]
+    xml = ET.fromstring(client.get(f"{BASE}/discovery.xml").data)
+    assert xml.tag == "discovery" and xml.find("endpoints/endpoint/specification").text.endswith("GeoReport_v2")
