@@ -60,6 +60,8 @@ class Config:
     RATELIMIT_SEARCH = "60 per minute"
     RATELIMIT_TRACKING = "30 per minute"
     RATELIMIT_LINK_MAIL = "5 per hour"  # "mail me this link" on the receipt
+    RATELIMIT_OPEN311_ADDRESS = "120 per minute"  # every Open311 call, per client address
+    RATELIMIT_OPEN311_KEY = "600 per hour;30 per minute"  # reports filed through Open311, per api_key
 
     # How many reverse proxies (the TLS terminator, a load balancer) stand in front of the app. Their
     # X-Forwarded-For and X-Forwarded-Proto are trusted for that many hops, so that rate limits count per

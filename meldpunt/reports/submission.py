@@ -245,7 +245,8 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
         event="created",
         to_state="nieuw",
         now=now,
-        actor="melder" if new.channel == "web" else "medewerker",
+        # Filed by the resident (through the site or a partner's app), or by staff on their behalf.
+        actor="melder" if new.channel in ("web", "api") else "medewerker",
         reason=f"Gerouteerd door regel: {decision.rule.description}" if decision.rule else "Geen regel",
     )
     store = photo_store()

@@ -40,6 +40,9 @@ ACTION_LABELS = {
     "report_close": _l("Report: closed"),
     "report_cancel": _l("Report: cancelled"),
     "report_reopen": _l("Report: reopened"),
+    "api_key_issued": _l("API key issued"),
+    "api_key_revoked": _l("API key revoked"),
+    "api_key_used": _l("API key used (Open311)"),
 }
 PAGE_SIZE = 100
 

@@ -6,7 +6,20 @@ from meldpunt.extensions import csrf
 
 
 def register_web(app: Flask) -> None:
-    from meldpunt.web import admin, analysis, auth, field, health, offline, public, staff, tracking, transparency
+    from meldpunt.web import (
+        admin,
+        analysis,
+        auth,
+        field,
+        health,
+        offline,
+        open311,
+        openapi,
+        public,
+        staff,
+        tracking,
+        transparency,
+    )
     from meldpunt.web.access import init_access
     from meldpunt.web.compression import init_compression
     from meldpunt.web.context import init_context
@@ -28,8 +41,11 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(transparency.bp)
+    app.register_blueprint(open311.bp)
+    app.register_blueprint(openapi.bp)
     init_access(app)
     csrf.exempt(health.bp)
+    csrf.exempt(open311.bp)  # machine clients: the api_key, not a session, authorises a POST
     init_security(app)
     init_static_files(app)
     init_errors(app)

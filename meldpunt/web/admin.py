@@ -1,4 +1,4 @@
-"""Beheerder pages: users and roles, the audit log."""
+"""Beheerder pages: users and roles, the audit log, Open311 API keys."""
 
 from datetime import date
 
@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from meldpunt.db_types import id_from
 from meldpunt.extensions import db
+from meldpunt.open311 import keys as api_keys
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.outbox.worker import retry_dead_letter
 from meldpunt.staff import accounts
@@ -23,7 +24,7 @@ from meldpunt.staff.audit_log import (
 from meldpunt.staff.models import User, audit
 from meldpunt.staff.roles import BEHEERDER, ROLES, role_labels
 from meldpunt.web.access import current_session, roles_required
-from meldpunt.web.staff_forms import EmptyForm, UserForm
+from meldpunt.web.staff_forms import ApiKeyForm, EmptyForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 AUDIT_PAGE = 100
@@ -199,3 +200,35 @@ def retry_mail(message_id):
     db.session.commit()
     flash(_("The mail will be sent again."))
     return redirect(url_for("admin.dead_letters"))
+
+
+@bp.route("/api-sleutels", methods=["GET", "POST"])
+@roles_required(BEHEERDER)
+def api_keys_page():
+    """Issue a key under a name (shown once, on this answer only: never redirected, flashed or stored) and the list
+    of keys, each revocable."""
+    form, new_key = ApiKeyForm(), None
+    if form.validate_on_submit():
+        try:
+            record, new_key = api_keys.issue_key(form.name.data, by=current_user)
+        except api_keys.ApiKeyError:
+            form.name.errors = [*form.name.errors, _("There is already a key with this name. Choose another name.")]
+        else:
+            db.session.commit()
+            form = ApiKeyForm(formdata=None)
+            flash(_("Key for %(name)s issued. Copy it now: it is not shown again.", name=record.name))
+    status = 422 if form.errors else 200
+    page = render_template("admin/api_keys.html", form=form, new_key=new_key, keys=api_keys.all_keys(),
+                           revoke_form=EmptyForm())  # fmt: skip
+    return page, status, {"Cache-Control": "no-store"}
+
+
+@bp.post("/api-sleutels/<int:key_id>/intrekken")
+@roles_required(BEHEERDER)
+def revoke_api_key(key_id):
+    record = db.session.get(api_keys.ApiKey, key_id) or abort(404)
+    if EmptyForm().validate_on_submit():
+        api_keys.revoke_key(record, by=current_user)
+        db.session.commit()
+        flash(_("Key for %(name)s revoked: the API refuses it from now on.", name=record.name))
+    return redirect(url_for("admin.api_keys_page"))

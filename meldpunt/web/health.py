@@ -10,6 +10,14 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz():
+    """Is the database reachable, with its spatial extension?
+    ---
+    get:
+      tags: [Monitoring]
+      responses:
+        "200": {description: Healthy, content: {application/json: {schema: {$ref: "#/components/schemas/Health"}}}}
+        "503": {description: Unhealthy, content: {application/json: {schema: {$ref: "#/components/schemas/Health"}}}}
+    """
     try:
         db.session.execute(sa.text("SELECT ST_AsText(ST_GeomFromText('POINT(0 0)', 4326))")).scalar_one()
         database = "ok"

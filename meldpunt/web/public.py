@@ -388,6 +388,33 @@ def _search_places(query):
 @bp.get("/melden/plaatsen")
 @limiter.limit(_search_limit)
 def search_places():
+    """Places matching a search (the report form without the map): the gazetteer or PDOK, per configuration.
+    ---
+    get:
+      tags: [Reporting]
+      parameters:
+        - {in: query, name: q, schema: {type: string}}
+      responses:
+        "200":
+          description: The places found (none for fewer than two letters)
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  type: object
+                  required: [label, lat, lon, precision]
+                  properties:
+                    label: {type: string}
+                    lat: {type: number}
+                    lon: {type: number}
+                    precision: {type: string}
+        "503":
+          description: The geocoder is unavailable
+          content:
+            application/json: {schema: {type: object, properties: {error: {type: string}}}}
+        "429": {description: Too many searches}
+    """
     places = _search_places(request.args.get("q", "").strip()[:120])
     if places is None:
         return jsonify({"error": _("Searching is not possible right now. Use the map instead.")}), 503

@@ -20,7 +20,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from meldpunt.reports import questions
 from meldpunt.reports.kinds import KINDS
+from meldpunt.reports.questions import QUESTIONS, Question
 from meldpunt.reports.submission import DESCRIPTION_MAX_LENGTH, LOCATION_DESCRIPTION_MAX_LENGTH
 
 DESCRIPTION_LENGTH = Length(
@@ -37,9 +39,7 @@ def choice_label(field, value) -> str:
     return next((str(c.label) for c in field.choices if c.value == value), value)
 
 
-YES_NO = options(("ja", _l("Yes")), ("nee", _l("No")))
-YES_NO_UNKNOWN = YES_NO + options(("weet_niet", _l("I don't know")))
-HOW_MANY = options(("een", _l("One person")), ("twee_tot_vijf", _l("2 to 5 people")), ("groep", _l("More than 5")))
+WOON_SUBTYPES = options(*questions.WOON_SUBTYPES)  # the woonoverlast view's filter
 
 
 class OptionalRadioField(RadioField):
@@ -62,6 +62,7 @@ class ReportForm(FlaskForm):
 
     KIND = ""
     # Questions this kind asks, each with the categories it applies to (None: all of the kind).
+    # Built from reports/questions.py (the fields too).
     QUESTIONS: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
 
     submission_key = HiddenField()
@@ -117,115 +118,36 @@ class ReportForm(FlaskForm):
         ]
 
 
-WEAPON_QUESTION = OptionalRadioField(
-    _l("Was there a weapon or violence?"), choices=YES_NO, description=_l("If there is danger now: call 112.")
-)
-WOON_SUBTYPES = options(
-    ("burenruzie", _l("A dispute between neighbours")),
-    ("geluid", _l("Noise")),
-    ("agressie", _l("Aggression or intimidation")),
-    ("vervuiling", _l("A neglected or polluted home")),
-)
-FREQUENCY_QUESTION = OptionalRadioField(
-    _l("Does this happen more often?"),
-    choices=options(
-        ("eerste_keer", _l("This is the first time")),
-        ("soms", _l("Sometimes")),
-        ("wekelijks", _l("Every week")),
-        ("dagelijks", _l("(Almost) every day")),
-    ),
-)
+def _field(question: Question):
+    """The form field of a declared question (reports/questions.py)."""
+    if question.multiple:
+        return MultiCheckboxField(question.label, choices=options(*question.choices), validators=[Optional()],
+                                  description=question.description)  # fmt: skip
+    return OptionalRadioField(question.label, choices=options(*question.choices), description=question.description)
 
 
-class StraatintimidatieForm(ReportForm):
-    KIND = "straatintimidatie"
-    QUESTIONS = (("people_involved", None), ("directed_at", None), ("weapon", None))
-
-    people_involved = OptionalRadioField(
-        _l("How many people did it?"),
-        choices=HOW_MANY,
-    )
-    directed_at = OptionalRadioField(
-        _l("Was it aimed at you?"),
-        choices=options(("mij", _l("Yes, at me")), ("getuige", _l("No, I saw it happen to someone else"))),
-    )
-    weapon = WEAPON_QUESTION
+def _form_class(name: str, kind: str, doc: str, **fields) -> type:
+    """A kind's form: the base form, the kind's questions as fields (in their declared order), and `fields`."""
+    attributes = {"__doc__": doc, "KIND": kind,
+                  "QUESTIONS": tuple((q.name, q.categories) for q in QUESTIONS[kind])}  # fmt: skip
+    attributes |= {q.name: _field(q) for q in QUESTIONS[kind]}
+    return type(name, (ReportForm,), attributes | fields)
 
 
-class OverlastForm(ReportForm):
-    KIND = "overlast"
-    QUESTIONS = (
-        ("frequency", None),
-        ("minors", ("jeugd",)),
-        ("group_size", ("jeugd", "alcohol", "station_uitgaan", "lachgas")),
-        ("weapon", ("jeugd", "alcohol", "drugs", "station_uitgaan", "vernieling", "overlast_anders")),
-        ("danger", ("verward",)),
-        ("worried", ("verward",)),
-        ("woon_subtype", ("woonoverlast",)),
-        ("spoken_to_neighbours", ("woonoverlast",)),
-    )
-
-    frequency = FREQUENCY_QUESTION
-    minors = OptionalRadioField(_l("Are there minors involved?"), choices=YES_NO_UNKNOWN)
-    group_size = OptionalRadioField(
-        _l("How many people are involved?"),
-        choices=HOW_MANY,
-    )
-    weapon = WEAPON_QUESTION
-    danger = OptionalRadioField(
-        _l("Is anyone in immediate danger?"), choices=YES_NO, description=_l("If so: call 112 now.")
-    )
-    worried = OptionalRadioField(_l("Are you worried about this person?"), choices=YES_NO)
-    woon_subtype = OptionalRadioField(_l("What kind of nuisance?"), choices=WOON_SUBTYPES)
-    spoken_to_neighbours = OptionalRadioField(_l("Have you talked to the neighbours about it?"), choices=YES_NO)
-
-
-class OnveiligePlekForm(ReportForm):
-    KIND = "onveilige_plek"
-    QUESTIONS = (
-        ("unsafe_times", None),
-        ("lighting", None),
-        ("visibility", None),
-        ("people_around", None),
-        ("alternative_route", None),
-        ("unsafe_score", None),
-    )
-
-    description = TextAreaField(
+StraatintimidatieForm = _form_class("StraatintimidatieForm", "straatintimidatie", "Straatintimidatie.")
+OverlastForm = _form_class("OverlastForm", "overlast", "Overlast.")
+OnveiligePlekForm = _form_class(
+    "OnveiligePlekForm",
+    "onveilige_plek",
+    "A lasting condition of a place: its own wording for the description.",
+    description=TextAreaField(
         _l("What makes this place feel unsafe?"),
         validators=[DataRequired(message=_l("Please describe the place.")), DESCRIPTION_LENGTH],
-    )
-    unsafe_times = MultiCheckboxField(
-        _l("When does it feel unsafe?"),
-        choices=options(("dag", _l("During the day")), ("avond", _l("In the evening")), ("nacht", _l("At night"))),
-        validators=[Optional()],
-    )
-    lighting = OptionalRadioField(
-        _l("How is the lighting?"),
-        choices=options(("goed", _l("Good")), ("matig", _l("Poor")), ("geen", _l("No lighting or broken"))),
-    )
-    visibility = OptionalRadioField(
-        _l("Can you see around you and be seen?"),
-        choices=options(("goed", _l("Yes, open view")), ("beperkt", _l("Partly")), ("slecht", _l("No, hidden"))),
-    )
-    people_around = OptionalRadioField(
-        _l("Are there usually people around?"),
-        choices=options(("vaak", _l("Often")), ("soms", _l("Sometimes")), ("zelden", _l("Rarely or never"))),
-    )
-    alternative_route = OptionalRadioField(_l("Is there another route you can take?"), choices=YES_NO_UNKNOWN)
-    unsafe_score = OptionalRadioField(
-        _l("How unsafe does it feel? (1 = a little, 5 = very)"),
-        choices=options(*((str(i), str(i)) for i in range(1, 6))),
-    )
-
-
-class VerdachteSituatieForm(ReportForm):
-    """Restricted: asks for no contact data (DESIGN §2)."""
-
-    KIND = "verdachte_situatie"
-    QUESTIONS = (("frequency", None),)
-
-    frequency = FREQUENCY_QUESTION
+    ),
+)
+VerdachteSituatieForm = _form_class(
+    "VerdachteSituatieForm", "verdachte_situatie", "Restricted: asks for no contact data (DESIGN §2)."
+)
 
 
 FORMS_BY_KIND = {form.KIND: form for form in (StraatintimidatieForm, OverlastForm, OnveiligePlekForm,

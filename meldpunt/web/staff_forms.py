@@ -105,3 +105,11 @@ class VasteBoaForm(FlaskForm):
     """The vaste boa of one wijk or dorp; the empty choice: nobody."""
 
     boa = SelectField(_l("Field officer"), validate_choice=False)
+
+
+class ApiKeyForm(FlaskForm):
+    name = StringField(
+        _l("Name of the partner or app"),
+        description=_l("For example: Wijkapp politie, Datalab Drenthe. Each use of the key is logged under it."),
+        validators=[DataRequired(), Length(max=80)],
+    )

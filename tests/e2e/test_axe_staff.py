@@ -108,6 +108,7 @@ STAFF_PAGES = [
     "/beheer/gebruikers/{user}",
     "/beheer/audit",
     "/beheer/mail",
+    "/beheer/api-sleutels",
     "/medewerkers/account/tweestaps",
 ]
 
@@ -130,5 +131,18 @@ def test_user_form_with_errors_is_accessible(signed_in, accessibility_site, axe_
     page.goto(accessibility_site["base_url"] + "/beheer/gebruikers/nieuw")
     page.locator("form button[type=submit]").last.click()
     expect(page.locator(".has-error").first).to_be_visible()
+    assert_accessible(page, axe_source)
+    page.close()
+
+
+def test_api_keys_with_a_new_key_and_with_errors_are_accessible(signed_in, accessibility_site, axe_source):
+    page = signed_in.new_page()
+    page.goto(accessibility_site["base_url"] + "/beheer/api-sleutels")
+    page.locator("form button[type=submit]").last.click()  # no name: the error state
+    expect(page.locator(".has-error").first).to_be_visible()
+    assert_accessible(page, axe_source)
+    page.fill("#name", "Wijkapp politie")
+    page.locator("form button[type=submit]").last.click()
+    expect(page.locator("#new-api-key")).to_be_visible()  # the key, shown once, and the list with a revoke button
     assert_accessible(page, axe_source)
     page.close()

@@ -73,6 +73,9 @@ MATRIX = [
     ("GET", "/beheer/audit", {"beheerder"}),
     ("GET", "/beheer/mail", {"beheerder"}),
     ("POST", "/beheer/mail/{mail}/opnieuw", {"beheerder"}),
+    ("GET", "/beheer/api-sleutels", {"beheerder"}),
+    ("POST", "/beheer/api-sleutels", {"beheerder"}),
+    ("POST", "/beheer/api-sleutels/{api_key}/intrekken", {"beheerder"}),
     ("GET", "/analyse/", ANALYSIS),
     ("GET", "/analyse/lagen/raster.geojson", ANALYSIS),
     ("GET", "/analyse/lagen/warmte.json", ANALYSIS),
@@ -121,6 +124,7 @@ def _rule_of(url: str) -> str:
         .replace("{signal}", "<int:signal_id>")
         .replace("{filter}", "<int:filter_id>")
         .replace("{area}", "<int:area_id>")
+        .replace("{api_key}", "<int:key_id>")
     )
 
 
@@ -163,12 +167,15 @@ def world(app, staff, new_report):
     from meldpunt.staff.saved_filters import save_filter
 
     saved = save_filter(staff["tnh"], "TNH", "Open vernielingen", {"category": "vernieling"})
+    from meldpunt.open311.keys import issue_key
+
+    api_key, _key = issue_key("Wijkapp")
     db.session.commit()
     from meldpunt.geo.models import Area
 
     area = db.session.scalar(sa.select(Area.id).where(Area.kind == "dorp").limit(1))
     return {"area": area, "tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
-            "mail": mail, "signal": signal, "filter": saved.id}  # fmt: skip
+            "mail": mail, "signal": signal, "filter": saved.id, "api_key": api_key.id}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)
