@@ -135,12 +135,12 @@ def report_form(kind, category_code):
         if request.args.get("opnieuw"):
             _drop_draft()
         draft = _current_draft(kind, category_code)
-        form = _form_from(kind, draft)
+        form = _form_from(kind, draft, category)
         if not form.submission_key.data:
             form.submission_key.data = secrets.token_urlsafe(24)
         return _render_form(form, kind_def, category, restored=draft is not None)
 
-    form: ReportForm = form_for_kind(kind)
+    form: ReportForm = form_for_kind(kind, category=category)
     action = request.form.get("action", "review")
     _keep_photo(form)
     if action == "search":
@@ -186,7 +186,7 @@ def review(kind, category_code):
     draft = _current_draft(kind, category_code)
     if draft is None:  # sent already, or the session ended: start from the form
         return redirect(url_for("public.report_form", kind=kind, category_code=category_code), code=303)
-    form = _form_from(kind, draft)
+    form = _form_from(kind, draft, category)
     form_ok = _form_ok(form, check_csrf=False)
     page, status = _review_or_form(form, form_ok, _new_report(form, category), kind_def, category)
     return page, 200 if status == 422 else status
@@ -200,7 +200,7 @@ def too_many_sends(error):
         return render_template("errors/429.html"), 429
     kind_def = KINDS.get(request.view_args["kind"]) or abort(404)
     category = _category_or_404(kind_def.code, request.view_args["category_code"])
-    form = form_for_kind(kind_def.code)
+    form = form_for_kind(kind_def.code, category=category)
     _keep_photo(form)
     _keep_draft(form, kind_def.code, category.code)
     limit = limiter.current_limit
@@ -219,10 +219,11 @@ def _current_draft(kind: str, category_code: str) -> Draft | None:
     return draft
 
 
-def _form_from(kind: str, draft: Draft | None) -> ReportForm:
+def _form_from(kind: str, draft: Draft | None, category: Category) -> ReportForm:
     if draft is None:
-        return form_for_kind(kind)
-    return form_for_kind(kind, formdata=MultiDict([(k, v) for k, values in draft.fields.items() for v in values]))
+        return form_for_kind(kind, category=category)
+    return form_for_kind(kind, formdata=MultiDict([(k, v) for k, values in draft.fields.items() for v in values]),
+                         category=category)  # fmt: skip
 
 
 def _keep_draft(form: ReportForm, kind: str, category_code: str, step: str = "form") -> None:

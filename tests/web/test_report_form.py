@@ -278,6 +278,26 @@ def test_restricted_kind_asks_no_contact_data(client):
     assert "0800-7000" in text(client.get("/melden/verdachte_situatie"))
 
 
+def test_a_category_restricted_by_its_data_asks_no_contact_data_either(client, new_report):
+    """Data can restrict one category of an ordinary kind (Category.restricted): the form, the review and the
+    stored report then hold no contact data, as for the restricted kind."""
+    from meldpunt.reports.models import Category
+    from meldpunt.reports.submission import submit_report
+
+    category = db.session.scalar(sa.select(Category).where(Category.code == "naroepen"))
+    category.restricted = True
+    db.session.commit()
+    reporter = Reporter(client)
+    assert 'name="email"' not in text(client.get(reporter.url))
+    review = text(reporter.post(email="melder@example.org", email_consent="y"))
+    assert "melder@example.org" not in review
+    assert reporter.send(email="melder@example.org", email_consent="y").status_code == 303
+    # The one path for every report drops it too, whatever a caller passes.
+    submit_report(new_report(email="ander@example.org", email_consent=True))
+    db.session.commit()
+    assert [r.email for r in reports()] == [None, None]
+
+
 def test_place_search_without_javascript(client):
     reporter = Reporter(client)
     results = text(reporter.post(action="search", lat="", lon="", place_query="Klazien"))
