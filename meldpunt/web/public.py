@@ -51,6 +51,7 @@ from meldpunt.reports.submission import (
     submit_report,
 )
 from meldpunt.web.report_forms import LinkMailForm, ReportForm, answers_from, form_for_kind
+from meldpunt.web.staff_forms import EmptyForm
 
 bp = Blueprint("public", __name__)
 
@@ -304,9 +305,11 @@ def _review_or_form(form, form_ok, new_report, kind_def, category, *, retry_afte
 def _keep_receipt(receipt, kind_def, category, new_report) -> None:
     session["receipt"] = {
         "reference": receipt.reference,
-        # A restricted report gets no tracking link, so its token is not kept anywhere. Otherwise the token stays
-        # in the (signed, not encrypted) cookie only until the confirmation page has shown it once.
+        # The token stays in the (signed, not encrypted) cookie only until the confirmation page has shown it once.
+        # A restricted report gets no tracking link: its token waits (as withdraw_token) only for the reporter's
+        # choice to keep a link to withdraw the report, and goes with that choice or with the session.
         "token": None if category.restricted else receipt.tracking_token,
+        "withdraw_token": receipt.tracking_token if category.restricted else None,
         "restricted": category.restricted,
         "kind": kind_def.code,
         "category": receipt.category_code,
@@ -468,7 +471,7 @@ def confirmation():
     return _render_confirmation(receipt, token, link_form)
 
 
-def _render_confirmation(receipt, token, link_form):
+def _render_confirmation(receipt, token, link_form, withdraw_url=None):
     category = db.session.scalar(sa.select(Category).where(Category.code == receipt["category"]))
     return render_template(
         "public/confirmation.html",
@@ -477,7 +480,23 @@ def _render_confirmation(receipt, token, link_form):
         category=category,
         tracking_url=tracking_url(token) if token else None,
         link_form=link_form,
+        withdraw_form=EmptyForm(),
+        withdraw_url=withdraw_url,
     )
+
+
+@bp.post("/melding/intrekkoppeling")
+def keep_withdraw_link():
+    """A restricted report's receipt: the reporter chose to keep a link with which to withdraw the report. It is
+    shown once, like the tracking link; the page behind it names neither kind nor category (web/tracking.py)."""
+    receipt = session.get("receipt") or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    token = receipt.pop("withdraw_token", None)
+    session["receipt"] = receipt
+    if token is None:  # shown already, or not a restricted report
+        return redirect(url_for("public.confirmation"), code=303)
+    return _render_confirmation(receipt, None, LinkMailForm(), withdraw_url=tracking_url(token))
 
 
 @bp.post("/melding/link-mailen")

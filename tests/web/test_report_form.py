@@ -466,3 +466,33 @@ def test_when_waiting_photos_fill_their_space_a_photo_is_refused_and_the_rest_ke
         assert refused.status_code == 422
         assert 'id="photo-error"' in page and "zonder foto" in page
         assert "Twee mannen riepen mij na bij de bushalte." in page
+
+
+def test_restricted_reporter_may_keep_a_link_that_only_withdraws(client):
+    """A verdachte situatie gets no tracking link. The reporter may choose a link to withdraw it; nothing behind
+    that link says what the report is about (for whoever else picks up the phone)."""
+    reporter = Reporter(client, kind="verdachte_situatie", category="hennep")
+    assert reporter.send(description="Wietlucht bij de schuur.").status_code == 303
+    receipt = text(client.get("/melding/ontvangen"))
+    assert "/volg/" not in receipt  # not unless chosen
+    chosen = text(client.post("/melding/intrekkoppeling"))
+    link = re.search(r'id="withdraw-link">[^<]*(/volg/[^<]+)</a>', chosen).group(1)
+    # Shown once: choosing again gives no link.
+    assert "/volg/" not in text(client.post("/melding/intrekkoppeling", follow_redirects=True))
+    for url in (link, link + "/gegevens"):
+        page = text(client.get(url))
+        assert "Withdraw report" in page or "Melding intrekken" in page
+        for naming in ("hennep", "Hennep", "Cannabis", "Verdacht", "verdacht", "Suspicious", "Wietlucht"):
+            assert naming not in page, (url, naming)
+    assert client.post(link + "/tevredenheid", data={"helped": "ja"}).status_code == 404
+    refused = text(client.post(link + "/intrekken", data={}))
+    assert "hennep" not in refused.lower() and 'id="confirm-error"' in refused
+    done = client.post(link + "/intrekken", data={"confirm": "ja"})
+    assert done.status_code == 200 and "hennep" not in text(done).lower()
+    assert reports()[0].withdrawn_at is not None and reports()[0].description is None
+
+
+def test_ordinary_report_offers_no_withdraw_link_choice(client):
+    assert Reporter(client).send().status_code == 303
+    assert "keep-withdraw-link" not in text(client.get("/melding/ontvangen"))
+    assert "/volg/" not in text(client.post("/melding/intrekkoppeling", follow_redirects=True))
