@@ -18,7 +18,13 @@ from tests.web.test_role_matrix import MATRIX, SIGN_OUT_ROUTES
 
 SECRET_TEXT = "Wietlucht en verduisterde ramen bij de schuur achter nummer 12."
 NAMED = ("{tnh}", "{oov}", "{photo}")  # routes that name the report itself
-EXTRA_LISTS = ["/analyse/export.geojson", "/veld/lijst?lat=52.7858&lon=6.8975", "/veld/?lat=52.7858&lon=6.8975"]
+EXTRA_LISTS = [
+    "/analyse/export.geojson",
+    "/cijfers/",
+    "/cijfers/cellen.geojson",
+    "/veld/lijst?lat=52.7858&lon=6.8975",
+    "/veld/?lat=52.7858&lon=6.8975",
+]
 ROLES_WITHOUT = ("boa", "tnh", "oov", "beheerder", "analist")
 
 
