@@ -15,6 +15,12 @@ class Kind:
     restricted: bool = False
 
 
+def asks_contact(kind: Kind, category) -> bool:
+    """Whether the form may ask for contact data: not for a restricted kind, and not for a category that is
+    restricted by its data (Category.restricted) inside an ordinary kind either (DESIGN §6)."""
+    return kind.collects_contact and not category.restricted
+
+
 KINDS: dict[str, Kind] = {
     k.code: k
     for k in (

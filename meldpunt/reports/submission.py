@@ -22,7 +22,7 @@ from meldpunt.geo.boundaries import check_point_in_municipality
 from meldpunt.profiles import Profile, current_profile
 from meldpunt.reports.due import due_at_for
 from meldpunt.reports.history import record_change
-from meldpunt.reports.kinds import KINDS, Kind
+from meldpunt.reports.kinds import KINDS, Kind, asks_contact
 from meldpunt.reports.models import LOCATION_METHODS, Category, Report, ReportPhoto
 from meldpunt.reports.photos import photo_store
 from meldpunt.reports.routing import RoutingContext, route_report
@@ -172,7 +172,7 @@ def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedRepor
         else:
             incident_at = new.incident_at
 
-    email = _clean(new.email) if kind.collects_contact else ""
+    email = _clean(new.email) if asks_contact(kind, category) else ""
     if email and not _valid_email(email):
         problems["email"] = _l("This is not a valid e-mail address.")
     elif email and not new.email_consent:

@@ -51,6 +51,7 @@ from meldpunt.reports.submission import (
     submit_report,
 )
 from meldpunt.web.report_forms import LinkMailForm, ReportForm, answers_from, form_for_kind
+from meldpunt.web.staff_forms import EmptyForm
 
 bp = Blueprint("public", __name__)
 
@@ -135,12 +136,12 @@ def report_form(kind, category_code):
         if request.args.get("opnieuw"):
             _drop_draft()
         draft = _current_draft(kind, category_code)
-        form = _form_from(kind, draft)
+        form = _form_from(kind, draft, category)
         if not form.submission_key.data:
             form.submission_key.data = secrets.token_urlsafe(24)
         return _render_form(form, kind_def, category, restored=draft is not None)
 
-    form: ReportForm = form_for_kind(kind)
+    form: ReportForm = form_for_kind(kind, category=category)
     action = request.form.get("action", "review")
     _keep_photo(form)
     if action == "search":
@@ -186,7 +187,7 @@ def review(kind, category_code):
     draft = _current_draft(kind, category_code)
     if draft is None:  # sent already, or the session ended: start from the form
         return redirect(url_for("public.report_form", kind=kind, category_code=category_code), code=303)
-    form = _form_from(kind, draft)
+    form = _form_from(kind, draft, category)
     form_ok = _form_ok(form, check_csrf=False)
     page, status = _review_or_form(form, form_ok, _new_report(form, category), kind_def, category)
     return page, 200 if status == 422 else status
@@ -200,7 +201,7 @@ def too_many_sends(error):
         return render_template("errors/429.html"), 429
     kind_def = KINDS.get(request.view_args["kind"]) or abort(404)
     category = _category_or_404(kind_def.code, request.view_args["category_code"])
-    form = form_for_kind(kind_def.code)
+    form = form_for_kind(kind_def.code, category=category)
     _keep_photo(form)
     _keep_draft(form, kind_def.code, category.code)
     limit = limiter.current_limit
@@ -219,10 +220,11 @@ def _current_draft(kind: str, category_code: str) -> Draft | None:
     return draft
 
 
-def _form_from(kind: str, draft: Draft | None) -> ReportForm:
+def _form_from(kind: str, draft: Draft | None, category: Category) -> ReportForm:
     if draft is None:
-        return form_for_kind(kind)
-    return form_for_kind(kind, formdata=MultiDict([(k, v) for k, values in draft.fields.items() for v in values]))
+        return form_for_kind(kind, category=category)
+    return form_for_kind(kind, formdata=MultiDict([(k, v) for k, values in draft.fields.items() for v in values]),
+                         category=category)  # fmt: skip
 
 
 def _keep_draft(form: ReportForm, kind: str, category_code: str, step: str = "form") -> None:
@@ -303,9 +305,11 @@ def _review_or_form(form, form_ok, new_report, kind_def, category, *, retry_afte
 def _keep_receipt(receipt, kind_def, category, new_report) -> None:
     session["receipt"] = {
         "reference": receipt.reference,
-        # A restricted report gets no tracking link, so its token is not kept anywhere. Otherwise the token stays
-        # in the (signed, not encrypted) cookie only until the confirmation page has shown it once.
+        # The token stays in the (signed, not encrypted) cookie only until the confirmation page has shown it once.
+        # A restricted report gets no tracking link: its token waits (as withdraw_token) only for the reporter's
+        # choice to keep a link to withdraw the report, and goes with that choice or with the session.
         "token": None if category.restricted else receipt.tracking_token,
+        "withdraw_token": receipt.tracking_token if category.restricted else None,
         "restricted": category.restricted,
         "kind": kind_def.code,
         "category": receipt.category_code,
@@ -494,7 +498,7 @@ def confirmation():
     return _render_confirmation(receipt, token, link_form)
 
 
-def _render_confirmation(receipt, token, link_form):
+def _render_confirmation(receipt, token, link_form, withdraw_url=None):
     category = db.session.scalar(sa.select(Category).where(Category.code == receipt["category"]))
     return render_template(
         "public/confirmation.html",
@@ -503,7 +507,23 @@ def _render_confirmation(receipt, token, link_form):
         category=category,
         tracking_url=tracking_url(token) if token else None,
         link_form=link_form,
+        withdraw_form=EmptyForm(),
+        withdraw_url=withdraw_url,
     )
+
+
+@bp.post("/melding/intrekkoppeling")
+def keep_withdraw_link():
+    """A restricted report's receipt: the reporter chose to keep a link with which to withdraw the report. It is
+    shown once, like the tracking link; the page behind it names neither kind nor category (web/tracking.py)."""
+    receipt = session.get("receipt") or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    token = receipt.pop("withdraw_token", None)
+    session["receipt"] = receipt
+    if token is None:  # shown already, or not a restricted report
+        return redirect(url_for("public.confirmation"), code=303)
+    return _render_confirmation(receipt, None, LinkMailForm(), withdraw_url=tracking_url(token))
 
 
 @bp.post("/melding/link-mailen")

@@ -102,12 +102,12 @@ class ReportForm(FlaskForm):
     )
     email_consent = BooleanField(_l("Yes, you may e-mail me about this report."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, asks_contact: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         kind = KINDS[self.KIND]
         if not kind.is_incident:  # a lasting condition of a place has no time
             del self.when, self.when_date, self.when_time
-        if not kind.collects_contact:
+        if not (kind.collects_contact and asks_contact):
             del self.email, self.email_consent
 
     def questions_for(self, category_code: str):
@@ -154,11 +154,13 @@ FORMS_BY_KIND = {form.KIND: form for form in (StraatintimidatieForm, OverlastFor
                                                 VerdachteSituatieForm)}  # fmt: skip
 
 
-def form_for_kind(kind: str, formdata=None) -> ReportForm:
-    """`formdata`: values to fill the form with (a report in progress); None: the request's own."""
+def form_for_kind(kind: str, formdata=None, *, category=None) -> ReportForm:
+    """`formdata`: values to fill the form with (a report in progress); None: the request's own. `category`: a
+    restricted category drops the contact fields, as a restricted kind does."""
+    contact = category is None or not category.restricted
     if formdata is None:
-        return FORMS_BY_KIND[kind]()
-    return FORMS_BY_KIND[kind](formdata=formdata)
+        return FORMS_BY_KIND[kind](asks_contact=contact)
+    return FORMS_BY_KIND[kind](formdata=formdata, asks_contact=contact)
 
 
 def answers_from(form: ReportForm, category_code: str) -> dict:

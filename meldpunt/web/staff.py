@@ -112,7 +112,10 @@ def queue(code, bulk_form=None):
     page = queue_page(q, filters, current_user)
     profile = current_profile()
     parts = queue_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"])
-    categories = db.session.scalars(sa.select(Category).order_by(Category.kind, Category.position))
+    categories = sa.select(Category).order_by(Category.kind, Category.position)
+    if not current_user.sees_restricted:  # even the name of a restricted category stays with those who may see it
+        categories = categories.where(Category.restricted.is_(False))
+    categories = db.session.scalars(categories)
     back = clean_query(filters.as_args())
     return render_template(
         "staff/queue.html",

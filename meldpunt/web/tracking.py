@@ -29,10 +29,19 @@ def _report_for(token: str) -> Report:
     return report
 
 
+def _withdraw_only(report, token, form, confirm_error=None):
+    """A restricted report's link only withdraws it: nothing on the page names its kind or category, for whoever
+    else picks up the reporter's phone."""
+    return render_template("public/withdraw_only.html", report=report, token=token, form=form,
+                           confirm_error=confirm_error)  # fmt: skip
+
+
 @bp.get("/volg/<token>")
 @limiter.limit(_tracking_limit)
 def track(token):
     report = _report_for(token)
+    if report.category.restricted:
+        return _withdraw_only(report, token, EmptyForm())
     return render_template(
         "public/track.html", report=report, kind=KINDS[report.kind], public_state=public_state(report.state),
         token=token, can_answer=can_answer(report), form=EmptyForm(),
@@ -57,6 +66,8 @@ def _record(report, form_data):
 @limiter.limit(_tracking_limit)
 def answer_on_tracking_page(token):
     report = _report_for(token)
+    if report.category.restricted:
+        abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     error = _record(report, request.form)
@@ -89,6 +100,8 @@ def answer_from_mail(answer):
 @limiter.limit(_tracking_limit)
 def data_held(token):
     report = _report_for(token)
+    if report.category.restricted:
+        return _withdraw_only(report, token, EmptyForm())
     return render_template("public/data_held.html", report=report, kind=KINDS[report.kind], token=token,
                            form=EmptyForm())  # fmt: skip
 
@@ -101,6 +114,8 @@ def withdraw_report(token):
     if not form.validate_on_submit():
         abort(400)
     if request.form.get("confirm") != "ja":
+        if report.category.restricted:
+            return _withdraw_only(report, token, form, _("Tick the box to confirm.")), 422
         return render_template("public/data_held.html", report=report, kind=KINDS[report.kind], token=token,
                                form=form, confirm_error=_("Tick the box to confirm.")), 422  # fmt: skip
     if report.withdrawn_at is None:

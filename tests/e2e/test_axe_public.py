@@ -148,6 +148,27 @@ def test_tracking_pages_are_accessible(phone_page, axe_source):
     assert_accessible(page, axe_source)
 
 
+def test_restricted_receipt_and_withdraw_link_are_accessible(phone_page, axe_source):
+    """A verdachte situatie: the receipt with the choice, the link once chosen, the page that only withdraws."""
+    page, base_url = phone_page
+    page.goto(base_url + "/melden/verdachte_situatie/hennep")
+    page.locator("#use-my-location").click()
+    expect(page.locator("#lat")).to_have_value(re.compile(r"^52\.78"))
+    page.get_by_label("Wat is er gebeurd?").fill("Wietlucht bij de schuur achter het huis.")
+    page.get_by_role("button", name=CHECK_MY_REPORT).click()
+    page.get_by_role("button", name=SEND_REPORT).click()
+    expect(page.locator("#reference")).to_be_visible()
+    assert_accessible(page, axe_source)
+    page.get_by_role("button", name="Geef mij een link om de melding in te trekken").click()
+    link = page.locator("a#withdraw-link")
+    expect(link).to_be_visible()
+    assert_accessible(page, axe_source)
+    page.goto(link.get_attribute("href"))
+    expect(page.get_by_role("button", name="Melding intrekken")).to_be_visible()
+    assert "hennep" not in page.content().lower()
+    assert_accessible(page, axe_source)
+
+
 def test_expired_form_keeps_everything_and_is_accessible(phone_page, axe_source):
     """A form whose CSRF token no longer matches (the session cookie is gone): the notice, nothing lost."""
     page, base_url = phone_page

@@ -278,6 +278,26 @@ def test_restricted_kind_asks_no_contact_data(client):
     assert "0800-7000" in text(client.get("/melden/verdachte_situatie"))
 
 
+def test_a_category_restricted_by_its_data_asks_no_contact_data_either(client, new_report):
+    """Data can restrict one category of an ordinary kind (Category.restricted): the form, the review and the
+    stored report then hold no contact data, as for the restricted kind."""
+    from meldpunt.reports.models import Category
+    from meldpunt.reports.submission import submit_report
+
+    category = db.session.scalar(sa.select(Category).where(Category.code == "naroepen"))
+    category.restricted = True
+    db.session.commit()
+    reporter = Reporter(client)
+    assert 'name="email"' not in text(client.get(reporter.url))
+    review = text(reporter.post(email="melder@example.org", email_consent="y"))
+    assert "melder@example.org" not in review
+    assert reporter.send(email="melder@example.org", email_consent="y").status_code == 303
+    # The one path for every report drops it too, whatever a caller passes.
+    submit_report(new_report(email="ander@example.org", email_consent=True))
+    db.session.commit()
+    assert [r.email for r in reports()] == [None, None]
+
+
 def test_place_search_without_javascript(client):
     reporter = Reporter(client)
     results = text(reporter.post(action="search", lat="", lon="", place_query="Klazien"))
@@ -446,3 +466,33 @@ def test_when_waiting_photos_fill_their_space_a_photo_is_refused_and_the_rest_ke
         assert refused.status_code == 422
         assert 'id="photo-error"' in page and "zonder foto" in page
         assert "Twee mannen riepen mij na bij de bushalte." in page
+
+
+def test_restricted_reporter_may_keep_a_link_that_only_withdraws(client):
+    """A verdachte situatie gets no tracking link. The reporter may choose a link to withdraw it; nothing behind
+    that link says what the report is about (for whoever else picks up the phone)."""
+    reporter = Reporter(client, kind="verdachte_situatie", category="hennep")
+    assert reporter.send(description="Wietlucht bij de schuur.").status_code == 303
+    receipt = text(client.get("/melding/ontvangen"))
+    assert "/volg/" not in receipt  # not unless chosen
+    chosen = text(client.post("/melding/intrekkoppeling"))
+    link = re.search(r'id="withdraw-link">[^<]*(/volg/[^<]+)</a>', chosen).group(1)
+    # Shown once: choosing again gives no link.
+    assert "/volg/" not in text(client.post("/melding/intrekkoppeling", follow_redirects=True))
+    for url in (link, link + "/gegevens"):
+        page = text(client.get(url))
+        assert "Withdraw report" in page or "Melding intrekken" in page
+        for naming in ("hennep", "Hennep", "Cannabis", "Verdacht", "verdacht", "Suspicious", "Wietlucht"):
+            assert naming not in page, (url, naming)
+    assert client.post(link + "/tevredenheid", data={"helped": "ja"}).status_code == 404
+    refused = text(client.post(link + "/intrekken", data={}))
+    assert "hennep" not in refused.lower() and 'id="confirm-error"' in refused
+    done = client.post(link + "/intrekken", data={"confirm": "ja"})
+    assert done.status_code == 200 and "hennep" not in text(done).lower()
+    assert reports()[0].withdrawn_at is not None and reports()[0].description is None
+
+
+def test_ordinary_report_offers_no_withdraw_link_choice(client):
+    assert Reporter(client).send().status_code == 303
+    assert "keep-withdraw-link" not in text(client.get("/melding/ontvangen"))
+    assert "/volg/" not in text(client.post("/melding/intrekkoppeling", follow_redirects=True))
