@@ -52,12 +52,15 @@ def test_a_bad_answer_is_refused_in_dutch_and_everything_is_kept(client, bad):
     assert "Kies een getal van 1 tot en met 5" in page
     assert "Iemand riep mij na bij de Wolderweg." in page and 'value="melder@example.org"' in page
     assert '<details class="more" id="more" open>' in page
+    assert 'href="#safety_feeling"' in page and 'id="safety_feeling"' in page  # the error summary leads to it
     assert reports() == []
 
 
 def test_the_draft_keeps_the_answer_when_the_reporter_goes_back_to_the_form(client):
     reporter = Reporter(client)
-    assert reporter.post(safety_feeling="4").status_code == 200  # the review page
+    review = reporter.post(safety_feeling="4")
+    assert review.status_code == 200
+    assert "Hoe veilig voelt u zich hier?" in text(review) and "4 - veilig" in text(review)
     form = text(client.get(reporter.url))
     assert '<input checked id="safety_feeling-3" name="safety_feeling" type="radio" value="4">' in form
     assert '<details class="more" id="more" open>' in form
