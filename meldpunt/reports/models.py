@@ -114,6 +114,9 @@ class Report(db.Model):
     answers: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
     # A weapon, violence or a group was mentioned: the field officer is warned before going alone.
     safety_flag: so.Mapped[bool] = so.mapped_column(default=False)
+    # "How safe do you feel here?" 1 (very unsafe) to 5 (very safe); None: not answered or rather not said.
+    # Only ever shown aggregated per area (analysis/safety_feeling.py).
+    safety_feeling: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
 
     location = so.mapped_column(Geometry("POINT", srid=WGS84, spatial_index=True), nullable=False)
     location_rd = so.mapped_column(Geometry("POINT", srid=RD_NEW, spatial_index=True), nullable=False)

@@ -37,7 +37,8 @@ LOCATION_DESCRIPTION_MAX_LENGTH = 300
 
 class SubmissionRejected(ValueError):
     """Bad input the reporter can fix. `problems` maps a part of the report to its message; the parts are
-    category, description, location, location_description, incident_at, email and email_consent."""
+    category, description, location, location_description, incident_at, email, email_consent and
+    safety_feeling."""
 
     def __init__(self, problems: dict):
         super().__init__("; ".join(f"{part}: {message}" for part, message in problems.items()))
@@ -63,6 +64,9 @@ class NewReport:
     submission_key: str | None = None
     pending_photo_tokens: list[str] = field(default_factory=list)
     channel: str = "web"
+    # "How safe do you feel here?": 1 (very unsafe) to 5 (very safe); None or "" when not answered. A form's raw
+    # text is passed as it came, so that check_report is the one place that decides what is valid.
+    safety_feeling: int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class CheckedReport:
     incident_at: datetime | None
     email: str | None
     safety_flag: bool
+    safety_feeling: int | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,20 @@ def _valid_email(address: str) -> bool:
     return len(address) <= 254
 
 
+SAFETY_FEELING_VALUES = range(1, 6)
+
+
+def _safety_feeling(value) -> tuple[int | None, bool]:
+    """The answer as a number, and whether it was valid (empty is: the question is optional)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, True
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None, False
+    return (number, True) if number in SAFETY_FEELING_VALUES else (None, False)
+
+
 # Named, so that a page without a map can say them differently (web/public.py WITHOUT_MAP).
 LOCATION_MISSING = _l("Choose the spot: tap the map, use your location, or search for a place.")
 VILLAGE_NOT_SPOT = _l("The search found the village, not the spot. Tap the spot on the map, or describe it here.")
@@ -177,11 +196,14 @@ def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedRepor
         problems["email"] = _l("This is not a valid e-mail address.")
     elif email and not new.email_consent:
         problems["email_consent"] = _l("Tick the box so we may e-mail you, or leave the e-mail address empty.")
+    safety_feeling, valid = _safety_feeling(new.safety_feeling)
+    if not valid:
+        problems["safety_feeling"] = _l('Choose a number from 1 to 5, or "I\'d rather not say".')
     if problems:
         raise SubmissionRejected(problems)
     return CheckedReport(new=new, kind=kind, category=category, position=new.position, description=description,
                          location_description=location_description, incident_at=incident_at, email=email or None,
-                         safety_flag=mentions_danger(new.answers))  # fmt: skip
+                         safety_flag=mentions_danger(new.answers), safety_feeling=safety_feeling)  # fmt: skip
 
 
 def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
@@ -220,6 +242,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
         description=checked.description,
         answers=new.answers,
         safety_flag=checked.safety_flag,
+        safety_feeling=checked.safety_feeling,
         location=location,
         location_rd=spatial.to_rd(location),
         location_method=new.location_method if new.location_method in LOCATION_METHODS else "map",

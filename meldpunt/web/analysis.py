@@ -24,6 +24,8 @@ from meldpunt.analysis.hotspots import (
 from meldpunt.analysis.leadtimes import lead_times
 from meldpunt.analysis.models import Signal
 from meldpunt.analysis.patterns import HOURS, WEEKDAYS, hour_weekday_matrix
+from meldpunt.analysis.public_figures import K_ANONYMITY
+from meldpunt.analysis.safety_feeling import safety_feeling_per_area
 from meldpunt.analysis.targets import all_target_statuses
 from meldpunt.analysis.trends import top_categories, trend_table
 from meldpunt.analysis.unsafe_spots import before_and_after, unsafe_spots
@@ -200,6 +202,20 @@ def woonoverlast_page():
         subtype_labels={choice.value: choice.label for choice in WOON_SUBTYPES},
         outcomes=OUTCOMES,
         partners=PARTNER_LABELS,
+    )
+
+
+@bp.get("/veiligheidsbeleving")
+@roles_required(*ANALYSIS_ROLES)
+def safety_feeling_page():
+    filters = _filters()
+    return render_template(
+        "analysis/safety_feeling.html",
+        filters=filters,
+        args=filters.as_args(),
+        choices=_filter_choices(),
+        view=safety_feeling_per_area(filters),
+        minimum=K_ANONYMITY,
     )
 
 

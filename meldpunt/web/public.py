@@ -50,7 +50,7 @@ from meldpunt.reports.submission import (
     check_report,
     submit_report,
 )
-from meldpunt.web.report_forms import LinkMailForm, ReportForm, answers_from, form_for_kind
+from meldpunt.web.report_forms import LinkMailForm, ReportForm, answers_from, form_for_kind, safety_feeling_from
 from meldpunt.web.staff_forms import EmptyForm
 
 bp = Blueprint("public", __name__)
@@ -460,6 +460,7 @@ def _new_report(form: ReportForm, category) -> NewReport:
         incident_is_now=is_now,
         incident_at=incident_at,
         answers=answers_from(form, category.code),
+        safety_feeling=safety_feeling_from(form),
         email=form.email.data if form.email is not None else None,
         email_consent=bool(form.email_consent is not None and form.email_consent.data),
         locale=str(get_locale() or "nl"),

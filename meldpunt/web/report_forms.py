@@ -40,6 +40,7 @@ def choice_label(field, value) -> str:
 
 
 WOON_SUBTYPES = options(*questions.WOON_SUBTYPES)  # the woonoverlast view's filter
+SAFETY_FEELING_NOT_SAID = "zeg_ik_liever_niet"
 
 
 class OptionalRadioField(RadioField):
@@ -94,6 +95,25 @@ class ReportForm(FlaskForm):
     photo_token = HiddenField()
     photo_name = HiddenField()
     remove_photo = BooleanField(_l("Remove this photo"))
+
+    # Every kind asks it (issue 10): the seeds track veiligheidsbeleving next to the reports. The choice is checked
+    # by check_report, so that a bad value gets the domain's message, not WTForms' own.
+    safety_feeling = OptionalRadioField(
+        _l("How safe do you feel here?"),
+        choices=options(
+            ("1", _l("1 - very unsafe")),
+            ("2", _l("2 - unsafe")),
+            ("3", _l("3 - neither safe nor unsafe")),
+            ("4", _l("4 - safe")),
+            ("5", _l("5 - very safe")),
+            (SAFETY_FEELING_NOT_SAID, _l("I'd rather not say")),
+        ),
+        description=_l(
+            "Optional. The municipality uses the answers, counted together per neighbourhood and never per report, "
+            "to see where people feel unsafe."
+        ),
+        validate_choice=False,
+    )
 
     email = EmailField(
         _l("E-mail address (optional)"),
@@ -161,6 +181,12 @@ def form_for_kind(kind: str, formdata=None, *, category=None) -> ReportForm:
     if formdata is None:
         return FORMS_BY_KIND[kind](asks_contact=contact)
     return FORMS_BY_KIND[kind](formdata=formdata, asks_contact=contact)
+
+
+def safety_feeling_from(form: ReportForm) -> str | None:
+    """The raw answer for check_report; "rather not say" is no answer."""
+    value = form.safety_feeling.data
+    return None if value in (None, "", SAFETY_FEELING_NOT_SAID) else value
 
 
 def answers_from(form: ReportForm, category_code: str) -> dict:

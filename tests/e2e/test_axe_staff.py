@@ -102,6 +102,7 @@ STAFF_PAGES = [
     "/analyse/doorlooptijden",
     "/analyse/onveilige-plekken",
     "/analyse/woonoverlast",
+    "/analyse/veiligheidsbeleving",
     "/analyse/signalen",
     "/beheer/gebruikers",
     "/beheer/gebruikers/nieuw",

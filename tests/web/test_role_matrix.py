@@ -84,6 +84,7 @@ MATRIX = [
     ("GET", "/analyse/signalen", ANALYSIS),
     ("GET", "/analyse/onveilige-plekken", ANALYSIS),
     ("GET", "/analyse/woonoverlast", ANALYSIS),
+    ("GET", "/analyse/veiligheidsbeleving", ANALYSIS),
     ("POST", "/analyse/signalen/{signal}/gezien", {"oov"}),
     ("GET", "/analyse/doorlooptijden", ANALYSIS),
     ("GET", "/analyse/export.csv", ANALYSIS),
