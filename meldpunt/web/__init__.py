@@ -10,6 +10,7 @@ def register_web(app: Flask) -> None:
     from meldpunt.web.access import init_access
     from meldpunt.web.context import init_context
     from meldpunt.web.errors import init_errors
+    from meldpunt.web.i18n import init_i18n
     from meldpunt.web.ids import DatabaseIdConverter
     from meldpunt.web.requests import CleanRequest
     from meldpunt.web.security import init_security
@@ -30,3 +31,4 @@ def register_web(app: Flask) -> None:
     init_security(app)
     init_errors(app)
     init_context(app)
+    init_i18n(app)
