@@ -5,9 +5,12 @@ The language is, in this order: the one just chosen (`?lang=`), the one chosen e
 then the long-lived cookie, so a phone that comes back days later keeps it), the browser's Accept-Language, and
 Dutch."""
 
+from datetime import date
+
 from babel import Locale
+from babel.dates import format_skeleton
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import refresh
+from flask_babel import format_decimal, get_locale, refresh
 
 # Each language named in itself, as a person looking for their own language recognises it.
 LANGUAGE_NAMES = {
@@ -27,6 +30,18 @@ def text_direction(locale: str) -> str:
 
 def _supported(lang) -> str | None:
     return lang if lang in current_app.config["LANGUAGES"] else None
+
+
+def decimal(value, places: int = 0) -> str:
+    """A number as the reader writes it: 1.234,5 in Dutch and German, 1 234,5 in Polish and Ukrainian, 1,234.5
+    in English."""
+    return format_decimal(value, format="#,##0" + ("." + "0" * places if places else ""))
+
+
+def month_label(year_month: str) -> str:
+    """'2026-03' as the reader names that month: "mrt 2026", "März 2026", "mar 2026", "مارس 2026"."""
+    year, month = (int(part) for part in year_month.split("-"))
+    return format_skeleton("yMMM", date(year, month, 1), locale=get_locale())
 
 
 def select_locale():
@@ -67,5 +82,7 @@ def init_i18n(app: Flask) -> None:
             )
         return response
 
+    app.add_template_filter(decimal, "decimal")
+    app.add_template_filter(month_label, "month_label")
     app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.add_template_global(text_direction, "text_direction")

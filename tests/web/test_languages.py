@@ -6,10 +6,13 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext
+from babel.dates import format_datetime
+from flask_babel import force_locale, gettext, refresh
 
 from meldpunt.extensions import db
-from meldpunt.reports.models import Category
+from meldpunt.outbox.models import OutboxMessage
+from meldpunt.profiles import LOCAL_TZ
+from meldpunt.reports.models import Category, Report
 
 PUBLIC_PAGES = ["/", "/melden/straatintimidatie", "/melden/straatintimidatie/naroepen", "/privacy", "/cijfers/"]
 IN_ITSELF = {
@@ -126,3 +129,63 @@ def test_seed_gives_existing_categories_their_names_in_every_language(app, runne
     assert set(volgen.names) >= {"nl", "en"}
     text = page(client.get("/melden/straatintimidatie?lang=pl"))
     assert "Zaczepianie okrzykami lub gwizdaniem" in text
+
+
+# -- dates and numbers as the reader writes them -----------------------------------------------------------
+
+
+def test_numbers_and_months_follow_the_language(app):
+    from meldpunt.web.i18n import decimal, month_label
+
+    expected = {
+        "nl": ("1.234,5", "mrt 2026"),
+        "en": ("1,234.5", "Mar 2026"),
+        "de": ("1.234,5", "März 2026"),
+        "pl": ("1\xa0234,5", "mar 2026"),
+        "uk": ("1\xa0234,5", "бер. 2026\u202fр."),
+        "ar": ("1,234.5", "مارس 2026"),
+    }
+    for lang, (number, month) in expected.items():
+        with app.test_request_context(f"/?lang={lang}"):
+            refresh()  # the tests' shared app context remembers the last locale; a server's request would not
+            assert (decimal(1234.5, 1), month_label("2026-03")) == (number, month)
+
+
+def test_the_tracking_page_dates_in_the_readers_language(client, new_report):
+    from meldpunt.reports.submission import submit_report
+
+    receipt = submit_report(new_report())
+    db.session.commit()
+    created = db.session.scalar(sa.select(Report.created_at).where(Report.id == receipt.report_id))
+    written = {
+        lang: format_datetime(created, "medium", tzinfo=LOCAL_TZ, locale=lang) for lang in ("nl", "pl", "de", "ar")
+    }
+    assert len(set(written.values())) == 4  # "1 dec 2026, 02:10:00", "1 gru 2026, …", "01.12.2026, …", "01‏/12‏/2026، …"
+    for lang in ("pl", "de", "ar"):
+        text = page(client.get(f"/volg/{receipt.tracking_token}?lang={lang}"))
+        assert written[lang] in text and written["nl"] not in text
+
+
+# -- mails in the language the report was made in ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", list(IN_ITSELF))
+def test_a_report_made_in_a_language_gets_its_mail_in_that_language(client, lang):
+    from tests.web.test_report_form import Reporter
+
+    client.get(f"/?lang={lang}")
+    response = Reporter(client).send(email="melder@example.org", email_consent="y")
+    assert response.status_code == 303
+
+    report = db.session.scalar(sa.select(Report))
+    assert report.locale == lang
+    [mail] = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert mail.locale == lang
+    with force_locale(lang):
+        thanks = gettext("Thank you. We have received your report.")
+        assert gettext("Your report %(reference)s", reference=report.reference) == mail.subject
+    assert thanks in mail.body_text and thanks in html.unescape(mail.body_html)
+    direction = "rtl" if lang == "ar" else "ltr"
+    assert f'<html lang="{lang}" dir="{direction}">' in mail.body_html
+    if lang == "ar":
+        assert "شكرًا لك. لقد استلمنا بلاغك." in mail.body_text
