@@ -86,7 +86,7 @@ def main(pot_path: str, translations: str, languages: list[str] | None = None) -
     if total:
         print(f"{total} translation problems: run `flask translate update` and translate them.")
         return 1
-    print(f"translations complete: {len(template) - 1} messages")
+    print(f"translations complete: {len(template)} messages in {len(languages or configured_languages())} languages")
     return 0
 
 

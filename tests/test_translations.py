@@ -180,3 +180,17 @@ def test_fill_refuses_the_wrong_number_of_plural_forms(tmp_path):
     report = fill_translations.fill({"%(num)s day": ["%(num)s dzień", "%(num)s dni"]}, po)
     assert report["wrong_plural_count"] == ["%(num)s day"]
     assert _read(po)["%(num)s day"].string == ("", "", "")
+
+
+def test_fill_takes_the_plural_forms_from_a_second_file(tmp_path):
+    po = tmp_path / "messages.po"
+    _write(po, "pl", {})
+    strings, plurals = tmp_path / "pl.json", tmp_path / "pl.plurals.json"
+    strings.write_text(json.dumps({"Check my report": "Sprawdź", "%(num)s day": "%(num)s dzień"}), encoding="utf-8")
+    forms = {"msgid_plural": "%(num)s days", "forms": ["%(num)s dzień", "%(num)s dni", "%(num)s dni"]}
+    plurals.write_text(json.dumps({"%(num)s day": forms}), encoding="utf-8")
+    for order in ([strings, plurals], [plurals, strings]):
+        _write(po, "pl", {})
+        fill_translations.main([*map(str, order), str(po)])
+        assert _read(po)["%(num)s day"].string == ("%(num)s dzień", "%(num)s dni", "%(num)s dni")
+        assert _read(po)["Check my report"].string == "Sprawdź"

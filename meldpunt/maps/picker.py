@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import folium
 from branca.element import MacroElement
+from flask_babel import gettext as _
 from jinja2 import Template
 from markupsafe import Markup
 
@@ -28,6 +29,20 @@ class _AnnounceMap(MacroElement):
     )
 
 
+class _ZoomControl(MacroElement):
+    """Leaflet's zoom buttons with their names in the reader's language (Leaflet's own are English)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.control.zoom({{ this.options|tojson }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.options = {"zoomInTitle": _("Zoom in"), "zoomOutTitle": _("Zoom out")}
+
+
 def render_map(m: folium.Map) -> MapParts:
     root = m.get_root()
     root.render()
@@ -43,7 +58,9 @@ def base_map(profile: Profile, tile_url: str, attribution: str, *, center: LatLo
         max_zoom=19,
         control_scale=True,
         prefer_canvas=False,
+        zoom_control=False,  # ours below, with translated button names
     )
+    _ZoomControl().add_to(m)
     folium.TileLayer(tiles=tile_url, attr=attribution, max_zoom=19, name="kaart").add_to(m)
     return m
 

@@ -125,6 +125,7 @@ def test_a_report_with_the_keyboard_alone(live_server, chromium, lang, browser_l
         page.keyboard.press("Space")
         expect(page.locator("#location-status")).to_have_text(text_in(app, lang, "Your location is set."))
         expect(page.locator("#lat")).to_have_value(re.compile(r"^52\.78\d+$"))
+        expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("aria-label", text_in(app, lang, "Zoom in"))
         if lang == "ar":
             assert_the_map_stays_geographic_with_mirrored_controls(page)
         assert_fits_the_phone(page)
