@@ -6,6 +6,7 @@ then the long-lived cookie, so a phone that comes back days later keeps it), the
 Dutch."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from babel import Locale
 from babel.dates import format_skeleton
@@ -42,6 +43,13 @@ def month_label(year_month: str) -> str:
     """'2026-03' as the reader names that month: "mrt 2026", "März 2026", "mar 2026", "مارس 2026"."""
     year, month = (int(part) for part in year_month.split("-"))
     return format_skeleton("yMMM", date(year, month, 1), locale=get_locale())
+
+
+def language_url(lang: str) -> str:
+    """This page in another language: the same address with its query kept (a mail's preselected answer, a
+    page's filters), and lang= set."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return request.script_root + request.path + "?" + urlencode([*args, ("lang", lang)])
 
 
 def select_locale():
@@ -86,3 +94,4 @@ def init_i18n(app: Flask) -> None:
     app.add_template_filter(month_label, "month_label")
     app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.add_template_global(text_direction, "text_direction")
+    app.add_template_global(language_url, "language_url")

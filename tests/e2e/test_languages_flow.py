@@ -168,3 +168,38 @@ def assert_the_map_stays_geographic_with_mirrored_controls(page: Page) -> None:
     assert page.evaluate("() => getComputedStyle(document.querySelector('.leaflet-control-zoom')).direction") == "rtl"
     # The map itself is not mirrored: Leaflet lays out tiles and markers left to right, west on the left.
     assert page.evaluate("() => getComputedStyle(document.querySelector('.leaflet-container')).direction") == "ltr"
+
+
+@pytest.mark.parametrize("lang", ["ar", "de", "uk"])
+def test_every_public_page_fits_a_phone_in_the_longest_and_the_right_to_left_languages(
+    live_server, chromium, new_report, lang
+):
+    """Arabic mirrors every page; German and Ukrainian have the longest words. Nothing may stick out sideways."""
+    from meldpunt.reports.submission import submit_report
+
+    app, base_url = live_server
+    with app.app_context():
+        try:
+            receipt = submit_report(new_report(locale=lang))
+            db.session.commit()
+        finally:
+            db.session.remove()
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale=lang)
+    page = context.new_page()
+    try:
+        for path in [
+            "/",
+            "/melden/overlast",
+            "/melden/onveilige_plek/verlichting",
+            "/elders/huiselijk_geweld",
+            "/privacy",
+            "/cijfers/",
+            f"/volg/{receipt.tracking_token}",
+            f"/volg/{receipt.tracking_token}/gegevens",
+            "/bestaat-niet",
+        ]:
+            page.goto(base_url + path)
+            assert_direction(page, lang)
+            assert_fits_the_phone(page)
+    finally:
+        context.close()
