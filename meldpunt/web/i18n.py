@@ -46,10 +46,11 @@ def month_label(year_month: str) -> str:
 
 
 def language_url(lang: str) -> str:
-    """This page in another language: the same address with its query kept (a mail's preselected answer, a
-    page's filters), and lang= set."""
+    """This page in another language: its query kept (a mail's preselected answer, a page's filters) and lang=
+    set. A query-only link keeps the page's own path, so the page never repeats its address (an error page for
+    a wrong tracking link looks the same whatever was asked)."""
     args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
-    return request.script_root + request.path + "?" + urlencode([*args, ("lang", lang)])
+    return "?" + urlencode([*args, ("lang", lang)])
 
 
 def select_locale():

@@ -52,7 +52,7 @@ def test_every_public_page_offers_the_six_languages_each_named_in_itself(client,
     assert [name for _, name in links] == list(IN_ITSELF.values())
     for (attributes, _), lang in zip(links, IN_ITSELF, strict=True):
         assert f'lang="{lang}"' in attributes and f'hreflang="{lang}"' in attributes
-        assert f'href="{path}?lang={lang}"' in attributes
+        assert f'href="?lang={lang}"' in attributes
     current = [name for attributes, name in links if 'aria-current="true"' in attributes]
     assert current == ["Nederlands"]
 
@@ -60,7 +60,7 @@ def test_every_public_page_offers_the_six_languages_each_named_in_itself(client,
 def test_the_chooser_keeps_the_page_and_its_query(client):
     # e.g. the closing mail's "were you helped? yes" link, whose answer is preselected from ?antwoord=ja
     text = page(client.get("/privacy?antwoord=ja&x=1&x=2&lang=de"))
-    assert 'href="/privacy?antwoord=ja&x=1&x=2&lang=uk"' in chooser(text)
+    assert 'href="?antwoord=ja&x=1&x=2&lang=uk"' in chooser(text)
 
 
 def test_dutch_without_a_preference(client):
