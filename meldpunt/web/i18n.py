@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from babel import Locale
 from babel.dates import format_skeleton
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_decimal, get_locale, refresh
+from flask_babel import format_decimal, format_percent, get_locale, refresh
 
 # Each language named in itself, as a person looking for their own language recognises it.
 LANGUAGE_NAMES = {
@@ -37,6 +37,11 @@ def decimal(value, places: int = 0) -> str:
     """A number as the reader writes it: 1.234,5 in Dutch and German, 1 234,5 in Polish and Ukrainian, 1,234.5
     in English."""
     return format_decimal(value, format="#,##0" + ("." + "0" * places if places else ""))
+
+
+def percent(share: float) -> str:
+    """0.45 as the reader writes a percentage: 45%, 45 %, 45 %."""
+    return format_percent(share)
 
 
 def month_label(year_month: str) -> str:
@@ -93,6 +98,7 @@ def init_i18n(app: Flask) -> None:
 
     app.add_template_filter(decimal, "decimal")
     app.add_template_filter(month_label, "month_label")
+    app.add_template_filter(percent, "percent")
     app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.add_template_global(text_direction, "text_direction")
     app.add_template_global(language_url, "language_url")

@@ -149,20 +149,20 @@ def test_seed_gives_existing_categories_their_names_in_every_language(app, runne
 
 
 def test_numbers_and_months_follow_the_language(app):
-    from meldpunt.web.i18n import decimal, month_label
+    from meldpunt.web.i18n import decimal, month_label, percent
 
     expected = {
-        "nl": ("1.234,5", "mrt 2026"),
-        "en": ("1,234.5", "Mar 2026"),
-        "de": ("1.234,5", "März 2026"),
-        "pl": ("1\xa0234,5", "mar 2026"),
-        "uk": ("1\xa0234,5", "бер. 2026\u202fр."),
-        "ar": ("1,234.5", "مارس 2026"),
+        "nl": ("1.234,5", "45%", "mrt 2026"),
+        "en": ("1,234.5", "45%", "Mar 2026"),
+        "de": ("1.234,5", "45\xa0%", "März 2026"),
+        "pl": ("1\xa0234,5", "45%", "mar 2026"),
+        "uk": ("1\xa0234,5", "45%", "бер. 2026\u202fр."),
+        "ar": ("1,234.5", "45%", "مارس 2026"),
     }
-    for lang, (number, month) in expected.items():
+    for lang, written in expected.items():
         with app.test_request_context(f"/?lang={lang}"):
             refresh()  # the tests' shared app context remembers the last locale; a server's request would not
-            assert (decimal(1234.5, 1), month_label("2026-03")) == (number, month)
+            assert (decimal(1234.5, 1), percent(0.451), month_label("2026-03")) == written
 
 
 def test_the_tracking_page_dates_in_the_readers_language(client, new_report):
