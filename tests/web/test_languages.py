@@ -203,3 +203,12 @@ def test_a_report_made_in_a_language_gets_its_mail_in_that_language(client, lang
     assert f'<html lang="{lang}" dir="{direction}">' in mail.body_html
     if lang != "en":
         assert thanks == translated(lang, "Thank you. We have received your report.")
+
+
+def test_the_data_held_names_the_reports_language(client, new_report):
+    from meldpunt.reports.submission import submit_report
+
+    receipt = submit_report(new_report(locale="uk"))
+    db.session.commit()
+    text = page(client.get(f"/volg/{receipt.tracking_token}/gegevens"))
+    assert '<dd lang="uk" dir="ltr">Українська</dd>' in text
