@@ -21,8 +21,9 @@ run: os-deps-run install translations instance db
 
 ## make test: install everything, then run every test on SpatiaLite and on PostGIS (and in Chromium)
 test: os-deps-test install-test translations
-	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _l -k lazy_gettext --no-location -o /tmp/meldpunt-check.pot . >/dev/null 2>&1
-	$(PY) scripts/check_translations.py /tmp/meldpunt-check.pot meldpunt/translations
+	pot=$$(mktemp --suffix=.pot) && trap 'rm -f "$$pot"' EXIT && \
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _l -k lazy_gettext --no-location -o "$$pot" . >/dev/null 2>&1 && \
+	$(PY) scripts/check_translations.py "$$pot" meldpunt/translations
 	$(VENV)/bin/ruff check meldpunt tests config.py wsgi.py scripts
 	$(VENV)/bin/ruff format --check meldpunt tests config.py wsgi.py scripts
 	url=$$(scripts/ensure-postgres.sh) && MELDPUNT_TEST_POSTGIS_URL=$$url $(PY) -m pytest --require-all-backends $(PYTEST_ARGS)

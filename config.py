@@ -13,7 +13,12 @@ class Config:
     # Which municipality this deployment serves: emmen, coevorden or midden-drenthe.
     PROFILE = os.environ.get("MELDPUNT_PROFILE", "emmen")
 
-    LANGUAGES = ["nl", "en"]
+    # The languages of every public page and mail (issue 11), in the order the chooser shows them. English is the
+    # source language (msgids); the others each have a catalogue in meldpunt/translations/.
+    LANGUAGES = ["nl", "en", "de", "pl", "ar", "uk"]
+    # A returning phone keeps the language it chose: a cookie besides the session (which ends with the browser).
+    LANGUAGE_COOKIE_NAME = "lang"
+    LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
 

@@ -4,7 +4,6 @@ Idempotent: what exists is left alone, so a beheerder's changes survive a re-run
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
 
 from meldpunt.analysis.targets import seed_targets
 from meldpunt.analysis.warnings import seed_warning_rules
@@ -16,14 +15,7 @@ from meldpunt.geo.models import Municipality
 from meldpunt.profiles import DATA_DIR, Profile, village_centres
 from meldpunt.reports.catalogue import CATEGORIES
 from meldpunt.reports.models import Category, Queue, RoutingRule
-
-
-def _translations(lazy_text) -> dict[str, str]:
-    names = {}
-    for locale in current_app.config["LANGUAGES"]:
-        with force_locale(locale):
-            names[locale] = str(lazy_text)
-    return names
+from meldpunt.translated_data import completed_names, names_in
 
 
 def seed_reference_data(profile: Profile) -> dict[str, int]:
@@ -40,15 +32,21 @@ def seed_reference_data(profile: Profile) -> dict[str, int]:
             db.session.add(queues[seed.code])
             counts["queues"] += 1
 
-    existing = set(db.session.scalars(sa.select(Category.code)))
+    languages = current_app.config["LANGUAGES"]
+    existing = {c.code: c for c in db.session.scalars(sa.select(Category))}
+    counts["category_names_completed"] = 0
     for position, seed in enumerate(CATEGORIES):
-        if seed.code in existing:
+        if category := existing.get(seed.code):
+            # A language added since, or a translation that arrived since: the names gain it, nothing else.
+            if (names := completed_names(category.names, seed.name, languages)) is not None:
+                category.names = names
+                counts["category_names_completed"] += 1
             continue
         db.session.add(
             Category(
                 code=seed.code,
                 kind=seed.kind,
-                names=_translations(seed.name),
+                names=names_in(seed.name, languages),
                 position=position,
                 restricted=seed.restricted,
                 privacy_level=seed.privacy_level,
@@ -73,9 +71,9 @@ def seed_reference_data(profile: Profile) -> dict[str, int]:
                 )
             )
             counts["rules"] += 1
-    counts["feedback_templates"] = seed_templates(current_app.config["LANGUAGES"])
-    counts["targets"] = seed_targets(profile.code, current_app.config["LANGUAGES"])
-    counts["warning_rules"] = seed_warning_rules(current_app.config["LANGUAGES"])
+    counts["feedback_templates"] = seed_templates(languages)
+    counts["targets"] = seed_targets(profile.code, languages)
+    counts["warning_rules"] = seed_warning_rules(languages)
     db.session.flush()
     # Approximate dorpen until the municipality imports its own; then every report is linked to its areas.
     counts["approximate_dorp_areas"] = seed_approximate_dorpen(profile.cbs_code, village_centres(profile.cbs_code))

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from meldpunt.analysis.filters import local_midnight
 from meldpunt.analysis.models import Target
 from meldpunt.extensions import db
 from meldpunt.reports.models import Category, Report
+from meldpunt.translated_data import completed_names, names_in
 
 
 @dataclass(frozen=True)
@@ -54,15 +54,14 @@ PLAN_TARGETS: dict[str, tuple[TargetSeed, ...]] = {
 
 
 def seed_targets(profile_code: str, languages) -> int:
-    existing = set(db.session.scalars(sa.select(Target.code)))
+    existing = {row.code: row for row in db.session.scalars(sa.select(Target))}
     added = 0
     for seed in PLAN_TARGETS.get(profile_code, ()):
-        if seed.code in existing:
+        if row := existing.get(seed.code):
+            if (names := completed_names(row.names, seed.name, languages)) is not None:
+                row.names = names  # a language or a translation that arrived since; never a changed name
             continue
-        names = {}
-        for locale in languages:
-            with force_locale(locale):
-                names[locale] = str(seed.name)
+        names = names_in(seed.name, languages)
         db.session.add(
             Target(code=seed.code, names=names, kind=seed.kind,
                    category_codes=list(seed.categories) if seed.categories else None,

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from meldpunt.analysis.models import Signal, WarningRule
@@ -17,6 +16,7 @@ from meldpunt.geo import WGS84, LatLon, spatial
 from meldpunt.reports.models import Category, Report
 from meldpunt.staff.models import User, audit
 from meldpunt.staff.roles import OOV
+from meldpunt.translated_data import completed_names, names_in
 
 
 @dataclass(frozen=True)
@@ -43,15 +43,14 @@ DEFAULT_RULES = (
 
 
 def seed_warning_rules(languages) -> int:
-    existing = set(db.session.scalars(sa.select(WarningRule.code)))
+    existing = {row.code: row for row in db.session.scalars(sa.select(WarningRule))}
     added = 0
     for seed in DEFAULT_RULES:
-        if seed.code in existing:
+        if row := existing.get(seed.code):
+            if (names := completed_names(row.names, seed.name, languages)) is not None:
+                row.names = names  # a language or a translation that arrived since; never a changed name
             continue
-        names = {}
-        for locale in languages:
-            with force_locale(locale):
-                names[locale] = str(seed.name)
+        names = names_in(seed.name, languages)
         db.session.add(
             WarningRule(code=seed.code, names=names, kind=seed.kind, radius_m=seed.radius_m, days=seed.days,
                         min_count=seed.min_count, category_codes=list(seed.categories) if seed.categories else None)

@@ -3,12 +3,12 @@
 import logging
 
 import sqlalchemy as sa
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from meldpunt.extensions import db
 from meldpunt.feedback.models import FeedbackTemplate
 from meldpunt.reports.models import Category
+from meldpunt.translated_data import source_text, translation
 
 log = logging.getLogger(__name__)
 FALLBACK_LOCALE = "nl"
@@ -74,15 +74,21 @@ def default_templates() -> dict[tuple[str | None, str], str]:
 
 
 def seed_templates(languages) -> int:
-    existing = set(db.session.execute(sa.select(FeedbackTemplate.category_code, FeedbackTemplate.outcome,
-                                                FeedbackTemplate.locale)).all())  # fmt: skip
+    """Adds the default templates in every language whose catalogue translates them (else the Dutch one is
+    used, and logged, until a later seed adds it), and replaces an English placeholder that an earlier seed left
+    for a language whose translation has arrived since. Templates someone wrote or edited stay."""
+    existing = {(t.category_code, t.outcome, t.locale): t for t in db.session.scalars(sa.select(FeedbackTemplate))}
     added = 0
     for (category, outcome), text in default_templates().items():
+        english = source_text(text)
         for locale in languages:
-            if (category, outcome, locale) in existing:
+            if (body := translation(text, locale)) is None:
                 continue
-            with force_locale(locale):
-                db.session.add(FeedbackTemplate(category_code=category, outcome=outcome, locale=locale, body=str(text)))
+            if (template := existing.get((category, outcome, locale))) is not None:
+                if template.body == english and body != english:
+                    template.body = body
+                continue
+            db.session.add(FeedbackTemplate(category_code=category, outcome=outcome, locale=locale, body=body))
             added += 1
     return added
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import folium
 from branca.element import MacroElement
+from flask_babel import gettext as _
 from jinja2 import Template
 from markupsafe import Markup
 
@@ -28,6 +29,20 @@ class _AnnounceMap(MacroElement):
     )
 
 
+class _ZoomControl(MacroElement):
+    """Leaflet's zoom buttons with their names in the reader's language (Leaflet's own are English)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.control.zoom({{ this.options|tojson }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.options = {"zoomInTitle": _("Zoom in"), "zoomOutTitle": _("Zoom out")}
+
+
 def render_map(m: folium.Map) -> MapParts:
     root = m.get_root()
     root.render()
@@ -48,8 +63,10 @@ def base_map(profile: Profile, tile_url: str, attribution: str, *, center: LatLo
         max_zoom=19,
         control_scale=True,
         prefer_canvas=False,
-        **options,
+        **(options | {"zoom_control": False}),  # ours below, with translated button names
     )
+    if options.get("zoom_control", True):
+        _ZoomControl().add_to(m)
     # detect_retina: on a phone's sharp screen Leaflet asks for the next zoom level's tiles at half size, so street
     # names are legible (and Lighthouse does not count the tiles as low-resolution images).
     folium.TileLayer(tiles=tile_url, attr=attribution, max_zoom=19, name="kaart", detect_retina=True).add_to(m)

@@ -24,6 +24,7 @@ def register_web(app: Flask) -> None:
     from meldpunt.web.compression import init_compression
     from meldpunt.web.context import init_context
     from meldpunt.web.errors import init_errors
+    from meldpunt.web.i18n import init_i18n
     from meldpunt.web.ids import DatabaseIdConverter
     from meldpunt.web.requests import CleanRequest
     from meldpunt.web.security import init_security
@@ -51,3 +52,4 @@ def register_web(app: Flask) -> None:
     init_errors(app)
     init_context(app)
     init_compression(app)
+    init_i18n(app)

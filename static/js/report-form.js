@@ -27,8 +27,12 @@
     var counter = document.getElementById("description-count");
     if (description && counter) {
       var max = parseInt(description.getAttribute("maxlength"), 10);
+      // Numbers as the page's language writes them (2.000 in Dutch), in the digits the server uses.
+      var number = function (n) {
+        return n.toLocaleString(document.documentElement.lang || undefined, { numberingSystem: "latn" });
+      };
       var update = function () {
-        counter.textContent = description.value.length + " / " + max;
+        counter.textContent = number(description.value.length) + " / " + number(max);
       };
       description.addEventListener("input", update);
       update();
