@@ -79,7 +79,11 @@
       photo.addEventListener("change", function () {
         var tooBig = photo.files.length && photo.files[0].size > maxBytes;
         warning.hidden = !tooBig;
-        if (tooBig) { photo.value = ""; }
+        if (tooBig) {
+          photo.value = "";
+          var fold = warning.closest("details");  // the photo sits in "Meer vertellen": keep the warning in view
+          if (fold) { fold.open = true; }
+        }
       });
     }
   });

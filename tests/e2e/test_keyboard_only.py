@@ -101,11 +101,12 @@ def test_a_report_with_the_keyboard_only(live_server, keyboard, axe_source):
         page.keyboard.press("Shift+Tab")
     page.keyboard.type("Klazienaveen")
     page.keyboard.press("Enter")
+    expect(page.locator("#place-results button").first).to_be_visible()  # the results arrive by fetch
     tab_to(page, "#place-results button", limit=3)
     expect(page.locator("#place-results button").first).to_have_text("Klazienaveen, Emmen")
     page.keyboard.press("Enter")
     expect(page.locator("#location-status")).to_contain_text("De kaart laat de plaats zien die u heeft gevonden.")
-    tab_to(page, "#location_description", limit=3)
+    tab_to(page, "#location_description", limit=30)  # from the confirmation above the map, which gets the focus
     page.keyboard.type("Fietspad achter de Kerkweg, bij het speelveld")
     tab_to(page, "button.button-primary[value=review]", limit=40)
     follow(page)

@@ -344,8 +344,8 @@ def test_7_the_audit_log_for_people_after_a_beheerders_first_sign_in(live_server
     log.get_by_role("link", name=reference).click()
     expect(desk.get_by_label("Melding (kenmerk)")).to_have_value(reference)
     today = utcnow().date().isoformat()
-    desk.get_by_label("Van").fill(today)
-    desk.get_by_label("Tot en met").fill(today)
+    desk.get_by_label("Van", exact=True).fill(today)
+    desk.get_by_label("Tot en met", exact=True).fill(today)
     desk.get_by_role("button", name="Filteren").click()
     expect(log.locator("tbody tr")).to_have_count(1)
 
