@@ -9,7 +9,9 @@
   var KEY = "samen-alert-waiting-report";
   var sending = false;
 
-  if ("serviceWorker" in navigator && window.location.pathname.indexOf("/veld/") !== 0) {
+  // Staff pages never install the public worker (field mode has its own, scoped to /veld/).
+  var STAFF = /^\/(medewerkers|veld|beheer|analyse)(\/|$)/;
+  if ("serviceWorker" in navigator && !STAFF.test(window.location.pathname)) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { return null; });
   }
 

@@ -9,6 +9,14 @@ var CACHE = "samen-alert-shell-v1";
 var SHELL = ["/", "/static/css/app.css", "/static/js/enhance.js", "/static/js/offline-report.js",
              "/static/img/favicon.svg", "/static/img/icon-192.png"];
 
+// A staff page may still be under this worker (signed in on a phone that installed it): its requests are left
+// alone, so a staff page never gets a kept copy of anything.
+var STAFF = /^\/(medewerkers|veld|beheer|analyse)(\/|$)/;
+
+function fromStaffPage(request) {
+  try { return request.referrer && STAFF.test(new URL(request.referrer).pathname); } catch (e) { return false; }
+}
+
 function inShell(url) {
   return url.origin === self.location.origin && (url.pathname === "/" || url.pathname.indexOf("/static/") === 0);
 }
@@ -35,7 +43,7 @@ self.addEventListener("activate", function (event) {
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
-  if (request.method !== "GET" || !inShell(url)) { return; }
+  if (request.method !== "GET" || !inShell(url) || STAFF.test(url.pathname) || fromStaffPage(request)) { return; }
   var key = url.pathname === "/" ? "/" : request;  // the start page in any language: one copy, without the query
   event.respondWith(
     fetch(request).then(function (response) {
