@@ -267,7 +267,10 @@ def test_6_offline_the_last_list_and_opened_reports_stay_readable(live_server, p
     _wait_for_the_service_worker(phone)
     phone.locator(".field-item a").first.tap()
     expect(phone.get_by_text("Bushokje ingetrapt bij de halte")).to_be_visible()
-    phone.wait_for_timeout(1000)  # the worker keeps the page
+    # The worker keeps the page: wait until the copy is there (a fixed pause was too short on a busy machine).
+    phone.wait_for_function(
+        "() => caches.open('samen-alert-veld').then(c => c.match(location.href)).then(Boolean)", timeout=15000
+    )
     phone.go_back()
     expect(phone.locator(".field-item")).to_have_count(1)
     phone.context.set_offline(True)
