@@ -14,6 +14,8 @@ if [ "$mode" = test ]; then
     need+=(postgresql)
   fi
   have chromium || need+=(chromium)
+  # The rate-limit tests start and stop their own redis-server (Redis going away must not stop reporting).
+  command -v redis-server >/dev/null || need+=(redis-server)
 fi
 
 if [ "$mode" = lighthouse ]; then
