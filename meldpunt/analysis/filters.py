@@ -1,16 +1,17 @@
 """The filters every analysis view shares, as SQL conditions on reports."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from meldpunt.db_types import id_from
 from meldpunt.dialect_sql import LocalHour, LocalWeekday
+from meldpunt.geo.areas import report_ids_in_area
 from meldpunt.profiles import LOCAL_TZ
 from meldpunt.reports.kinds import KINDS
-from meldpunt.reports.models import OPEN_STATES, Category, Report, report_area
+from meldpunt.reports.models import OPEN_STATES, Category, Report
 
 # When it happened: the incident time, or for a lasting condition (an unsafe place) when it was reported.
 MOMENT = sa.func.coalesce(Report.incident_at, Report.created_at)
@@ -83,12 +84,6 @@ class AnalysisFilters:
         }
         return {k: v for k, v in values.items() if v is not None}
 
-    def shifted(self, days: int) -> "AnalysisFilters":
-        """The same filters over a period moved by `days` (for comparisons)."""
-        return replace(
-            self, date_from=self.date_from + timedelta(days=days), date_to=self.date_to + timedelta(days=days)
-        )
-
     def conditions(self, *, with_period: bool = True) -> list:
         where = [Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))]
         if self.kind:
@@ -104,14 +99,10 @@ class AnalysisFilters:
         if self.hour is not None:
             where.append(LocalHour(MOMENT) == self.hour)
         if self.area_id:
-            where.append(in_area(self.area_id))
+            # The queue's area filter too: the area's own links and its buurten's (geo/areas.py).
+            where.append(Report.id.in_(report_ids_in_area(self.area_id)))
         if self.state == "open":
             where.append(Report.state.in_(OPEN_STATES))
         elif self.state == "closed":
             where.append(Report.state.not_in(OPEN_STATES))
         return where
-
-
-def in_area(area_id: int):
-    """Reports linked to this area (a wijk's own and its buurten's: each report is linked to every area it lies in)."""
-    return Report.id.in_(sa.select(report_area.c.report_id).where(report_area.c.area_id == area_id))

@@ -10,7 +10,7 @@ from meldpunt.analysis.filters import AnalysisFilters
 from meldpunt.analysis.leadtimes import LeadTime, lead_times
 from meldpunt.extensions import db
 from meldpunt.geo import spatial
-from meldpunt.reports.models import Category, Report
+from meldpunt.reports.models import Report
 
 CATEGORY = "woonoverlast"
 # Reports within the same 10 m cell are taken as the same address. Only while the exact location is kept: after
@@ -67,7 +67,3 @@ def woonoverlast_view(filters: AnalysisFilters) -> WoonoverlastView:
         addresses_with_repeats={"2": repeats.get("2", 0), "3+": repeats.get("3+", 0)},
         lead_times=lead_times(conditions),
     )
-
-
-def has_woonoverlast_category() -> bool:
-    return db.session.scalar(sa.select(Category.id).where(Category.code == CATEGORY)) is not None
