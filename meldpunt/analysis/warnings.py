@@ -157,12 +157,16 @@ def signals(limit: int = 100) -> list[Signal]:
     )
 
 
-def acknowledge(signal: Signal, note: str, by: User, *, now: datetime | None = None) -> None:
+def acknowledge(signal: Signal, note: str, by: User, *, now: datetime | None = None) -> bool:
+    """Mark the signal as seen, with OOV's note; False when a colleague already did (nothing changes)."""
+    if signal.acknowledged_at is not None:
+        return False
     signal.acknowledged_at = now or utcnow()
     signal.acknowledged_by = by
     signal.note = (note or "").strip()[:2000] or None
     audit(by, "signal_acknowledged", detail=f"signal {signal.id} ({signal.rule.code})")
     db.session.flush()
+    return True
 
 
 def positions(found: list[Signal]) -> dict[int, LatLon]:

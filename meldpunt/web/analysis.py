@@ -105,6 +105,8 @@ def index():
         cell_m=cell_m,
         eps=eps,
         min_points=min_points,
+        # The map's settings ride along when the filters change.
+        extra_fields={"cel": cell_m, "afstand": eps, "minimum": min_points},
         cell_sizes=CELL_SIZES,
         distances=CLUSTER_DISTANCES,
         minimums=CLUSTER_MIN_POINTS,
@@ -146,25 +148,40 @@ def cluster_layer():
     return Response(exports.json_text(layer), mimetype="application/geo+json")
 
 
+def _acknowledge_form(signal_id: int) -> AcknowledgeForm:
+    # One form per signal, each with its own field ids (a label must point at its own note).
+    return AcknowledgeForm(prefix=f"s{signal_id}")
+
+
+def _signal_page(*, failed: tuple[int, AcknowledgeForm] | None = None, status: int = 200):
+    found = warnings.signals()
+    forms = {s.id: _acknowledge_form(s.id) for s in found if s.acknowledged_at is None}
+    if failed:
+        forms[failed[0]] = failed[1]
+    page = render_template("analysis/signals.html", signals=found, positions=warnings.positions(found), forms=forms,
+                           args={})  # fmt: skip
+    return page, status
+
+
 @bp.get("/signalen")
 @roles_required(*ANALYSIS_ROLES)
 def signal_list():
-    found = warnings.signals()
-    return render_template("analysis/signals.html", signals=found, positions=warnings.positions(found),
-                           form=AcknowledgeForm(), args={})  # fmt: skip
+    return _signal_page()
 
 
 @bp.post("/signalen/<int:signal_id>/gezien")
 @roles_required(OOV)
 def acknowledge_signal(signal_id):
     signal = db.session.get(Signal, signal_id) or abort(404)
-    form = AcknowledgeForm()
+    form = _acknowledge_form(signal_id)
     if not form.validate_on_submit():
-        abort(400)
-    if signal.acknowledged_at is None:
-        warnings.acknowledge(signal, form.note.data, current_user)
+        return _signal_page(failed=(signal_id, form), status=422)  # the note stays, with what is wrong
+    if warnings.acknowledge(signal, form.note.data, current_user):
         db.session.commit()
         flash(_("The signal is marked as seen."))
+    else:
+        flash(_("%(name)s already marked this signal as seen.",
+                name=signal.acknowledged_by.name if signal.acknowledged_by else _("A colleague")))  # fmt: skip
     return redirect(url_for("analysis.signal_list"))
 
 
@@ -185,6 +202,7 @@ def unsafe_spot_page():
         spots=unsafe_spots(filters),
         spot=spot,
         measure_on=measure_on,
+        extra_fields={name: value for name, value in (("plek", spot), ("maatregel", measure_on)) if value},
         comparison=before_and_after(spot, measure_on) if spot and measure_on else None,
     )
 

@@ -71,11 +71,43 @@ def test_oov_acknowledges_a_signal_on_the_signals_page(app, client, new_report, 
     page = client.get("/analyse/signalen").get_data(as_text=True)
     assert "Markeren als gezien" in page and "3 of meer meldingen" in page
     assert "1 vroegsignaal" in client.get("/analyse/").get_data(as_text=True)
-    done = client.post(f"/analyse/signalen/{signal.id}/gezien", data={"note": "Extra surveillance vrijdagavond"})
+    done = client.post(
+        f"/analyse/signalen/{signal.id}/gezien", data={f"s{signal.id}-note": "Extra surveillance vrijdagavond"}
+    )
     assert done.status_code == 302
     [signal] = _signals()
     assert signal.acknowledged_by_id == staff["oov"].id and signal.note == "Extra surveillance vrijdagavond"
     assert "Markeren als gezien" not in client.get("/analyse/signalen").get_data(as_text=True)
+
+
+def test_each_signal_has_its_own_note_field_and_a_refused_note_is_kept(app, client, new_report, staff, login):
+    for base in (STATION, CENTRE):
+        for north in (0, 10, 20):
+            _harassment(new_report, base, north)
+    db.session.commit()
+    first, second = _signals()
+    login(client, staff["oov"])
+    page = client.get("/analyse/signalen").get_data(as_text=True)
+    assert f'id="s{first.id}-note"' in page and f'id="s{second.id}-note"' in page
+    too_long = "Extra surveillance. " * 120  # over 2,000 characters
+    refused = client.post(f"/analyse/signalen/{first.id}/gezien", data={f"s{first.id}-note": too_long})
+    assert refused.status_code == 422 and too_long.strip() in refused.get_data(as_text=True)
+    assert all(s.acknowledged_at is None for s in _signals())
+
+
+def test_a_signal_a_colleague_already_saw_says_so(app, client, new_report, staff, make_user, login):
+    for north in (0, 10, 20):
+        _harassment(new_report, STATION, north)
+    [signal] = _signals()
+    colleague = make_user("otto", "oov", name="Otto OOV")
+    assert acknowledge(signal, "al gezien", colleague)
+    db.session.commit()
+    login(client, staff["oov"])
+    again = client.post(f"/analyse/signalen/{signal.id}/gezien", data={f"s{signal.id}-note": "ook gezien"},
+                        follow_redirects=True)  # fmt: skip
+    assert "Otto OOV" in again.get_data(as_text=True)
+    [signal] = _signals()
+    assert signal.note == "al gezien" and signal.acknowledged_by_id == colleague.id
 
 
 def test_acknowledging_is_audited(app, new_report, staff):

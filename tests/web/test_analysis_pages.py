@@ -116,3 +116,12 @@ def test_unsafe_places_and_woonoverlast_pages(oov):
     assert woon.status_code == 200 and "Herhaaladressen" in woon.get_data(as_text=True)
     for page in (unsafe, woon):
         _scan(page.get_data())
+
+
+def test_the_filters_keep_the_map_settings_and_the_compared_spot(oov):
+    overview = oov.get("/analyse/?cel=100&afstand=50&minimum=3").get_data(as_text=True)
+    for name, value in (("cel", "100"), ("afstand", "50"), ("minimum", "3")):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in overview
+    unsafe = oov.get("/analyse/onveilige-plekken?plek=1-1&maatregel=2026-05-01").get_data(as_text=True)
+    assert '<input type="hidden" name="plek" value="1-1">' in unsafe
+    assert '<input type="hidden" name="maatregel" value="2026-05-01">' in unsafe
