@@ -85,12 +85,15 @@ def test_the_web_unit_serves_the_site_in_production_mode(database_url, tmp_path)
             assert status == 200 and "Content-Security-Policy" in headers
             token = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
             assert _get(f"http://127.0.0.1:{port}/volg/{token}")[0] == 404
+            key = "sa_secretpartnerkey0123456789"
+            assert _get(f"http://127.0.0.1:{port}/open311/v2/requests.json?api_key={key}")[0] == 403
         finally:
             server.terminate()
             server.wait(timeout=30)
     output = log.read_text()
     assert "GET /healthz" in output  # the access log is on
     assert "GET /volg/[token]" in output and token not in output
+    assert "api_key=[token]" in output and key not in output
 
 
 def test_a_unit_refuses_to_start_with_an_unsafe_setting(database_url, tmp_path):

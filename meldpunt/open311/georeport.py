@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from meldpunt.analysis.public_figures import PUBLIC_CELL_M
 from meldpunt.extensions import db
 from meldpunt.feedback.receipts import public_state
+from meldpunt.feedback.screening import screen_for_personal_data
 from meldpunt.feedback.templates import GENERIC_OUTCOMES
 from meldpunt.geo import WGS84, spatial
 from meldpunt.reports.kinds import KINDS
@@ -123,6 +124,15 @@ def _exact(report: Report, exact_until: datetime) -> bool:
     return not is_sensitive(report.category) and report.created_at >= exact_until and not report.location_coarsened_at
 
 
+def _public_description(report: Report) -> str | None:
+    """The description, for categories that may show one, unless it holds what looks like personal data (a phone
+    number, an address, a name: the same screening as messages to reporters). Anyone may read this API."""
+    text = report.description
+    if is_sensitive(report.category) or not text or screen_for_personal_data(text):
+        return None
+    return text
+
+
 def _public(report: Report, position: tuple[float, float], locale: str) -> PublicRequest:
     is_open = report.state in OPEN_STATES
     return PublicRequest(
@@ -131,7 +141,7 @@ def _public(report: Report, position: tuple[float, float], locale: str) -> Publi
         status_notes=status_notes(report),
         service_code=report.category.code,
         service_name=report.category.name(locale),
-        description=None if is_sensitive(report.category) else report.description,
+        description=_public_description(report),
         agency_responsible=report.queue.name(locale),
         requested_datetime=report.created_at,
         updated_datetime=report.updated_at,

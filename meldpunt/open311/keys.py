@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 
 from meldpunt.db_types import UTCDateTime, utcnow
 from meldpunt.extensions import db
-from meldpunt.staff.models import AuditEntry
+from meldpunt.staff.models import audit
 
 KEY_PREFIX = "sa_"
 NAME_MAX_LENGTH = 80
@@ -55,14 +55,14 @@ def issue_key(name: str, *, by=None, now: datetime | None = None) -> tuple[ApiKe
                     created_by_id=by.id if by is not None else None)  # fmt: skip
     db.session.add(record)
     db.session.flush()
-    _audit(by, "api_key_issued", name)
+    audit(by, "api_key_issued", detail=name)
     return record, key
 
 
 def revoke_key(record: ApiKey, *, by=None, now: datetime | None = None) -> None:
     if record.revoked_at is None:
         record.revoked_at = now or utcnow()
-        _audit(by, "api_key_revoked", record.name)
+        audit(by, "api_key_revoked", detail=record.name)
 
 
 def key_for(presented: str | None) -> ApiKey | None:
@@ -76,13 +76,8 @@ def key_for(presented: str | None) -> ApiKey | None:
 def record_use(record: ApiKey, what: str, *, report_id: int | None = None, now: datetime | None = None) -> None:
     """Each use of a key, in the audit log (no staff user: the key's name says who)."""
     record.last_used_at = now or utcnow()
-    _audit(None, "api_key_used", f"{record.name}: {what}"[:500], report_id=report_id)
+    audit(None, "api_key_used", detail=f"{record.name}: {what}"[:500], report_id=report_id)
 
 
 def all_keys() -> list[ApiKey]:
     return list(db.session.scalars(sa.select(ApiKey).order_by(ApiKey.revoked_at.is_not(None), ApiKey.name)))
-
-
-def _audit(user, action: str, detail: str, report_id: int | None = None) -> None:
-    db.session.add(AuditEntry(user_id=user.id if user is not None else None, action=action, report_id=report_id,
-                              detail=detail))  # fmt: skip

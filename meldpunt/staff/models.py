@@ -126,11 +126,12 @@ def _audit_is_append_only(_mapper, _connection, target):
     raise PermissionError(f"audit entry {target.id} is append-only")
 
 
-def audit(user, action: str, report=None, detail: str | None = None) -> AuditEntry:
+def audit(user, action: str, report=None, detail: str | None = None, *, report_id: int | None = None) -> AuditEntry:
+    """One line of the audit log; `user` None for a use of an API key (the detail names the key)."""
     entry = AuditEntry(
         user_id=user.id if user is not None else None,
         action=action,
-        report_id=report.id if report is not None else None,
+        report_id=report.id if report is not None else report_id,
         detail=detail,
     )
     db.session.add(entry)

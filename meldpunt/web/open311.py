@@ -2,6 +2,7 @@
 rules are in open311/georeport.py, the rules of a new report in reports/submission.py, keys in open311/keys.py."""
 
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
@@ -228,7 +229,7 @@ def requests_list(fmt):
         page=_page(),
     )
     rows = [_request_row(r) for r in georeport.public_requests(filters, locale=str(get_locale()), now=utcnow())]
-    _audit(key, f"GET {request.full_path.rstrip('?')}"[:400])
+    _audit(key, f"GET {_path_without_key()}"[:400])
     return _answer(fmt, "service_requests", "request", rows)
 
 
@@ -343,6 +344,12 @@ def _optional_key():
     if key is None:
         raise Open311Error(403, _("This api_key is unknown or revoked."))
     return key
+
+
+def _path_without_key() -> str:
+    """The request's path and query for the audit log, without the api_key: a key is only ever stored hashed."""
+    query = urlencode([(name, value) for name, value in request.args.items(multi=True) if name != "api_key"])
+    return f"{request.path}?{query}" if query else request.path
 
 
 def _audit(key, what: str) -> None:

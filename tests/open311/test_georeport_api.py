@@ -86,6 +86,22 @@ def test_reading_back_shows_no_personal_data_in_json_and_xml(client, api_key):
     assert abs(float(request.find("lat").text) - EMMEN_CENTRE[0]) < 1e-5  # an unsafe place, recent: exact
 
 
+def test_a_description_with_contact_data_is_not_published(client, api_key):
+    text = "Lamp kapot. Bel mij op 06-12345678 of mail jan@example.org"
+    reference = _post(client, api_key, description=text).get_json()[0]["service_request_id"]
+    body = client.get(f"{BASE}/requests/{reference}.json").get_data(as_text=True)
+    assert "06-12345678" not in body and "jan@example.org" not in body
+    assert client.get(f"{BASE}/requests/{reference}.json").get_json()[0]["description"] is None
+
+
+def test_the_audit_line_of_a_read_never_holds_the_key(client, api_key):
+    assert client.get(f"{BASE}/requests.json?api_key={api_key}&status=open").status_code == 200
+    db.session.expire_all()
+    details = [e.detail for e in db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "api_key_used"))]
+    assert details and all(api_key not in d for d in details)
+    assert any("status=open" in d for d in details)
+
+
 def test_straatintimidatie_is_coarsened_and_without_description(client, api_key):
     response = _post(client, api_key, service_code="naroepen", description="Hij riep mij na, ik woon op nr 12.",
                      lat="52.78123", long="6.89456", **{"attribute[when]": "nu"})  # fmt: skip
