@@ -10,6 +10,11 @@ from meldpunt.extensions import babel, csrf, db, limiter, mail, migrate
 
 
 class MeldpuntFlask(Flask):
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        from meldpunt.web.static_files import versioned_max_age
+
+        return versioned_max_age(self, filename) if filename else super().get_send_file_max_age(filename)
+
     def log_exception(self, exc_info) -> None:
         # Name the route, never the path: paths under /volg/ carry a reporter's secret token.
         rule = request.url_rule.rule if request.url_rule else "(no route)"

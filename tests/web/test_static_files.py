@@ -21,6 +21,21 @@ def test_pages_link_static_files_by_content_and_those_are_cached_for_a_year(make
             assert plain.status_code == 200 and plain.cache_control.max_age != 365 * 24 * 3600
 
 
+def test_only_the_files_own_version_is_kept_for_a_year_also_after_revalidating(make_app):
+    app = make_app()
+    with app.app_context():
+        client = app.test_client()
+        [link] = re.findall(r'(/static/css/[^"\']+\?v=[0-9a-f]{12})', text(client.get("/")))[:1]
+        with client.get(link) as first:
+            etag = first.headers["ETag"]
+        # A revalidation of the right version stays cached for a year (a 304 replaces the stored headers).
+        with client.get(link, headers={"If-None-Match": etag}) as again:
+            assert again.status_code == 304 and again.cache_control.max_age == 365 * 24 * 3600
+        # Another version's hash (old bytes during a rolling deploy) must not be cached for a year.
+        with client.get(link.split("?")[0] + "?v=000000000000") as other:
+            assert other.status_code == 200 and other.cache_control.max_age != 365 * 24 * 3600
+
+
 def test_a_changed_file_gets_a_new_link(make_app, tmp_path):
     app = make_app()
     app.static_folder = str(tmp_path)
