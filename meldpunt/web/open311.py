@@ -396,7 +396,7 @@ def _status() -> str | None:
 def _page() -> int:
     raw = request.args.get("page", "1")
     if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
-        raise Open311Error(400, _("page is a whole number from 1."))
+        raise Open311Error(400, _("page is a whole number from 1 to 10000."))
     return int(raw)
 
 
