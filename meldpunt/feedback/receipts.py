@@ -6,6 +6,7 @@ import hmac
 import re
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
 # No 0/O, 1/I/L: the reference is read aloud over the phone.
@@ -41,6 +42,10 @@ def tracking_token_for(secret_key: str, submission_key: str | None) -> str:
 
 def hash_secret(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+# The public states in order, with what the reporter reads (the tracking page's steps, Open311's status_notes).
+PUBLIC_STATE_LABELS = {"ontvangen": _l("Received"), "in_behandeling": _l("In progress"), "afgehandeld": _l("Closed")}
 
 
 def public_state(state: str) -> str:

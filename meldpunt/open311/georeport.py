@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from meldpunt.analysis.public_figures import PUBLIC_CELL_M
 from meldpunt.extensions import db
-from meldpunt.feedback.receipts import public_state
+from meldpunt.feedback.receipts import PUBLIC_STATE_LABELS, public_state
 from meldpunt.feedback.screening import screen_for_personal_data
 from meldpunt.feedback.templates import GENERIC_OUTCOMES
 from meldpunt.geo import WGS84, spatial
@@ -28,7 +28,6 @@ from meldpunt.reports.workflow import OUTCOMES, REFERRALS
 
 PAGE_SIZE = 100  # GET requests answers at most this many (newest first); `page` goes further back
 DEFAULT_PERIOD = timedelta(days=90)  # the spec's default window when no dates are given
-PUBLIC_STATE_LABELS = {"ontvangen": _l("Received"), "in_behandeling": _l("In progress"), "afgehandeld": _l("Closed")}
 
 
 def listed_categories() -> list[Category]:

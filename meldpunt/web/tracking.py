@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from meldpunt.extensions import db, limiter
-from meldpunt.feedback.receipts import TOKEN_RE, hash_secret, public_state
+from meldpunt.feedback.receipts import PUBLIC_STATE_LABELS, TOKEN_RE, hash_secret, public_state
 from meldpunt.feedback.satisfaction import can_answer, record_answer, report_for_answer_token
 from meldpunt.privacy.retention import withdraw
 from meldpunt.reports.kinds import KINDS
@@ -42,9 +42,13 @@ def track(token):
     report = _report_for(token)
     if report.category.restricted:
         return _withdraw_only(report, token, EmptyForm())
+    return _track_page(report, token)
+
+
+def _track_page(report, token, **extra):
     return render_template(
         "public/track.html", report=report, kind=KINDS[report.kind], public_state=public_state(report.state),
-        token=token, can_answer=can_answer(report), form=EmptyForm(),
+        state_labels=PUBLIC_STATE_LABELS, token=token, can_answer=can_answer(report), form=EmptyForm(), **extra,
     )  # fmt: skip
 
 
@@ -72,9 +76,7 @@ def answer_on_tracking_page(token):
         abort(400)
     error = _record(report, request.form)
     if error:
-        return render_template("public/track.html", report=report, kind=KINDS[report.kind], token=token,
-                               public_state=public_state(report.state), answer_error=error,
-                               can_answer=can_answer(report), form=EmptyForm()), 422  # fmt: skip
+        return _track_page(report, token, answer_error=error), 422
     return render_template("public/thanks_for_answering.html", reopened=report.state == "heropend")
 
 
