@@ -111,7 +111,11 @@ def test_a_stricter_rule_keeps_only_the_bridged_groups(sparse_and_bridged):
 @pytest.mark.only_backends("postgis")
 def test_the_same_clusters_as_st_clusterdbscan_on_demo_data(app, backend):
     """The grid DBSCAN on PostGIS against ST_ClusterDBSCAN itself, on the demo hotspots (dense and sparse parts)
-    for every distance and minimum the map offers."""
+    for every distance and minimum the map offers.
+
+    DBSCAN leaves one thing open: a border point (not a core point itself) within reach of the cores of two
+    clusters may join either (the PostGIS manual says so of ST_ClusterDBSCAN). The clusters must be the same ones
+    of the same total size; their sizes may differ only by border points that really could go both ways."""
     from meldpunt.profiles import PROFILES
     from meldpunt.reports.demo import make_bulk_demo_reports
     from meldpunt.reports.models import Report
@@ -120,13 +124,53 @@ def test_the_same_clusters_as_st_clusterdbscan_on_demo_data(app, backend):
         pass
     db.session.commit()
     conditions = AnalysisFilters.from_args({}, today=utcnow().date()).conditions()
-    points = sa.select(Report.location_rd).where(*conditions).subquery("points")
+    points = sa.select(Report.id, Report.location_rd.label("g")).where(*conditions).subquery("points")
     for eps_m in CLUSTER_DISTANCES:
         for min_points in CLUSTER_MIN_POINTS:
-            label = sa.func.ST_ClusterDBSCAN(points.c.location_rd, eps_m, min_points).over().label("cid")
-            labelled = sa.select(label).subquery("labelled")
-            sizes = db.session.scalars(
-                sa.select(sa.func.count()).where(labelled.c.cid.is_not(None)).group_by(labelled.c.cid)
-            )
-            expected = sorted(sizes, reverse=True)
-            assert [c.count for c in clusters(conditions, eps_m, min_points)] == expected, (eps_m, min_points)
+            expected = _reference_sizes(points, eps_m, min_points)
+            got = [c.count for c in clusters(conditions, eps_m, min_points)]
+            assert len(got) == len(expected) and sum(got) == sum(expected), (eps_m, min_points, got, expected)
+            if got != expected:
+                moved = sum(abs(a - b) for a, b in zip(got, expected, strict=True)) // 2
+                ambiguous = _ambiguous_border_points(points, eps_m, min_points)
+                assert moved <= ambiguous, (eps_m, min_points, got, expected, ambiguous)
+
+
+def _labelled(points, eps_m: int, min_points: int):
+    label = sa.func.ST_ClusterDBSCAN(points.c.g, eps_m, min_points).over().label("cid")
+    return sa.select(points.c.id, points.c.g, label).subquery("labelled")
+
+
+def _reference_sizes(points, eps_m: int, min_points: int) -> list[int]:
+    """Cluster sizes from ST_ClusterDBSCAN, largest first."""
+    labelled = _labelled(points, eps_m, min_points)
+    sizes = db.session.scalars(sa.select(sa.func.count()).where(labelled.c.cid.is_not(None)).group_by(labelled.c.cid))
+    return sorted(sizes, reverse=True)
+
+
+def _ambiguous_border_points(points, eps_m: int, min_points: int) -> int:
+    """Border points with core neighbours in more than one of ST_ClusterDBSCAN's clusters."""
+    labelled = _labelled(points, eps_m, min_points)
+    other = labelled.alias("other")
+    neighbours = (
+        sa.select(labelled.c.id, sa.func.count().label("n"))
+        .join(other, sa.func.ST_DWithin(labelled.c.g, other.c.g, eps_m))
+        .group_by(labelled.c.id)
+        .subquery("neighbours")
+    )
+    core = (
+        sa.select(labelled.c.id, labelled.c.g, labelled.c.cid)
+        .join(neighbours, neighbours.c.id == labelled.c.id)
+        .where(neighbours.c.n >= min_points)
+        .subquery("core")
+    )
+    border = (
+        sa.select(labelled.c.id)
+        .join(neighbours, neighbours.c.id == labelled.c.id)
+        .join(core, sa.func.ST_DWithin(labelled.c.g, core.c.g, eps_m))
+        .where(neighbours.c.n < min_points)
+        .group_by(labelled.c.id)
+        .having(sa.func.count(sa.distinct(core.c.cid)) > 1)
+        .subquery("border")
+    )
+    return db.session.scalar(sa.select(sa.func.count()).select_from(border))
