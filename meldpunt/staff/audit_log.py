@@ -2,13 +2,13 @@
 reference and the action's name in the reader's language."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from meldpunt.extensions import db
-from meldpunt.profiles import LOCAL_TZ
+from meldpunt.filter_days import local_midnight
 from meldpunt.reports.models import Report
 from meldpunt.reports.workflow import STATE_LABELS
 from meldpunt.staff.models import AuditEntry, User
@@ -63,10 +63,6 @@ class AuditLine:
     report_id: int | None
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
-
-
 def audit_lines(filters: AuditFilters, *, page: int = 1, size: int = PAGE_SIZE) -> list[AuditLine]:
     """Newest first. An unknown reference finds nothing (not everything)."""
     stmt = sa.select(AuditEntry, Report.reference).outerjoin(Report, Report.id == AuditEntry.report_id)
@@ -77,9 +73,9 @@ def audit_lines(filters: AuditFilters, *, page: int = 1, size: int = PAGE_SIZE) 
     if filters.reference:
         stmt = stmt.where(Report.reference == filters.reference.strip().upper())
     if filters.start:
-        stmt = stmt.where(AuditEntry.at >= _local_midnight(filters.start))
+        stmt = stmt.where(AuditEntry.at >= local_midnight(filters.start))
     if filters.end:
-        stmt = stmt.where(AuditEntry.at < _local_midnight(filters.end + timedelta(days=1)))
+        stmt = stmt.where(AuditEntry.at < local_midnight(filters.end + timedelta(days=1)))
     rows = db.session.execute(stmt.order_by(AuditEntry.id.desc()).limit(size).offset((max(page, 1) - 1) * size))
     return [AuditLine(entry, reference, entry.report_id) for entry, reference in rows]
 

@@ -245,3 +245,20 @@ def test_after_a_stale_refusal_the_same_form_can_be_sent_deliberately(client, st
     assert version and version.group(1) == "2"
     again = client.post(f"/medewerkers/meldingen/{report.id}/cancel", data={"version": 2, "reason": "spam"})
     assert again.status_code == 302
+
+
+def test_an_out_of_range_date_in_the_audit_log_filter_is_named_not_a_server_error(client, staff, login):
+    login(client, staff["beheerder"])
+    for query in ("to=9999-12-31", "from=0001-01-01", "from=0001-01-01&to=9999-12-31"):
+        response = client.get(f"/beheer/audit?{query}")
+        assert response.status_code == 200, query
+        assert "Kies een datum tussen 1 januari 2000 en 31 december 2100." in _text(response), query
+    assert "Kies een datum tussen" not in _text(client.get("/beheer/audit?from=2020-01-01&to=2020-01-02"))
+
+
+def test_an_out_of_range_measure_date_on_the_unsafe_spots_page_is_not_a_server_error(client, staff, login):
+    login(client, staff["oov"])
+    for day in ("9999-12-31", "0001-01-01"):
+        response = client.get(f"/analyse/onveilige-plekken?maatregel={day}&plek=1-1")
+        assert response.status_code == 200
+        assert "Kies een datum tussen 1 januari 2000 en 31 december 2100." in _text(response)
