@@ -5,10 +5,19 @@ from datetime import datetime
 from meldpunt.extensions import db
 from meldpunt.reports.models import Report, StateChange
 
+# Every event a line can record (StateChange.event). The desk shows each in words (web/desk_messages.py) and the
+# audit log each staff event as "report_" + event (staff/audit_log.py); a test holds both to this list.
+EVENTS = frozenset(
+    {"created", "state", "assign", "claim", "hand_back", "on_site", "reroute", "merge", "plan", "forward", "close",
+     "cancel", "reopen"}
+)  # fmt: skip
+
 
 def record_change(report: Report, *, event: str, to_state: str, actor: str, now: datetime,
                   reason: str | None = None) -> StateChange:  # fmt: skip
     """Append a line; the report's state is the caller's to set. `actor`: "melder", "systeem" or a staff name."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown history event {event!r}: add it to EVENTS and give it a label")
     line = StateChange(at=now, from_state=None if event == "created" else report.state,
                        to_state=to_state, event=event,
                        queue=report.queue, actor=actor, reason=reason)  # fmt: skip

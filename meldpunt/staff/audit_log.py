@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "report_state": _l("Report: state changed"),
     "report_assign": _l("Report: assigned"),
     "report_claim": _l("Report: claimed by a field officer"),
+    "report_hand_back": _l("Report: handed back by the field officer"),
     "report_on_site": _l("Report: on site"),
     "report_reroute": _l("Report: moved to another queue"),
     "report_merge": _l("Report: merged"),

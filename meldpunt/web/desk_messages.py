@@ -17,8 +17,10 @@ BULK_ACTION_LABELS = {
 # The history's events, as staff read them (StateChange.event).
 HISTORY_EVENT_LABELS = {
     "created": _l("received"),
+    "state": _l("state changed"),
     "assign": _l("assigned"),
     "claim": _l("claimed by a field officer"),
+    "hand_back": _l("handed back by the field officer"),
     "reroute": _l("moved to another queue"),
     "merge": _l("merged"),
     "on_site": _l("on site"),
