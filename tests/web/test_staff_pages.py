@@ -272,7 +272,7 @@ def test_an_out_of_range_measure_date_on_the_unsafe_spots_page_is_not_a_server_e
 def test_a_hand_back_reads_in_words_in_the_history_and_the_audit_log(client, staff, login, new_report):
     report = _field_report(new_report)
     workflow.claim(report, staff["boa"])
-    workflow.hand_back(report, staff["boa"], "Einde dienst")
+    workflow.hand_back(report, staff["boa"], "einde_dienst")
     db.session.commit()
     login(client, staff["tnh"])
     history = _text(client.get(f"/medewerkers/meldingen/{report.id}"))
