@@ -301,3 +301,26 @@ def test_an_event_or_action_not_in_the_lists_is_refused(app, staff, new_report):
         record_change(report, event="teleport", to_state=report.state, actor="test", now=utcnow())
     with pytest.raises(ValueError):
         audit(staff["tnh"], "teleported")
+
+
+def test_lists_of_areas_do_not_load_their_outlines(client, staff, login, new_report):
+    """An area's outline can be megabytes (a CBS buurt, an imported zone); lists, filters and a report's area
+    need its name only."""
+    report = _field_report(new_report)
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        login(client, staff["tnh"])
+        for path in ("/medewerkers/wachtrij/TNH", "/medewerkers/vaste-boas", f"/medewerkers/meldingen/{report.id}"):
+            assert client.get(path).status_code == 200, path
+        oov = client.application.test_client()
+        login(oov, staff["oov"])
+        assert oov.get("/analyse/").status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", remember)
+    assert any("FROM area" in s for s in statements)
+    assert not [s for s in statements if re.search(r"AsEWKB\(area\.geom", s)]
