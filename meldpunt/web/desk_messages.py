@@ -64,7 +64,13 @@ def bulk_summary(result: BulkResult) -> str:
         "reroute": ngettext("%(num)d report moved.", "%(num)d reports moved.", n),
         "close": ngettext("%(num)d report closed.", "%(num)d reports closed.", n),
     }[result.action]
-    if not result.refused:
-        return done
-    refused = "; ".join(f"{ref}: {reason}" for ref, reason in result.refused)
-    return done + " " + _("Refused: %(list)s.", list=refused)
+    parts = [done]
+    if result.refused:
+        refused = "; ".join(f"{ref}: {reason}" for ref, reason in result.refused)
+        parts.append(_("Refused: %(list)s.", list=refused))
+    if result.unseen:
+        parts.append(
+            ngettext("%(num)d selected report is no longer in a queue you can read.",
+                     "%(num)d selected reports are no longer in a queue you can read.", result.unseen)
+        )  # fmt: skip
+    return " ".join(parts)

@@ -183,15 +183,15 @@ def bulk(code):
     back = clean_query(request.form.get("terug", ""))
     if not form.validate_on_submit():
         return queue(code, bulk_form=form)
-    selected = []
+    versions = {}
     for value in request.form.getlist("report")[: bulk_actions.MAX_REPORTS + 1]:
         report_id, _sep, version = value.partition(":")
-        report = db.session.get(Report, id_from(report_id)) if id_from(report_id) else None
-        if report is not None and report.queue_id == q.id and can_read_report(current_user, report):
-            selected.append((report, id_from(version)))
+        if id_from(report_id):
+            versions[id_from(report_id)] = id_from(version)
+    selection = bulk_actions.load_selection(q, versions, current_user)
     try:
         result = bulk_actions.apply_to_many(
-            form.action.data, selected, current_user,
+            form.action.data, selection.reports, current_user, elsewhere=selection.elsewhere, unseen=selection.unseen,
             boa=db.session.get(User, id_from(form.boa.data)) if id_from(form.boa.data) else None,
             queue=db.session.scalar(sa.select(Queue).where(Queue.code == form.queue.data)) if form.queue.data else None,
             reason=form.reason.data, outcome=form.outcome.data or None,

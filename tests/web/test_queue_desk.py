@@ -1,6 +1,7 @@
 """The desk through the test client: bulk actions and their summary, map data, saved filters, merge warnings,
 no dead ends, satisfaction, the audit log."""
 
+import re
 from datetime import timedelta
 
 import pyotp
@@ -12,7 +13,7 @@ from meldpunt.extensions import db
 from meldpunt.feedback.satisfaction import record_answer
 from meldpunt.feedback.templates import default_templates
 from meldpunt.reports import workflow
-from meldpunt.reports.models import Category, Report
+from meldpunt.reports.models import Category, Queue, Report
 from meldpunt.reports.submission import submit_report
 from meldpunt.staff.models import AuditEntry, SavedQueueFilter, User
 from tests.fixtures.staff import PASSWORD
@@ -39,6 +40,36 @@ def test_bulk_assign_says_how_many_and_names_each_refusal(client, staff, login, 
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "3 meldingen toegewezen." in page
     assert f"Geweigerd: {reports[3].reference}: Deze melding is niet meer open." in page
+
+
+def test_bulk_loads_the_selection_at_once_and_says_a_report_moved_away_meanwhile(client, staff, login, new_report):
+    reports = [_field(new_report) for _ in range(5)]
+    moved = reports[4]
+    workflow.reroute(moved, db.session.scalar(sa.select(Queue).where(Queue.code == "OOV")), "Geen veldwerk",
+                     staff["tnh"])  # fmt: skip
+    db.session.commit()
+    login(client, staff["tnh"])
+    selected = [f"{r.id}:{r.version}" for r in reports]
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        response = client.post("/medewerkers/wachtrij/TNH/bulk", data={
+            "action": "take", "report": selected,
+        })  # fmt: skip
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", remember)
+    assert response.status_code == 302
+    loads = [s for s in statements if s.lstrip().startswith("SELECT") and re.search(r"FROM report\b", s)]
+    assert len(loads) == 1, "\n\n".join(loads)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "4 meldingen in behandeling genomen." in page
+    # Moved to a queue the coordinator cannot read: counted, not named.
+    assert "1 geselecteerde melding staat niet meer in een wachtrij die u kunt lezen." in page
+    assert moved.reference not in page
 
 
 def test_bulk_without_a_choice_keeps_the_page_and_says_why(client, staff, login, new_report):
