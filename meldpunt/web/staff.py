@@ -12,9 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from meldpunt.db_types import id_from, utcnow
 from meldpunt.extensions import db
-from meldpunt.feedback.models import FeedbackTemplate
 from meldpunt.feedback.satisfaction import satisfaction_figures, satisfaction_of, shared_comments
-from meldpunt.feedback.templates import template_for, templates_for
+from meldpunt.feedback.templates import outcomes_with_template, template_for, templates_for
 from meldpunt.geo.models import Area
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
 from meldpunt.maps.staff_maps import queue_map, spot_map
@@ -87,16 +86,16 @@ def _boas() -> list[User]:
     return [u for u in users if u.has_role(BOA)]
 
 
-def _bulk_form(queue: Queue) -> forms.BulkForm:
+def _bulk_form(queue: Queue, boas: list[User] | None = None) -> forms.BulkForm:
     form = forms.BulkForm()
     form.action.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in BULK_ACTION_LABELS.items()
                                                  if k != "assign" or queue.is_field]  # fmt: skip
-    form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in _boas()]
+    form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in (_boas() if boas is None else boas)]
     form.boa.label.text = str(current_profile().field_worker)
     locale = str(get_locale() or "nl")
     others = [x for x in db.session.scalars(sa.select(Queue)) if x.id != queue.id]
     form.queue.choices = [("", _("Choose…"))] + [(x.code, x.name(locale)) for x in others]
-    with_template = {t for t in db.session.scalars(sa.select(FeedbackTemplate.outcome).distinct())}
+    with_template = outcomes_with_template()
     form.outcome.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in workflow.OUTCOMES.items()
                                                   if k in with_template]  # fmt: skip
     return form
@@ -112,11 +111,8 @@ def queue(code, bulk_form=None):
     page = queue_page(q, filters, current_user)
     profile = current_profile()
     parts = queue_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"])
-    categories = sa.select(Category).order_by(Category.kind, Category.position)
-    if not current_user.sees_restricted:  # even the name of a restricted category stays with those who may see it
-        categories = categories.where(Category.restricted.is_(False))
-    categories = db.session.scalars(categories)
     back = clean_query(filters.as_args())
+    boas = _boas()
     return render_template(
         "staff/queue.html",
         queue=q,
@@ -126,9 +122,9 @@ def queue(code, bulk_form=None):
         args=filters.as_args(),
         back=back,
         map_data_url=url_for("staff.queue_map_data", code=q.code, **filters.as_args()),
-        categories=list(categories),
+        categories=queries.visible_categories(current_user),
         areas=list(db.session.scalars(sa.select(Area).where(Area.kind != "gemeente").order_by(Area.name))),
-        boas=_boas(),
+        boas=boas,
         kinds=KINDS,
         states=workflow.STATE_LABELS,
         periods=PERIODS,
@@ -137,7 +133,7 @@ def queue(code, bulk_form=None):
         saved=filters_of(current_user, q.code),
         save_form=forms.SaveFilterForm(query=back),
         delete_form=forms.EmptyForm(),
-        bulk=bulk_form or _bulk_form(q),
+        bulk=bulk_form or _bulk_form(q, boas),
         ticked=set(request.form.getlist("report")) if bulk_form else set(),
         can_act=can_handle_queue(current_user.role_set, q),
         now=utcnow(),
@@ -300,9 +296,8 @@ def _report_or_404(report_id: int) -> Report:
 
 def _action_forms(report: Report) -> dict:
     version = {"version": report.version}
-    boas = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
     assign = forms.AssignForm(data=version)
-    assign.boa.choices = [(u.id, u.name) for u in boas if u.has_role(BOA)]
+    assign.boa.choices = [(u.id, u.name) for u in _boas()]
     assign.boa.label.text = str(current_profile().field_worker)
     reroute = forms.RerouteForm(data=version)
     queues = db.session.scalars(sa.select(Queue))

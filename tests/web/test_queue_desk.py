@@ -16,6 +16,7 @@ from meldpunt.reports import workflow
 from meldpunt.reports.models import Category, Queue, Report
 from meldpunt.reports.submission import submit_report
 from meldpunt.staff.models import AuditEntry, SavedQueueFilter, User
+from tests.fixtures.sql import recorded_statements
 from tests.fixtures.staff import PASSWORD
 
 
@@ -50,18 +51,8 @@ def test_bulk_loads_the_selection_at_once_and_says_a_report_moved_away_meanwhile
     db.session.commit()
     login(client, staff["tnh"])
     selected = [f"{r.id}:{r.version}" for r in reports]
-    statements = []
-
-    def remember(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        response = client.post("/medewerkers/wachtrij/TNH/bulk", data={
-            "action": "take", "report": selected,
-        })  # fmt: skip
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", remember)
+    with recorded_statements() as statements:
+        response = client.post("/medewerkers/wachtrij/TNH/bulk", data={"action": "take", "report": selected})
     assert response.status_code == 302
     loads = [s for s in statements if s.lstrip().startswith("SELECT") and re.search(r"FROM report\b", s)]
     assert len(loads) == 1, "\n\n".join(loads)
@@ -70,6 +61,25 @@ def test_bulk_loads_the_selection_at_once_and_says_a_report_moved_away_meanwhile
     # Moved to a queue the coordinator cannot read: counted, not named.
     assert "1 geselecteerde melding staat niet meer in een wachtrij die u kunt lezen." in page
     assert moved.reference not in page
+
+
+def test_the_desk_asks_the_database_once_for_each_list_it_shows(client, staff, login, new_report):
+    report = _field(new_report)
+    workflow.take_in_handling(report, staff["tnh"])
+    db.session.commit()
+    login(client, staff["tnh"])
+    with recorded_statements() as queue_sql:
+        assert client.get("/medewerkers/wachtrij/TNH").status_code == 200
+    with recorded_statements() as report_sql:
+        page = client.get(f"/medewerkers/meldingen/{report.id}")
+    assert page.status_code == 200 and '<option value="opgelost"' in page.get_data(as_text=True)
+
+    def count(statements, pattern):
+        return len([s for s in statements if re.search(pattern, s)])
+
+    assert count(queue_sql, r"WHERE staff_user\.active") == 1  # the field officers, for the filter and the form
+    assert count(report_sql, r"WHERE staff_user\.active") == 1
+    assert count(report_sql, r"FROM feedback_template") == 1  # every template offered, not one query per outcome
 
 
 def test_bulk_without_a_choice_keeps_the_page_and_says_why(client, staff, login, new_report):

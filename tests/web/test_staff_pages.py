@@ -16,6 +16,7 @@ from meldpunt.reports.submission import submit_report
 from meldpunt.staff.audit_log import action_label
 from meldpunt.staff.models import AUDIT_ACTIONS, AuditEntry, User, audit
 from meldpunt.web.desk_messages import HISTORY_EVENT_LABELS
+from tests.fixtures.sql import recorded_statements
 from tests.fixtures.staff import PASSWORD
 
 
@@ -307,20 +308,12 @@ def test_lists_of_areas_do_not_load_their_outlines(client, staff, login, new_rep
     """An area's outline can be megabytes (a CBS buurt, an imported zone); lists, filters and a report's area
     need its name only."""
     report = _field_report(new_report)
-    statements = []
-
-    def remember(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", remember)
-    try:
+    with recorded_statements() as statements:
         login(client, staff["tnh"])
         for path in ("/medewerkers/wachtrij/TNH", "/medewerkers/vaste-boas", f"/medewerkers/meldingen/{report.id}"):
             assert client.get(path).status_code == 200, path
         oov = client.application.test_client()
         login(oov, staff["oov"])
         assert oov.get("/analyse/").status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", remember)
     assert any("FROM area" in s for s in statements)
     assert not [s for s in statements if re.search(r"AsEWKB\(area\.geom", s)]
