@@ -326,7 +326,7 @@ def _action_forms(report: Report) -> dict:
 
 @bp.get("/meldingen/<int:report_id>")
 @roles_required(*REPORT_ROLES)
-def report(report_id, forms_override=None, contact=False):
+def report(report_id, forms_override=None, contact=False, refusal=None):
     r = _report_or_404(report_id)
     action_forms = _action_forms(r)
     action_forms.update(forms_override or {})
@@ -365,7 +365,8 @@ def report(report_id, forms_override=None, contact=False):
         keep={"terug": back} if back else {},
         previous_id=previous_id,
         next_id=next_id,
-    ), 200 if not forms_override else 422
+        refusal=refusal,
+    ), 200 if not (forms_override or refusal) else 422
 
 
 @bp.post("/meldingen/<int:report_id>/contact")
@@ -393,12 +394,22 @@ def photo(photo_id):
     return response
 
 
+def _merge_here_page(name: str) -> int | None:
+    """ "Merge … into this one" is sent from the original's page (?naar=): the page a refusal is shown on."""
+    original = db.session.get(Report, id_from(request.args.get("naar")) or 0) if name == "merge" else None
+    return original.id if original is not None and can_read_report(current_user, original) else None
+
+
 def _act(report_id: int, form_cls, name: str, apply):
     """Validate the action's form, apply it through the workflow, commit; on a problem show the report again
-    with the message and what was typed."""
-    r = _report_or_404(report_id)
-    if not can_handle_queue(current_user.role_set, r.queue):
-        abort(403)
+    with the message and what was typed (for "merge into this one": the original's page, with the message)."""
+    page_id = _merge_here_page(name)
+    r = db.session.get(Report, report_id) or abort(404)
+    if not can_read_report(current_user, r) or not can_handle_queue(current_user.role_set, r.queue):
+        if page_id is None:
+            abort(403)
+        # Moved meanwhile to a queue this user does not handle: its reference may no longer be theirs to see.
+        return report(page_id, refusal=_("That report is no longer in a queue you handle; nothing was merged."))
     from_queue = r.queue.code
     form = form_cls()
     if name in ("assign", "reroute", "forward", "close"):
@@ -410,6 +421,9 @@ def _act(report_id: int, form_cls, name: str, apply):
         flash(action_done_message(name, r))
         return redirect(_after_action(r, from_queue))
     db.session.expire_all()
+    if page_id is not None:
+        refusal = " ".join([*map(str, form.form_errors), *(str(e) for errors in form.errors.values() for e in errors)])
+        return report(page_id, refusal=refusal or _("Nothing was merged."))
     # The page now shows the report as it is; sending the form again is a deliberate choice on that version.
     current = db.session.get(Report, report_id).version
     form.version.data, form.version.raw_data = current, [str(current)]

@@ -145,6 +145,33 @@ def test_merging_another_category_needs_a_confirmation(client, staff, login, new
     assert f'Samengevoegd met <a href="/medewerkers/meldingen/{original.id}">{original.reference}</a>' in page
 
 
+def test_a_refused_merge_here_says_why_on_the_page_it_was_sent_from(client, staff, login, new_report):
+    oov = db.session.scalar(sa.select(Queue).where(Queue.code == "OOV"))
+    original, closed, duplicate, moved = (_field(new_report) for _ in range(4))
+    workflow.cancel(closed, "Dubbel", staff["tnh"])
+    workflow.reroute(moved, oov, "Geen veldwerk", staff["tnh"])
+    db.session.commit()
+    login(client, staff["tnh"])
+
+    def merge_here(other, into):
+        url = f"/medewerkers/meldingen/{other.id}/merge?naar={into.id}"
+        response = client.post(url, data={"version": other.version, "original": into.reference})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422, page[:500]
+        assert f"<h1>{into.reference} · " in page  # still the page it was sent from
+        return page[page.index('<div class="error-summary"') :][:600]
+
+    assert "Voeg samen met een open melding die u kunt zien." in merge_here(duplicate, closed)
+    assert "Een melding kan niet met zichzelf worden samengevoegd." in merge_here(original, original)
+    # Moved meanwhile to a queue the coordinator does not handle (nor read): said, not a 403.
+    assert "Die melding staat niet meer in een wachtrij die u behandelt; er is niets samengevoegd." in merge_here(
+        moved, original
+    )
+    db.session.expire_all()
+    assert db.session.get(Report, duplicate.id).merged_into_id is None
+    assert db.session.get(Report, moved.id).merged_into_id is None
+
+
 def test_answers_show_with_their_questions_in_the_staff_language(client, staff, login, new_report):
     report = _field(new_report, answers={"weapon": "ja", "group_size": "groep"})
     login(client, staff["tnh"])
