@@ -29,6 +29,7 @@ HISTORY_EVENT_LABELS = {
     "close": _l("closed"),
     "reopen": _l("reopened"),
     "cancel": _l("cancelled"),
+    "withdrawn": _l("withdrawn by the reporter"),
 }
 
 
