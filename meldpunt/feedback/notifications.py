@@ -1,12 +1,13 @@
-"""Mails to reporters, rendered when they are queued (in the reporter's language) and written to the outbox in
-the same transaction as the change that causes them. Subjects and sender are discreet: no category words."""
+"""Mails to reporters (and to OOV and the areas' contacts), rendered when they are queued (in the reader's
+language) and written to the outbox in the same transaction as the change that causes them. Subjects and sender
+are discreet: no category words."""
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from meldpunt.extensions import db
-from meldpunt.feedback.links import answer_url, public_url, tracking_url
+from meldpunt.feedback.links import answer_url, area_summary_url, public_url, tracking_url
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.profiles import current_profile
 
@@ -64,6 +65,21 @@ def queue_signal_mail(user, signal) -> OutboxMessage:
         body_text = render_template("email/signal.txt", **context)
         body_html = render_template("email/signal.html", **context)
     message = OutboxMessage(kind="signal", recipient=user.email, subject=subject, body_text=body_text,
+                            body_html=body_html, locale="nl")  # fmt: skip
+    db.session.add(message)
+    return message
+
+
+def queue_area_summary_mail(contact, summary) -> OutboxMessage:
+    """The month's "u meldde — wij deden" summary to one of the area's contacts (feedback/area_summary.py)."""
+    with force_locale("nl"):
+        month = format_date(summary.month, "LLLL yyyy")
+        context = {"summary": summary, "contact": contact, "month": month, "profile": current_profile(),
+                   "page_url": area_summary_url(summary.area.code, summary.month)}  # fmt: skip
+        subject = _("You reported, we acted: %(area)s, %(month)s", area=summary.area.name, month=month)
+        body_text = render_template("email/area_summary.txt", **context)
+        body_html = render_template("email/area_summary.html", **context)
+    message = OutboxMessage(kind="area_summary", recipient=contact.email, subject=subject, body_text=body_text,
                             body_html=body_html, locale="nl")  # fmt: skip
     db.session.add(message)
     return message

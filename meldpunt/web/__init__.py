@@ -9,6 +9,7 @@ def register_web(app: Flask) -> None:
     from meldpunt.web import (
         admin,
         analysis,
+        area_feedback,
         auth,
         field,
         health,
@@ -42,6 +43,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(transparency.bp)
+    app.register_blueprint(area_feedback.bp)
+    app.register_blueprint(area_feedback.contacts_bp)
     app.register_blueprint(open311.bp)
     app.register_blueprint(openapi.bp)
     init_access(app)

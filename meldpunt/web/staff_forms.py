@@ -113,3 +113,22 @@ class ApiKeyForm(FlaskForm):
         description=_l("For example: Wijkapp politie, Datalab Drenthe. Each use of the key is logged under it."),
         validators=[DataRequired(), Length(max=80)],
     )
+
+
+class AreaContactForm(FlaskForm):
+    """Who receives an area's monthly summary: an organisation and its address."""
+
+    area = SelectField(_l("Wijk or dorp"), validators=[InputRequired()])
+    organisation = StringField(
+        _l("Organisation"),
+        description=_l("For example the wijkplatform, the dorpsbelang or the ondernemersvereniging."),
+        validators=[DataRequired(message=_l("Name the organisation.")), Length(max=120)],
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(message=_l("Give the address the summary goes to.")),
+            Email(message=_l("This is not a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )

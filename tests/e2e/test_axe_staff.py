@@ -95,6 +95,7 @@ STAFF_PAGES = [
     "/medewerkers/meldingen/{report}",
     "/medewerkers/tevredenheid",
     "/medewerkers/vaste-boas",
+    "/medewerkers/gebiedscontacten/",
     "/veld/",
     "/veld/meldingen/{report}",
     "/analyse/",

@@ -50,6 +50,9 @@ MATRIX = [
     ("GET", "/medewerkers/tevredenheid", {"oov"}),
     ("GET", "/medewerkers/vaste-boas", {"tnh"}),
     ("POST", "/medewerkers/vaste-boas/{area}", {"tnh"}),
+    ("GET", "/medewerkers/gebiedscontacten/", {"oov"}),
+    ("POST", "/medewerkers/gebiedscontacten/", {"oov"}),
+    ("POST", "/medewerkers/gebiedscontacten/{contact}/verwijderen", {"oov"}),
     ("GET", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/uitloggen", ALL_STAFF),
@@ -126,6 +129,7 @@ def _rule_of(url: str) -> str:
         .replace("{filter}", "<int:filter_id>")
         .replace("{area}", "<int:area_id>")
         .replace("{api_key}", "<int:key_id>")
+        .replace("{contact}", "<int:contact_id>")
     )
 
 
@@ -175,7 +179,13 @@ def world(app, staff, new_report):
     from meldpunt.geo.models import Area
 
     area = db.session.scalar(sa.select(Area.id).where(Area.kind == "dorp").limit(1))
-    return {"area": area, "tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
+    from meldpunt.feedback.area_contacts import AreaContact
+
+    contact = AreaContact(area_id=area, organisation="Dorpsbelang", email="dorpsbelang@example.org")
+    db.session.add(contact)
+    db.session.commit()
+    return {"area": area, "contact": contact.id,
+            "tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
             "mail": mail, "signal": signal, "filter": saved.id, "api_key": api_key.id}  # fmt: skip
 
 
