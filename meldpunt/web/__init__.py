@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
         auth,
         field,
         health,
+        intake,
         offline,
         open311,
         openapi,
@@ -39,6 +40,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(intake.bp)
     app.register_blueprint(field.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(analysis.bp)

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from meldpunt.db_types import id_from, utcnow
 from meldpunt.extensions import db
@@ -73,7 +74,9 @@ def summary(code):
 
 def _contact_form(**kwargs) -> AreaContactForm:
     form = AreaContactForm(**kwargs)
-    form.area.choices = [("", _("Choose…"))] + [(str(a.id), a.display_name) for a in summary_areas()]
+    form.area.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(str(a.id), a.display_name) for a in summary_areas()
+    ]
     return form
 
 

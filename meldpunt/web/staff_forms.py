@@ -9,12 +9,14 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 
@@ -132,3 +134,33 @@ class AreaContactForm(FlaskForm):
             Length(max=254),
         ],
     )
+
+
+class IntakeForm(FlaskForm):
+    """A report filed for a resident (reports/intake.py). The choices are set by the view."""
+
+    submission_key = HiddenField()
+    channel = RadioField(
+        _l("How did the resident reach us?"),
+        validators=[InputRequired(message=_l("Choose how the resident reached us."))],
+    )
+    category = SelectField(
+        _l("What does the resident report?"),
+        validators=[InputRequired(message=_l("Choose what the resident wants to report."))],
+    )
+    place_query = StringField(_l("Search a place"), validators=[Optional(), Length(max=120)])
+    place = RadioField(_l("Places found"), validate_choice=False, validators=[Optional()])
+    lat = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)])
+    lon = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)])
+    location_description = StringField(_l("Describe the spot (street, corner, landmark)"),
+                                       validators=[Optional(), Length(max=300)])  # fmt: skip
+    when = RadioField(
+        _l("When did it happen?"),
+        default="nu",
+        choices=[SelectChoice("nu", _l("Now, or just now")), SelectChoice("eerder", _l("Earlier"))],
+    )
+    incident_at = DateTimeLocalField(_l("Date and time"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    description = TextAreaField(_l("What happened, in the resident's words"), validators=[Optional()])
+    email = EmailField(_l("The resident's e-mail address (optional)"), validators=[Optional(), Length(max=254)])
+    email_consent = BooleanField(_l("The resident agrees that we e-mail them about this report"))
+    locale = SelectField(_l("Language for the e-mail"), default="nl")

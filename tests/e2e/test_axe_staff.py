@@ -96,6 +96,7 @@ STAFF_PAGES = [
     "/medewerkers/tevredenheid",
     "/medewerkers/vaste-boas",
     "/medewerkers/gebiedscontacten/",
+    "/medewerkers/melding-opnemen/",
     "/veld/",
     "/veld/meldingen/{report}",
     "/analyse/",

@@ -51,6 +51,8 @@ MATRIX = [
     ("GET", "/medewerkers/vaste-boas", {"tnh"}),
     ("POST", "/medewerkers/vaste-boas/{area}", {"tnh"}),
     ("GET", "/medewerkers/gebiedscontacten/", {"oov"}),
+    ("GET", "/medewerkers/melding-opnemen/", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/melding-opnemen/", {"oov", "tnh", "boa"}),
     ("POST", "/medewerkers/gebiedscontacten/", {"oov"}),
     ("POST", "/medewerkers/gebiedscontacten/{contact}/verwijderen", {"oov"}),
     ("GET", "/medewerkers/account/tweestaps", ALL_STAFF),
