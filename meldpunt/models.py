@@ -16,5 +16,6 @@ from meldpunt.reports.models import (  # noqa: F401
     RoutingRule,
     StateChange,
 )
+from meldpunt.reports.schouw import Schouw  # noqa: F401
 from meldpunt.staff.models import AuditEntry, User  # noqa: F401
 from meldpunt.staff.vaste_boa import AreaFieldWorker  # noqa: F401

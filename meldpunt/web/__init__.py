@@ -18,6 +18,7 @@ def register_web(app: Flask) -> None:
         open311,
         openapi,
         public,
+        schouw,
         staff,
         tracking,
         transparency,
@@ -41,6 +42,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(intake.bp)
+    app.register_blueprint(schouw.bp)
     app.register_blueprint(field.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(analysis.bp)

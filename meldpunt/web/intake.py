@@ -11,9 +11,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from meldpunt.extensions import db
-from meldpunt.geo import LatLon
-from meldpunt.geo.geocoder import GeocoderUnavailable, geocoder_for
-from meldpunt.profiles import LOCAL_TZ, current_profile
+from meldpunt.profiles import LOCAL_TZ
 from meldpunt.reports.intake import INTAKE_CHANNELS, file_on_behalf, intake_categories
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.submission import NewReport, SubmissionRejected
@@ -21,6 +19,7 @@ from meldpunt.staff.roles import BOA, OOV, TNH_COORDINATOR
 from meldpunt.web.access import roles_required
 from meldpunt.web.i18n import LANGUAGE_NAMES
 from meldpunt.web.staff_forms import IntakeForm
+from meldpunt.web.staff_location import chosen_position, fill_places
 
 bp = Blueprint("intake", __name__, url_prefix="/medewerkers/melding-opnemen")
 
@@ -43,21 +42,6 @@ def _form(**kwargs) -> IntakeForm:
     return form
 
 
-def _places(form: IntakeForm) -> str | None:
-    """Fill the place choices from the search; a message when the search could not run."""
-    query = (form.place_query.data or "").strip()
-    if not query:
-        form.place.choices = []
-        return None
-    try:
-        found = geocoder_for(current_app.config, current_profile()).search(query)
-    except GeocoderUnavailable:
-        form.place.choices = []
-        return _("Searching is not possible right now. Enter the coordinates or choose the place later.")
-    form.place.choices = [SelectChoice(f"{p.lat:.6f}|{p.lon:.6f}|{p.precision}", p.label) for p in found]
-    return None if found else _("No place found for “%(query)s”.", query=query)
-
-
 def _render(form: IntakeForm, search_message: str | None = None, status: int = 200):
     return render_template("staff/intake.html", form=form, search_message=search_message), status
 
@@ -67,7 +51,7 @@ def _render(form: IntakeForm, search_message: str | None = None, status: int = 2
 def start():
     form = _form(channel="straat" if current_user.has_role(BOA) else "telefoon")
     form.submission_key.data = secrets.token_urlsafe(24)
-    form.place.choices = []
+    fill_places(form)
     return _render(form)
 
 
@@ -75,7 +59,7 @@ def start():
 @roles_required(*INTAKE_ROLES)
 def submit():
     form = _form()
-    search_message = _places(form)
+    search_message = fill_places(form)
     if request.form.get("action") == "zoeken":
         return _render(form, search_message)
     if not form.validate_on_submit():
@@ -98,21 +82,11 @@ def submit():
     return redirect(url_for(".start"))
 
 
-def _position(form: IntakeForm) -> tuple[LatLon | None, str, str]:
-    """(position, location method, precision): typed or located coordinates first, else the place chosen."""
-    if form.lat.data or form.lon.data:
-        return LatLon.parse(form.lat.data, form.lon.data), "gps", "exact"
-    if form.place.data and form.place.data.count("|") == 2:
-        lat, lon, precision = form.place.data.split("|")
-        return LatLon.parse(lat, lon), "search", "exact" if precision == "address" else "place"
-    return None, "search", "exact"
-
-
 def _new_report(form: IntakeForm) -> NewReport:
     category = next((c for c in intake_categories() if c.code == form.category.data), None)
     if category is None:  # the choice was validated against the same list; gone in between
         raise SubmissionRejected({"category": _("Choose what the resident wants to report.")})
-    position, method, precision = _position(form)
+    position, method, precision = chosen_position(form)
     is_now = form.when.data != "eerder"
     incident_at = form.incident_at.data.replace(tzinfo=LOCAL_TZ) if form.incident_at.data else None
     return NewReport(

@@ -97,6 +97,7 @@ STAFF_PAGES = [
     "/medewerkers/vaste-boas",
     "/medewerkers/gebiedscontacten/",
     "/medewerkers/melding-opnemen/",
+    "/medewerkers/schouw/",
     "/veld/",
     "/veld/meldingen/{report}",
     "/analyse/",

@@ -53,6 +53,12 @@ MATRIX = [
     ("GET", "/medewerkers/gebiedscontacten/", {"oov"}),
     ("GET", "/medewerkers/melding-opnemen/", {"oov", "tnh", "boa"}),
     ("POST", "/medewerkers/melding-opnemen/", {"oov", "tnh", "boa"}),
+    ("GET", "/medewerkers/schouw/", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/schouw/", {"oov", "tnh", "boa"}),
+    ("GET", "/medewerkers/schouw/{schouw}", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/schouw/{schouw}/plek", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/schouw/{schouw}/afronden", {"oov", "tnh", "boa"}),
+    ("GET", "/medewerkers/schouw/{schouw}/verslag", {"oov", "tnh", "boa"}),
     ("POST", "/medewerkers/gebiedscontacten/", {"oov"}),
     ("POST", "/medewerkers/gebiedscontacten/{contact}/verwijderen", {"oov"}),
     ("GET", "/medewerkers/account/tweestaps", ALL_STAFF),
@@ -132,6 +138,7 @@ def _rule_of(url: str) -> str:
         .replace("{area}", "<int:area_id>")
         .replace("{api_key}", "<int:key_id>")
         .replace("{contact}", "<int:contact_id>")
+        .replace("{schouw}", "<int:schouw_id>")
     )
 
 
@@ -185,8 +192,12 @@ def world(app, staff, new_report):
 
     contact = AreaContact(area_id=area, organisation="Dorpsbelang", email="dorpsbelang@example.org")
     db.session.add(contact)
+    from meldpunt.reports.schouw import Schouw
+
+    schouw = Schouw(name="Schouw", participants=[], led_by_id=staff["oov"].id)
+    db.session.add(schouw)
     db.session.commit()
-    return {"area": area, "contact": contact.id,
+    return {"area": area, "contact": contact.id, "schouw": schouw.id,
             "tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
             "mail": mail, "signal": signal, "filter": saved.id, "api_key": api_key.id}  # fmt: skip
 

@@ -1,4 +1,4 @@
-// "Use my location" on the intake form: fills the coordinates from the phone's position. Without it (no
+// "Use my location" on the staff intake and schouw forms: fills the coordinates from the phone's position. Without it (no
 // JavaScript, refused or unavailable) the place search and the coordinate fields do the same job.
 (function () {
   "use strict";
