@@ -6,6 +6,7 @@ from meldpunt.feedback.models import FeedbackTemplate, Satisfaction  # noqa: F40
 from meldpunt.geo.models import Area, Municipality  # noqa: F401
 from meldpunt.open311.keys import ApiKey  # noqa: F401
 from meldpunt.outbox.models import OutboxMessage  # noqa: F401
+from meldpunt.reports.channels import ReportingGroup  # noqa: F401
 from meldpunt.reports.models import (  # noqa: F401
     Category,
     FieldActionKey,

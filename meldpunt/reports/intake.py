@@ -6,17 +6,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from meldpunt.extensions import db
+from meldpunt.reports.channels import CHANNEL_LABELS, ReportingGroup, link_report_to_group
 from meldpunt.reports.models import Category
 from meldpunt.reports.submission import NewReport, Receipt, SubmissionRejected, submit_report
 from meldpunt.staff.models import audit
 
 # How the resident reached us (Report.channel); "schouw" is filed by the schouw walk, "web"/"api"/"import" by
 # themselves.
-INTAKE_CHANNELS = {
-    "telefoon": _l("By phone"),
-    "spreekuur": _l("At a spreekuur or the desk"),
-    "straat": _l("In the street, to a field worker"),
-}
+INTAKE_CHANNELS = {code: CHANNEL_LABELS[code] for code in ("telefoon", "spreekuur", "straat", "groep")}
 
 
 def intake_categories() -> list[Category]:
@@ -31,14 +28,19 @@ def intake_categories() -> list[Category]:
     )
 
 
-def file_on_behalf(new: NewReport, actor) -> Receipt:
+def file_on_behalf(new: NewReport, actor, *, group: ReportingGroup | None = None) -> Receipt:
     """Store the resident's report (submit_report: checks, routing, the confirmation mail when they agreed to
-    e-mail) and audit who filed it. Flushes; the caller commits."""
+    e-mail) and audit who filed it; a report from a registered group (channel "groep") names the group.
+    Flushes; the caller commits."""
     if new.channel not in INTAKE_CHANNELS:
         raise ValueError(f"not an intake channel: {new.channel}")
     if new.category_code not in {c.code for c in intake_categories()}:
         raise SubmissionRejected({"category": _l("Choose what the resident wants to report.")})
+    if new.channel == "groep" and (group is None or not group.active):
+        raise SubmissionRejected({"group": _l("Choose the group the report comes from.")})
     receipt = submit_report(new)
     if receipt.created:
+        if new.channel == "groep":
+            link_report_to_group(receipt.report_id, group)
         audit(actor, "report_intake", report_id=receipt.report_id, detail=new.channel)
     return receipt

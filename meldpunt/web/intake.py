@@ -4,21 +4,34 @@ location" fills them on a phone)."""
 
 import secrets
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from meldpunt.db_types import id_from
 from meldpunt.extensions import db
+from meldpunt.feedback.area_contacts import summary_areas
+from meldpunt.geo.models import Area
 from meldpunt.profiles import LOCAL_TZ
+from meldpunt.reports.channels import (
+    CHANNEL_LABELS,
+    GroupError,
+    ReportingGroup,
+    active_groups,
+    all_groups,
+    group_of,
+    register_group,
+    set_group_active,
+)
 from meldpunt.reports.intake import INTAKE_CHANNELS, file_on_behalf, intake_categories
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.submission import NewReport, SubmissionRejected
 from meldpunt.staff.roles import BOA, OOV, TNH_COORDINATOR
 from meldpunt.web.access import roles_required
 from meldpunt.web.i18n import LANGUAGE_NAMES
-from meldpunt.web.staff_forms import IntakeForm
+from meldpunt.web.staff_forms import EmptyForm, IntakeForm, ReportingGroupForm
 from meldpunt.web.staff_location import chosen_position, fill_places
 
 bp = Blueprint("intake", __name__, url_prefix="/medewerkers/melding-opnemen")
@@ -36,6 +49,7 @@ def _form(**kwargs) -> IntakeForm:
     form.category.choices = [SelectChoice("", _("Choose…"))] + [
         SelectChoice(c.code, f"{KINDS[c.kind].label}: {c.name(locale)}") for c in intake_categories() if c.kind in KINDS
     ]
+    form.group.choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(str(g.id), g.name) for g in active_groups()]
     form.locale.choices = [
         SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
     ]
@@ -65,7 +79,8 @@ def submit():
     if not form.validate_on_submit():
         return _render(form, search_message, 422)
     try:
-        receipt = file_on_behalf(_new_report(form), current_user)
+        group = db.session.get(ReportingGroup, id_from(form.group.data) or 0) if form.group.data else None
+        receipt = file_on_behalf(_new_report(form), current_user, group=group)
     except SubmissionRejected as rejected:
         db.session.rollback()
         for part, message in rejected.problems.items():
@@ -105,3 +120,66 @@ def _new_report(form: IntakeForm) -> NewReport:
         submission_key=form.submission_key.data or None,
         channel=form.channel.data,
     )
+
+
+@bp.app_template_filter("channel_label")
+def channel_label(code: str) -> str:
+    """How a report reached us, in words (staff pages)."""
+    return str(CHANNEL_LABELS.get(code, code))
+
+
+@bp.app_template_global("reporting_group_of")
+def reporting_group_of(report_id: int):
+    return group_of(report_id)
+
+
+def _group_form(**kwargs) -> ReportingGroupForm:
+    form = ReportingGroupForm(**kwargs)
+    form.area.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(str(a.id), a.display_name) for a in summary_areas()
+    ]
+    return form
+
+
+def _groups_page(form: ReportingGroupForm, status: int = 200):
+    return render_template("staff/groups.html", form=form, groups=all_groups(), toggle_form=EmptyForm()), status
+
+
+@bp.get("/groepen")
+@roles_required(OOV)
+def groups():
+    return _groups_page(_group_form())
+
+
+@bp.post("/groepen")
+@roles_required(OOV)
+def add_group():
+    form = _group_form()
+    if not form.validate_on_submit():
+        return _groups_page(form, 422)
+    area = db.session.get(Area, id_from(form.area.data) or 0) if form.area.data else None
+    try:
+        group = register_group(form.name.data, area, current_user)
+    except GroupError as error:
+        db.session.rollback()
+        form.name.errors.append(str(error))
+        return _groups_page(form, 422)
+    db.session.commit()
+    flash(_("%(name)s is registered: staff can file its reports.", name=group.name))
+    return redirect(url_for(".groups"))
+
+
+@bp.post("/groepen/<int:group_id>/actief")
+@roles_required(OOV)
+def toggle_group(group_id):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    group = db.session.get(ReportingGroup, group_id) or abort(404)
+    set_group_active(group, not group.active, current_user)
+    db.session.commit()
+    flash(
+        _("%(name)s is active again.", name=group.name)
+        if group.active
+        else _("%(name)s is no longer active.", name=group.name)
+    )
+    return redirect(url_for(".groups"))

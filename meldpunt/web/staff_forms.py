@@ -144,6 +144,7 @@ class IntakeForm(FlaskForm):
         _l("How did the resident reach us?"),
         validators=[InputRequired(message=_l("Choose how the resident reached us."))],
     )
+    group = SelectField(_l("Which buurtpreventie group?"), validators=[Optional()])
     category = SelectField(
         _l("What does the resident report?"),
         validators=[InputRequired(message=_l("Choose what the resident wants to report."))],
@@ -164,3 +165,11 @@ class IntakeForm(FlaskForm):
     email = EmailField(_l("The resident's e-mail address (optional)"), validators=[Optional(), Length(max=254)])
     email_consent = BooleanField(_l("The resident agrees that we e-mail them about this report"))
     locale = SelectField(_l("Language for the e-mail"), default="nl")
+
+
+class ReportingGroupForm(FlaskForm):
+    """A buurtpreventie group registered as a channel (reports/channels.py)."""
+
+    name = StringField(_l("Name of the group"), validators=[DataRequired(message=_l("Name the group.")),
+                                                           Length(max=120)])  # fmt: skip
+    area = SelectField(_l("Wijk or dorp (optional)"), validators=[Optional()])

@@ -116,3 +116,32 @@ def test_a_double_submit_files_one_report_and_restricted_kinds_are_not_offered(a
     refused = oov.post(URL, data=fields | {"category": "hennep", "submission_key": "another-key-123456789012"})
     assert refused.status_code == 422
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == 1
+
+
+def test_a_registered_buurtpreventie_group_reports_through_staff(app, staff, login):
+    oov = app.test_client()
+    login(oov, staff["oov"])
+    page = oov.get(f"{URL}groepen").get_data(as_text=True)
+    token = form_fields(page)["csrf_token"]
+    registered = oov.post(f"{URL}groepen", data={"csrf_token": token, "name": "Buurtpreventie Angelslo"},
+                          follow_redirects=True)  # fmt: skip
+    assert "Buurtpreventie Angelslo is geregistreerd" in registered.get_data(as_text=True)
+    again = oov.post(f"{URL}groepen", data={"csrf_token": token, "name": "buurtpreventie angelslo"})
+    assert again.status_code == 422
+
+    position = {"lat": str(EMMEN_CENTRE[0]), "lon": str(EMMEN_CENTRE[1])}
+    without_group = _file(oov, channel="groep", category="vernieling", description="Fietsen vernield.", **position)
+    assert without_group.status_code == 422
+    assert "Kies de groep waar de melding vandaan komt." in without_group.get_data(as_text=True)
+    form = oov.get(URL).get_data(as_text=True)
+    group_id = re.search(r'<option value="(\d+)">Buurtpreventie Angelslo</option>', form).group(1)
+    _file(oov, channel="groep", group=group_id, category="vernieling", description="Fietsen vernield.", **position)
+    report = db.session.scalar(sa.select(Report))
+    assert report.channel == "groep"
+    detail = oov.get(f"/medewerkers/meldingen/{report.id}").get_data(as_text=True)
+    assert "Van een buurtpreventiegroep: Buurtpreventie Angelslo" in detail
+
+    groups_page = oov.get(f"{URL}groepen").get_data(as_text=True)
+    toggle = re.search(r'action="(/medewerkers/melding-opnemen/groepen/\d+/actief)"', groups_page).group(1)
+    oov.post(toggle, data={"csrf_token": token})
+    assert "Buurtpreventie Angelslo</option>" not in oov.get(URL).get_data(as_text=True)

@@ -53,6 +53,9 @@ MATRIX = [
     ("GET", "/medewerkers/gebiedscontacten/", {"oov"}),
     ("GET", "/medewerkers/melding-opnemen/", {"oov", "tnh", "boa"}),
     ("POST", "/medewerkers/melding-opnemen/", {"oov", "tnh", "boa"}),
+    ("GET", "/medewerkers/melding-opnemen/groepen", {"oov"}),
+    ("POST", "/medewerkers/melding-opnemen/groepen", {"oov"}),
+    ("POST", "/medewerkers/melding-opnemen/groepen/{group}/actief", {"oov"}),
     ("GET", "/medewerkers/schouw/", {"oov", "tnh", "boa"}),
     ("POST", "/medewerkers/schouw/", {"oov", "tnh", "boa"}),
     ("GET", "/medewerkers/schouw/{schouw}", {"oov", "tnh", "boa"}),
@@ -139,6 +142,7 @@ def _rule_of(url: str) -> str:
         .replace("{api_key}", "<int:key_id>")
         .replace("{contact}", "<int:contact_id>")
         .replace("{schouw}", "<int:schouw_id>")
+        .replace("{group}", "<int:group_id>")
     )
 
 
@@ -196,8 +200,12 @@ def world(app, staff, new_report):
 
     schouw = Schouw(name="Schouw", participants=[], led_by_id=staff["oov"].id)
     db.session.add(schouw)
+    from meldpunt.reports.channels import ReportingGroup
+
+    group = ReportingGroup(name="Buurtpreventie")
+    db.session.add(group)
     db.session.commit()
-    return {"area": area, "contact": contact.id, "schouw": schouw.id,
+    return {"area": area, "contact": contact.id, "schouw": schouw.id, "group": group.id,
             "tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
             "mail": mail, "signal": signal, "filter": saved.id, "api_key": api_key.id}  # fmt: skip
 
