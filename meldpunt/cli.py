@@ -145,6 +145,32 @@ def register_cli(app: Flask) -> None:
         db.session.close()
         click.echo(purge_erased_data(db.engine, TABLES_ERASED_FROM))
 
+    @app.cli.command("area-summaries")
+    @click.option("--month", default=None, metavar="YYYY-MM", help="The month to summarise (default: the last one).")
+    def area_summaries(month):
+        """Mail each wijk's and dorp's "u meldde - wij deden" summary to its contacts; once per area and month."""
+        from datetime import datetime
+
+        from meldpunt.db_types import utcnow
+        from meldpunt.feedback.area_summary import first_of_month, previous_month, queue_summaries
+        from meldpunt.profiles import LOCAL_TZ
+
+        this_month = first_of_month(utcnow().astimezone(LOCAL_TZ).date())
+        if month:
+            try:
+                chosen = datetime.strptime(month, "%Y-%m").date()
+            except ValueError:
+                raise click.BadParameter("use YYYY-MM, for example 2026-11", param_hint="--month") from None
+        else:
+            chosen = previous_month(this_month)
+        if chosen >= this_month:
+            raise click.BadParameter("that month is not over yet", param_hint="--month")
+        queued = queue_summaries(chosen)
+        db.session.commit()
+        for area, recipients in queued:
+            click.echo(f"{area.code} {area.name}: {recipients} recipient(s)")
+        click.echo(f"area summaries for {chosen:%Y-%m}: {len(queued)} area(s) queued; the outbox worker sends them")
+
     areas = click.Group("areas", help="Wijken, buurten, dorpen, gebieden and zones, and the reports in them.")
     app.cli.add_command(areas)
 

@@ -18,7 +18,7 @@ OPEN_STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "heropend")
 LOCATION_METHODS = ("gps", "map", "search")
 # "import": loaded from a municipality's old system (flask reports import); never mailed, no usable tracking link.
 # "api": filed by a partner's app through Open311 (the key's name is in the audit log with the report).
-CHANNELS = ("web", "telefoon", "spreekuur", "straat", "schouw", "import", "api")
+CHANNELS = ("web", "telefoon", "spreekuur", "straat", "schouw", "import", "api", "groep")
 PRIVACY_LEVELS = ("standard", "generic")  # generic: only generic outcomes may be told (DESIGN §5)
 
 

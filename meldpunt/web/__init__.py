@@ -9,13 +9,16 @@ def register_web(app: Flask) -> None:
     from meldpunt.web import (
         admin,
         analysis,
+        area_feedback,
         auth,
         field,
         health,
+        intake,
         offline,
         open311,
         openapi,
         public,
+        schouw,
         staff,
         tracking,
         transparency,
@@ -38,10 +41,14 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(intake.bp)
+    app.register_blueprint(schouw.bp)
     app.register_blueprint(field.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(transparency.bp)
+    app.register_blueprint(area_feedback.bp)
+    app.register_blueprint(area_feedback.contacts_bp)
     app.register_blueprint(open311.bp)
     app.register_blueprint(openapi.bp)
     init_access(app)

@@ -138,7 +138,7 @@ class ReportForm(FlaskForm):
         ]
 
 
-def _field(question: Question):
+def question_field(question: Question):
     """The form field of a declared question (reports/questions.py)."""
     if question.multiple:
         return MultiCheckboxField(question.label, choices=options(*question.choices), validators=[Optional()],
@@ -150,7 +150,7 @@ def _form_class(name: str, kind: str, doc: str, **fields) -> type:
     """A kind's form: the base form, the kind's questions as fields (in their declared order), and `fields`."""
     attributes = {"__doc__": doc, "KIND": kind,
                   "QUESTIONS": tuple((q.name, q.categories) for q in QUESTIONS[kind])}  # fmt: skip
-    attributes |= {q.name: _field(q) for q in QUESTIONS[kind]}
+    attributes |= {q.name: question_field(q) for q in QUESTIONS[kind]}
     return type(name, (ReportForm,), attributes | fields)
 
 

@@ -50,6 +50,20 @@ MATRIX = [
     ("GET", "/medewerkers/tevredenheid", {"oov"}),
     ("GET", "/medewerkers/vaste-boas", {"tnh"}),
     ("POST", "/medewerkers/vaste-boas/{area}", {"tnh"}),
+    ("GET", "/medewerkers/gebiedscontacten/", {"oov"}),
+    ("GET", "/medewerkers/melding-opnemen/", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/melding-opnemen/", {"oov", "tnh", "boa"}),
+    ("GET", "/medewerkers/melding-opnemen/groepen", {"oov"}),
+    ("POST", "/medewerkers/melding-opnemen/groepen", {"oov"}),
+    ("POST", "/medewerkers/melding-opnemen/groepen/{group}/actief", {"oov"}),
+    ("GET", "/medewerkers/schouw/", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/schouw/", {"oov", "tnh", "boa"}),
+    ("GET", "/medewerkers/schouw/{schouw}", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/schouw/{schouw}/plek", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/schouw/{schouw}/afronden", {"oov", "tnh", "boa"}),
+    ("GET", "/medewerkers/schouw/{schouw}/verslag", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/gebiedscontacten/", {"oov"}),
+    ("POST", "/medewerkers/gebiedscontacten/{contact}/verwijderen", {"oov"}),
     ("GET", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/uitloggen", ALL_STAFF),
@@ -126,6 +140,9 @@ def _rule_of(url: str) -> str:
         .replace("{filter}", "<int:filter_id>")
         .replace("{area}", "<int:area_id>")
         .replace("{api_key}", "<int:key_id>")
+        .replace("{contact}", "<int:contact_id>")
+        .replace("{schouw}", "<int:schouw_id>")
+        .replace("{group}", "<int:group_id>")
     )
 
 
@@ -175,7 +192,21 @@ def world(app, staff, new_report):
     from meldpunt.geo.models import Area
 
     area = db.session.scalar(sa.select(Area.id).where(Area.kind == "dorp").limit(1))
-    return {"area": area, "tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
+    from meldpunt.feedback.area_contacts import AreaContact
+
+    contact = AreaContact(area_id=area, organisation="Dorpsbelang", email="dorpsbelang@example.org")
+    db.session.add(contact)
+    from meldpunt.reports.schouw import Schouw
+
+    schouw = Schouw(name="Schouw", participants=[], led_by_id=staff["oov"].id)
+    db.session.add(schouw)
+    from meldpunt.reports.channels import ReportingGroup
+
+    group = ReportingGroup(name="Buurtpreventie")
+    db.session.add(group)
+    db.session.commit()
+    return {"area": area, "contact": contact.id, "schouw": schouw.id, "group": group.id,
+            "tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
             "mail": mail, "signal": signal, "filter": saved.id, "api_key": api_key.id}  # fmt: skip
 
 
