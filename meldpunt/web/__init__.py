@@ -10,6 +10,7 @@ def register_web(app: Flask) -> None:
         admin,
         analysis,
         auth,
+        events,
         field,
         health,
         offline,
@@ -38,6 +39,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(events.bp)
     app.register_blueprint(field.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(analysis.bp)
