@@ -141,7 +141,7 @@ def test_bad_input_gets_a_clear_message_and_loses_nothing(app, staff, login):
     cases = [
         (_form("Braderie", now, now + timedelta(hours=3), outline=crossing), "kruist"),
         (_form("Braderie", now, now + timedelta(hours=3)), "Kies een gebied"),
-        (_form("Braderie", now, now + timedelta(hours=3), outline="hier ergens"), "niet gelezen"),
+        (_form("Braderie", now, now + timedelta(hours=3), outline="hier ergens"), "niet worden gelezen"),
         (
             _form("Braderie", now, now + timedelta(hours=3), outline="52.37, 4.89\n52.38, 4.90\n52.37, 4.90"),
             "buiten de gemeente",
