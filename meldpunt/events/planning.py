@@ -12,6 +12,7 @@ from meldpunt.events.models import Event, report_event
 from meldpunt.events.tagging import retag_event
 from meldpunt.extensions import db
 from meldpunt.geo.outlines import Outline
+from meldpunt.reports.models import Category, Report
 from meldpunt.staff.models import audit
 
 NAME_MAX_LENGTH = 120
@@ -30,9 +31,12 @@ class EventLine:
 
 
 def events_overview() -> list[EventLine]:
-    """Every event, latest first, with the number of reports tagged with it."""
+    """Every event, latest first, with the number of reports tagged with it (restricted ones are not counted: the
+    beheerder sees this page too)."""
     tagged = (
         sa.select(report_event.c.event_id, sa.func.count().label("n"))
+        .join(Report, Report.id == report_event.c.report_id)
+        .where(Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))))
         .group_by(report_event.c.event_id)
         .subquery("tagged")
     )

@@ -55,9 +55,9 @@ def _outline(form):
 
 def _form_page(template: str, form, *, item=None, status=200, **context):
     profile = current_profile()
-    drawn = form.outline.data or (outline_geojson(type(item), item.id) if item and item.area_id is None else "")
-    if drawn and not form.outline.data:
-        form.outline.data = drawn
+    if request.method == "GET" and item is not None and item.area_id is None:
+        # Its own outline, to be shown on the map and changed there or by hand.
+        form.outline.data = outline_geojson(type(item), item.id)
     return render_template(
         template,
         form=form,

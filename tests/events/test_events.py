@@ -67,7 +67,10 @@ def test_a_report_during_a_planned_event_carries_it(app, staff, login, new_repor
     during = _report(new_report, EMMEN, now - timedelta(hours=1))
     before = _report(new_report, EMMEN, now - timedelta(hours=7))  # same place, before the event
     elsewhere = _report(new_report, KLAZIENAVEEN, now - timedelta(hours=1))  # same time, another dorp
-    assert _tagged(event.id) == {during}
+    restricted = submit_report(new_report(kind="verdachte_situatie", category_code="hennep",
+                                          incident_at=now - timedelta(hours=1))).report_id  # fmt: skip
+    db.session.commit()
+    assert _tagged(event.id) == {during, restricted}  # tagged, but counted and shown only to who may see it
 
     page = oov.get(f"/medewerkers/meldingen/{during}").get_data(as_text=True)
     assert "Koningsdag" in page
