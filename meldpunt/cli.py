@@ -80,6 +80,11 @@ def register_cli(app: Flask) -> None:
         seconds = time.perf_counter() - start
         click.echo(f"made {made} demo reports" + (f" in {seconds:.1f} s ({made / seconds:.0f} reports/s)"
                                                   if bulk else ""))  # fmt: skip
+        from meldpunt.events.demo import make_demo_events
+
+        events = make_demo_events(current_profile())
+        db.session.commit()
+        click.echo(f"planned {events} demo events (the reports made during them carry them)")
         if staff_password:
             names = make_demo_staff(staff_password)
             db.session.commit()

@@ -1,6 +1,7 @@
 """Imports every model so that the metadata is complete for migrations and queries."""
 
 from meldpunt.analysis.models import Signal, Target, WarningRule  # noqa: F401
+from meldpunt.events.models import Event, RiskZone  # noqa: F401
 from meldpunt.feedback.area_contacts import AreaContact, AreaSummaryMailing  # noqa: F401
 from meldpunt.feedback.models import FeedbackTemplate, Satisfaction  # noqa: F401
 from meldpunt.geo.models import Area, Municipality  # noqa: F401

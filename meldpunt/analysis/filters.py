@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from meldpunt.db_types import id_from
 from meldpunt.dialect_sql import LocalHour, LocalWeekday
+from meldpunt.events.models import report_ids_in_event
 from meldpunt.geo.areas import report_ids_in_area
 from meldpunt.profiles import LOCAL_TZ
 from meldpunt.reports.kinds import KINDS
@@ -51,6 +52,7 @@ class AnalysisFilters:
     hour: int | None = None  # 0-23, of when it happened
     area_id: int | None = None
     state: str | None = None  # "open" or "closed"
+    event_id: int | None = None  # made during this event (meldpunt/events)
 
     @classmethod
     def from_args(cls, args: Mapping, *, today: date) -> "AnalysisFilters":
@@ -68,6 +70,7 @@ class AnalysisFilters:
             hour=_int_in(args.get("uur"), 0, 23),
             area_id=id_from(args.get("gebied")),
             state=args.get("status") if args.get("status") in ("open", "closed") else None,
+            event_id=id_from(args.get("evenement")),
         )
 
     def as_args(self) -> dict:
@@ -81,6 +84,7 @@ class AnalysisFilters:
             "uur": self.hour,
             "gebied": self.area_id,
             "status": self.state,
+            "evenement": self.event_id,
         }
         return {k: v for k, v in values.items() if v is not None}
 
@@ -101,6 +105,8 @@ class AnalysisFilters:
         if self.area_id:
             # The queue's area filter too: the area's own links and its buurten's (geo/areas.py).
             where.append(Report.id.in_(report_ids_in_area(self.area_id)))
+        if self.event_id:
+            where.append(Report.id.in_(report_ids_in_event(self.event_id)))
         if self.state == "open":
             where.append(Report.state.in_(OPEN_STATES))
         elif self.state == "closed":

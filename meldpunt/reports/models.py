@@ -78,6 +78,8 @@ class RoutingRule(db.Model):
     max_minutes_since_incident: so.Mapped[int | None]
     # True: only while the field team is on duty; False: only outside its service hours.
     field_team_on_duty: so.Mapped[bool | None]
+    # True: only inside a risk zone active that day (meldpunt/events/risk_zones.py); False: only outside one.
+    in_risk_zone: so.Mapped[bool | None]
     queue_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("queue.id"))
     active: so.Mapped[bool] = so.mapped_column(default=True)
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meldpunt.db_types import id_from, utcnow
+from meldpunt.events.models import report_ids_in_event
 from meldpunt.extensions import db
 from meldpunt.geo import LatLon, spatial
 from meldpunt.geo.areas import report_ids_in_area
@@ -31,7 +32,7 @@ NEARBY_WINDOW = timedelta(weeks=12)
 
 
 # The filter keys a queue page reads from its query string (and a saved filter stores).
-FILTER_KEYS = ("state", "kind", "category", "area", "assignee", "safety", "period", "overdue", "sort")
+FILTER_KEYS = ("state", "kind", "category", "area", "event", "assignee", "safety", "period", "overdue", "sort")
 # "Unassigned" in the assignee filter; any other value is a staff user's id.
 UNASSIGNED = "geen"
 # The state filter's value for every state; without a state the queue shows the open reports.
@@ -47,6 +48,7 @@ class QueueFilters:
     kind: str | None = None
     category: str | None = None
     area: int | None = None
+    event: int | None = None  # made during this event (meldpunt/events)
     assignee: str | None = None  # UNASSIGNED or a user id (as text)
     safety: bool = False
     period: str | None = None
@@ -71,6 +73,7 @@ class QueueFilters:
             kind=args.get("kind") if args.get("kind") in kinds else None,
             category=args.get("category") or None,
             area=id_from(args.get("area")),
+            event=id_from(args.get("event")),
             assignee=assignee,
             safety=args.get("safety") == "1",
             period=args.get("period") if args.get("period") in PERIODS else None,
@@ -86,6 +89,7 @@ class QueueFilters:
             "kind": self.kind,
             "category": self.category,
             "area": str(self.area) if self.area else None,
+            "event": str(self.event) if self.event else None,
             "assignee": self.assignee,
             "safety": "1" if self.safety else None,
             "period": self.period,
@@ -130,6 +134,8 @@ def _conditions_but_state(queue: Queue, filters: QueueFilters, viewer, now: date
         base.append(Report.category_id.in_(sa.select(Category.id).where(Category.code == filters.category)))
     if filters.area:
         base.append(Report.id.in_(report_ids_in_area(filters.area)))  # linked to it, or to one of its buurten
+    if filters.event:
+        base.append(Report.id.in_(report_ids_in_event(filters.event)))
     if filters.assignee == UNASSIGNED:
         base.append(Report.assigned_to_id.is_(None))
     elif filters.assignee:

@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from meldpunt.analysis.warnings import check_new_report
 from meldpunt.db_types import utcnow
+from meldpunt.events.risk_zones import in_active_risk_zone
+from meldpunt.events.tagging import tag_reports
 from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_confirmation
 from meldpunt.feedback.receipts import hash_secret, new_reference, tracking_token_for
@@ -230,6 +232,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
             field_team_on_duty=profile.field_team_on_duty(now),
             area_kinds=frozenset(a.kind for a in areas),
             area_codes=frozenset(a.code for a in areas),
+            in_risk_zone=in_active_risk_zone(checked.position, now),
         )
     )
     location = spatial.point(checked.position)
@@ -287,6 +290,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
         if key_hash and (existing := _by_submission_key(key_hash)):
             return _receipt(existing, token, created=False)
         raise
+    tag_reports([report.id])  # the events it was made during
     check_new_report(report, now=now)  # early warnings, in the same transaction
     return _receipt(report, token, created=True)
 

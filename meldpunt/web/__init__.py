@@ -11,6 +11,7 @@ def register_web(app: Flask) -> None:
         analysis,
         area_feedback,
         auth,
+        events,
         field,
         health,
         intake,
@@ -43,6 +44,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(staff.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(schouw.bp)
+    app.register_blueprint(events.bp)
     app.register_blueprint(field.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(analysis.bp)

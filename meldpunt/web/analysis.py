@@ -30,6 +30,7 @@ from meldpunt.analysis.targets import all_target_statuses
 from meldpunt.analysis.trends import top_categories, trend_table
 from meldpunt.analysis.unsafe_spots import before_and_after, unsafe_spots
 from meldpunt.analysis.woonoverlast import woonoverlast_view
+from meldpunt.events.planning import event_choices
 from meldpunt.extensions import db
 from meldpunt.geo.models import Area
 from meldpunt.maps.assets import HEAT, LEAFLET
@@ -84,6 +85,7 @@ def _filter_choices() -> dict:
         "areas": list(db.session.scalars(sa.select(Area).where(Area.kind != "gemeente").order_by(Area.name))),
         "weekdays": WEEKDAYS,
         "hours": HOURS,
+        "events": event_choices(),
     }
 
 

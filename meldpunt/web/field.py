@@ -23,6 +23,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from meldpunt.db_types import utcnow
+from meldpunt.events.risk_zones import in_active_risk_zones
 from meldpunt.extensions import db
 from meldpunt.geo import LatLon
 from meldpunt.geo.place_names import describe_location
@@ -85,12 +86,15 @@ def _lists(position: LatLon | None) -> dict:
             reports_in_areas_of(current_user).where(report_area.c.report_id.in_([r.id for r, _, _ in rows]))
         )
     )
+    mine = my_field_reports(current_user, position)
+    now = utcnow()
     return {
-        "mine": my_field_reports(current_user, position),
+        "mine": mine,
         "rows": rows,
         "in_own_area": in_own_area,
+        "in_risk_zone": in_active_risk_zones([r.id for r, _, _ in rows + mine], now),
         "position": position,
-        "now": utcnow(),
+        "now": now,
     }
 
 

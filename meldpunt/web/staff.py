@@ -11,6 +11,8 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from meldpunt.db_types import id_from, utcnow
+from meldpunt.events.planning import event_choices
+from meldpunt.events.tagging import events_of
 from meldpunt.extensions import db
 from meldpunt.feedback.models import FeedbackTemplate
 from meldpunt.feedback.satisfaction import satisfaction_figures, satisfaction_of, shared_comments
@@ -128,6 +130,7 @@ def queue(code, bulk_form=None):
         map_data_url=url_for("staff.queue_map_data", code=q.code, **filters.as_args()),
         categories=list(categories),
         areas=list(db.session.scalars(sa.select(Area).where(Area.kind != "gemeente").order_by(Area.name))),
+        events=event_choices(),
         boas=_boas(),
         kinds=KINDS,
         states=workflow.STATE_LABELS,
@@ -351,6 +354,7 @@ def report(report_id, forms_override=None, contact=False):
         map_css=MAP_CSS["picker"],
         map_js=MAP_JS["picker"],
         nearby=nearby_reports(r, current_user),
+        made_during=events_of(r),
         merged_here=merged_into(r, current_user),
         merge_forms=forms.EmptyForm(),
         answer=satisfaction_of(r),

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     HiddenField,
@@ -173,3 +174,38 @@ class ReportingGroupForm(FlaskForm):
     name = StringField(_l("Name of the group"), validators=[DataRequired(message=_l("Name the group.")),
                                                            Length(max=120)])  # fmt: skip
     area = SelectField(_l("Wijk or dorp (optional)"), validators=[Optional()])
+
+
+OUTLINE_HINT = _l(
+    'Draw the outline on the map (tap its corners in turn), or paste GeoJSON, or type one "latitude, longitude" '
+    "per line (at least three points), for example 52.7858, 6.8975."
+)
+
+
+class OutlineFields(FlaskForm):
+    """Where an event or risk zone is: an area, or an outline drawn or pasted (meldpunt/geo/outlines.py)."""
+
+    area = SelectField(_l("Area"), validate_choice=False)
+    outline = TextAreaField(_l("Or its own outline"), description=OUTLINE_HINT, validators=[Optional()])
+
+
+class EventForm(OutlineFields):
+    name = StringField(
+        _l("Name of the event"),
+        description=_l("For example: Koningsdag, FC Emmen - Cambuur, TT-weekend."),
+        validators=[DataRequired(message=_l("Give the event a name.")), Length(max=120)],
+    )
+    starts = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M",
+                                validators=[DataRequired(message=_l("Enter the date and time."))])  # fmt: skip
+    ends = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M",
+                              validators=[DataRequired(message=_l("Enter the date and time."))])  # fmt: skip
+
+
+class RiskZoneForm(OutlineFields):
+    name = StringField(
+        _l("Name of the risk zone"),
+        description=_l("For example: Stationsplein, Marktplein."),
+        validators=[DataRequired(message=_l("Give the risk zone a name.")), Length(max=120)],
+    )
+    starts_on = DateField(_l("From"), validators=[DataRequired(message=_l("Enter a date."))])
+    ends_on = DateField(_l("Until (included)"), validators=[DataRequired(message=_l("Enter a date."))])

@@ -64,6 +64,18 @@ MATRIX = [
     ("GET", "/medewerkers/schouw/{schouw}/verslag", {"oov", "tnh", "boa"}),
     ("POST", "/medewerkers/gebiedscontacten/", {"oov"}),
     ("POST", "/medewerkers/gebiedscontacten/{contact}/verwijderen", {"oov"}),
+    ("GET", "/medewerkers/evenementen", {"oov", "beheerder"}),
+    ("GET", "/medewerkers/evenementen/nieuw", {"oov", "beheerder"}),
+    ("POST", "/medewerkers/evenementen/nieuw", {"oov", "beheerder"}),
+    ("GET", "/medewerkers/evenementen/{event}", {"oov", "beheerder"}),
+    ("POST", "/medewerkers/evenementen/{event}", {"oov", "beheerder"}),
+    ("POST", "/medewerkers/evenementen/{event}/verwijderen", {"oov", "beheerder"}),
+    ("GET", "/medewerkers/risicogebieden", {"oov", "tnh"}),
+    ("GET", "/medewerkers/risicogebieden/nieuw", {"oov", "tnh"}),
+    ("POST", "/medewerkers/risicogebieden/nieuw", {"oov", "tnh"}),
+    ("GET", "/medewerkers/risicogebieden/{zone}", {"oov", "tnh"}),
+    ("POST", "/medewerkers/risicogebieden/{zone}", {"oov", "tnh"}),
+    ("POST", "/medewerkers/risicogebieden/{zone}/verwijderen", {"oov", "tnh"}),
     ("GET", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/uitloggen", ALL_STAFF),
@@ -143,6 +155,8 @@ def _rule_of(url: str) -> str:
         .replace("{contact}", "<int:contact_id>")
         .replace("{schouw}", "<int:schouw_id>")
         .replace("{group}", "<int:group_id>")
+        .replace("{event}", "<int:event_id>")
+        .replace("{zone}", "<int:zone_id>")
     )
 
 
@@ -204,9 +218,31 @@ def world(app, staff, new_report):
 
     group = ReportingGroup(name="Buurtpreventie")
     db.session.add(group)
+    from meldpunt.events.planning import save_event
+    from meldpunt.events.risk_zones import save_zone
+    from meldpunt.geo.outlines import Outline
+
+    place = Outline(area=db.session.get(Area, area))
+    event, _tagged = save_event(
+        None,
+        name="Koningsdag",
+        starts_at=utcnow() - timedelta(days=3),
+        ends_at=utcnow() - timedelta(days=1),
+        outline=place,
+        actor=staff["oov"],
+    )
+    zone = save_zone(
+        None,
+        name="Stationsplein",
+        starts_on=utcnow().date(),
+        ends_on=utcnow().date(),
+        outline=place,
+        actor=staff["oov"],
+    )
     db.session.commit()
-    return {"area": area, "contact": contact.id, "schouw": schouw.id, "group": group.id,
-            "tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
+    return {"area": area, "event": event.id, "zone": zone.id, "tnh": tnh.report_id, "oov": oov.report_id,
+            "contact": contact.id, "schouw": schouw.id, "group": group.id,
+            "photo": photo.id, "user": staff["beheerder"].id,
             "mail": mail, "signal": signal, "filter": saved.id, "api_key": api_key.id}  # fmt: skip
 
 
