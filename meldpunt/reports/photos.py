@@ -191,6 +191,15 @@ class PhotoStore:
         _after_commit(session).append(lambda: self._move(source, self.root / stored.key))
         return stored
 
+    def adopt_again(self, keys: list[str], tokens: list[str], session: so.Session) -> None:
+        """A report committed while the reply to its COMMIT was lost (the database went away at that moment) has
+        photo rows whose files never left pending/. Its retry carries the same pending photos: they move to those
+        rows' places when `session` commits."""
+        missing = [key for key in keys if not (self.root / key).is_file()]
+        waiting = [self.pending_path(token) for token in tokens if self.has_pending(token)]
+        for key, source in zip(missing, waiting, strict=False):
+            _after_commit(session).append(lambda source=source, key=key: self._move(source, self.root / key))
+
     def delete_when_committed(self, key: str, session: so.Session) -> None:
         path = self.path_of(key)
         _after_commit(session).append(lambda: path.unlink(missing_ok=True))

@@ -50,6 +50,7 @@ from meldpunt.reports.submission import (
     check_report,
     submit_report,
 )
+from meldpunt.web.errors import DATABASE_UNAVAILABLE, after_database_outage, unavailable
 from meldpunt.web.report_forms import LinkMailForm, ReportForm, answers_from, form_for_kind, safety_feeling_from
 from meldpunt.web.staff_forms import EmptyForm
 
@@ -209,6 +210,29 @@ def too_many_sends(error):
     return _review_or_form(form, _form_ok(form), _new_report(form, category), kind_def, category, retry_after=wait)
 
 
+def database_unavailable(error):
+    """The database went away while a report was checked or sent (a restart, a failover): nothing was stored, or
+    the report was stored and its reply lost. Everything typed is kept, in the draft and on the page, with the same
+    submission key, so trying again stores the report once. This page needs no database: the category may be
+    what could not be read."""
+    after_database_outage(error)
+    kind_def = KINDS.get((request.view_args or {}).get("kind", ""))
+    if request.endpoint != "public.report_form" or request.method != "POST" or kind_def is None:
+        return unavailable(render_template("errors/503.html"))
+    category_code = request.view_args["category_code"]
+    form = form_for_kind(kind_def.code)
+    _keep_photo(form)
+    _keep_draft(form, kind_def.code, category_code)
+    action = "send" if request.form.get("action") == "send" else "review"
+    page = render_template("public/try_again.html", form=form, kind=kind_def, category_code=category_code,
+                           action=action)  # fmt: skip
+    return unavailable(page)
+
+
+for _outage in DATABASE_UNAVAILABLE:
+    bp.register_error_handler(_outage, database_unavailable)
+
+
 # -- the report in progress (reports/drafts.py): one per session, found through the session cookie only ------
 
 
@@ -242,7 +266,10 @@ def _keep_draft(form: ReportForm, kind: str, category_code: str, step: str = "fo
     draft_id = session.get("draft_id")
     if not draft_id:
         draft_id = session["draft_id"] = new_draft_id()
-    draft_store().save(draft_id, Draft(kind, category_code, fields, step))
+    try:
+        draft_store().save(draft_id, Draft(kind, category_code, fields, step))
+    except OSError as error:  # a full disk: the page being answered still carries every answer
+        current_app.logger.warning("report draft not kept: %s", error.strerror)
 
 
 def _drop_draft() -> None:
@@ -353,6 +380,7 @@ def _keep_photo(form: ReportForm) -> None:
         form.remove_photo.data = False
     upload = request.files.get("photo")
     if upload and upload.filename:
+        upload.stream.seek(0)  # from the start: after the view, an error handler keeps the photo again
         raw = upload.read(current_app.config["PHOTO_MAX_BYTES"] + 1)
         token = store.pending_token(raw, form.submission_key.data)
         if not store.has_pending(token):
