@@ -41,7 +41,7 @@ from meldpunt.reports.drafts import DRAFT_LIFETIME_S, Draft, draft_store, fields
 from meldpunt.reports.elsewhere import ELSEWHERE, elsewhere_for, elsewhere_for_kind, for_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category, Report
-from meldpunt.reports.photos import PhotoRejected, photo_store, sanitise_photo
+from meldpunt.reports.photos import PhotoNotStored, PhotoRejected, photo_store, sanitise_photo
 from meldpunt.reports.submission import (
     LOCATION_MISSING,
     VILLAGE_NOT_SPOT,
@@ -156,7 +156,8 @@ def report_form(kind, category_code):
         _keep_draft(form, kind, category_code)
         return redirect(_local_target(request.form.get("next"), request.path), code=303)
     if action == "edit":
-        _keep_draft(form, kind, category_code)
+        if not _keep_draft(form, kind, category_code):  # the page below is then the only copy
+            return _render_form(form, kind_def, category)
         return redirect(url_for("public.report_form", kind=kind, category_code=category_code), code=303)
 
     form_ok = _form_ok(form)
@@ -173,8 +174,8 @@ def report_form(kind, category_code):
         _keep_receipt(receipt, kind_def, category, new_report)
         return redirect(url_for("public.confirmation"), code=303)
     complete = form_ok and _checked(form, new_report) is not None
-    _keep_draft(form, kind, category_code, step="review" if complete else "form")
-    if action == "review" and complete:
+    kept = _keep_draft(form, kind, category_code, step="review" if complete else "form")
+    if action == "review" and complete and kept:
         # Post/redirect/get: the review is a page of its own, so Back, a link away and a language switch all
         # come back to it intact (rendered from the draft).
         return redirect(url_for("public.review", kind=kind, category_code=category_code), code=303)
@@ -251,16 +252,18 @@ def _form_from(kind: str, draft: Draft | None, category: Category) -> ReportForm
                          category=category)  # fmt: skip
 
 
-def _keep_draft(form: ReportForm, kind: str, category_code: str, step: str = "form") -> None:
+def _keep_draft(form: ReportForm, kind: str, category_code: str, step: str = "form") -> bool:
     """What the form holds now, including what the server decided (a chosen place, the kept photo). Only a form
-    with a valid CSRF token is kept: another site must not be able to plant a report in someone's session."""
+    with a valid CSRF token is kept: another site must not be able to plant a report in someone's session. False
+    when it was not kept: the page answering this request must then carry everything itself."""
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         try:
             validate_csrf(request.form.get("csrf_token"))
         except ValidationError:
-            return
+            return False
     fields = fields_from(request.form)
-    for name in ("lat", "lon", "location_method", "location_precision", "photo_token", "photo_name"):
+    for name in ("lat", "lon", "location_method", "location_precision", "photo_token", "photo_name",
+                 "photo_not_stored"):  # fmt: skip
         fields[name] = [getattr(form, name).data or ""]
     fields.pop("remove_photo", None)
     draft_id = session.get("draft_id")
@@ -268,8 +271,10 @@ def _keep_draft(form: ReportForm, kind: str, category_code: str, step: str = "fo
         draft_id = session["draft_id"] = new_draft_id()
     try:
         draft_store().save(draft_id, Draft(kind, category_code, fields, step))
-    except OSError as error:  # a full disk: the page being answered still carries every answer
+    except OSError as error:  # a full disk
         current_app.logger.warning("report draft not kept: %s", error.strerror)
+        return False
+    return True
 
 
 def _drop_draft() -> None:
@@ -373,11 +378,15 @@ def _render_form(form, kind_def, category, places=(), *, restored=False, place_c
 
 def _keep_photo(form: ReportForm) -> None:
     """Sanitise a newly chosen photo at once and keep it for this form, so a rejected form does not lose it. The
-    same file sent again (the browser still holds it) is recognised and not processed again."""
+    same file sent again (the browser still holds it) is recognised and not processed again. A photo that could not
+    be kept for lack of room holds the report back until the reporter agrees to send it without the photo."""
     store = photo_store()
     if form.remove_photo.data:
         form.photo_token.data = form.photo_name.data = ""
         form.remove_photo.data = False
+    if form.photo_not_stored.data and form.without_photo.data:
+        form.photo_token.data = form.photo_name.data = ""
+        return  # agreed: the photo the browser may send again is not tried again
     upload = request.files.get("photo")
     if upload and upload.filename:
         upload.stream.seek(0)  # from the start: after the view, an error handler keeps the photo again
@@ -388,13 +397,20 @@ def _keep_photo(form: ReportForm) -> None:
                 clean = sanitise_photo(raw, max_bytes=current_app.config["PHOTO_MAX_BYTES"],
                                        max_pixels=current_app.config["PHOTO_MAX_PIXELS"])  # fmt: skip
                 store.save_pending(clean, token)
+            except PhotoNotStored as not_stored:
+                form.photo.errors = [str(not_stored.message)]
+                form.photo_not_stored.data, form.without_photo.data = "1", False
+                return
             except PhotoRejected as rejected:
                 form.photo.errors = [str(rejected.message)]
                 return
         form.photo_token.data = token
         form.photo_name.data = secure_filename(upload.filename)[:80] or "foto.jpg"
+        form.photo_not_stored.data = ""
     elif form.photo_token.data and not store.has_pending(form.photo_token.data):
         form.photo_token.data = form.photo_name.data = ""
+    elif form.photo_not_stored.data and not form.photo_token.data:
+        form.photo.errors = [str(PhotoNotStored().message)]  # not agreed yet: the question stays
 
 
 def _use_place(form: ReportForm, value: str) -> None:

@@ -21,7 +21,7 @@ from tests.web.test_report_form import FORM, text
 pytestmark = pytest.mark.only_backends("postgis")
 
 URL = FORM.format(kind="straatintimidatie", category="naroepen")
-TRY_AGAIN = 'id="try-again"'
+TRY_AGAIN = "Uw melding is nog niet verstuurd"
 
 
 @pytest.fixture
@@ -227,3 +227,17 @@ def test_the_try_again_page_is_translated(app, proxy):
     assert sent.status_code == 503
     assert "Your report has not been sent yet" in page and "Someone followed me." in page
     assert 'value="send"' in page and "Try again" in page
+
+
+def test_while_the_database_is_away_pages_and_the_api_say_try_again(app, proxy):
+    client = app.test_client()
+    proxy.stop()
+    try:
+        page = client.get("/melden/straatintimidatie?lang=en")
+        api = client.get("/open311/v2/services.json")
+    finally:
+        proxy.start()
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "Try again in a minute" in text(page)
+    assert api.status_code == 503 and api.headers["Retry-After"] == "30"
+    assert api.get_json()[0]["code"] == 503
