@@ -209,7 +209,7 @@ class PhotoStore:
         missing = [key for key in keys if not (self.root / key).is_file()]
         waiting = [self.pending_path(token) for token in tokens if self.has_pending(token)]
         for key, source in zip(missing, waiting, strict=False):
-            _after_commit(session).append(lambda source=source, key=key: self._move(source, self.root / key))
+            _after_commit(session).append(lambda source=source, key=key: self._move_if_pending(source, self.root / key))
 
     def delete_when_committed(self, key: str, session: so.Session) -> None:
         path = self.path_of(key)
@@ -220,6 +220,13 @@ class PhotoStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
         shutil.rmtree(source.parent, ignore_errors=True)
+
+    @classmethod
+    def _move_if_pending(cls, source: Path, target: Path) -> None:
+        try:
+            cls._move(source, target)
+        except FileNotFoundError:  # the first request, which was only slower, moved it meanwhile
+            pass
 
     def path_of(self, key: str) -> Path:
         path = (self.root / key).resolve()
