@@ -218,7 +218,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
     token = tracking_token_for(secret, new.submission_key)
     key_hash = hash_secret(new.submission_key) if new.submission_key else None
     if key_hash and (existing := _by_submission_key(key_hash)):
-        return _receipt(existing, token, created=False)
+        return _stored_before(existing, new, token)
 
     checked = check_report(new, now=now)
     areas = areas_containing(checked.position)
@@ -288,11 +288,18 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
         # The same form, sent twice at once (a phone retrying): the other request stored it first.
         db.session.rollback()
         if key_hash and (existing := _by_submission_key(key_hash)):
-            return _receipt(existing, token, created=False)
+            return _stored_before(existing, new, token)
         raise
     tag_reports([report.id])  # the events it was made during
     check_new_report(report, now=now)  # early warnings, in the same transaction
     return _receipt(report, token, created=True)
+
+
+def _stored_before(existing: Report, new: NewReport, token: str) -> Receipt:
+    """The receipt of a report this submission key stored before; its photos move into place now if that first
+    request never heard that its commit succeeded."""
+    photo_store().adopt_again([photo.storage_key for photo in existing.photos], new.pending_photo_tokens, db.session())
+    return _receipt(existing, token, created=False)
 
 
 def _unused_reference(prefix: str) -> str:

@@ -15,6 +15,7 @@ from meldpunt.extensions import db, limiter
 from meldpunt.geo import LatLon
 from meldpunt.open311 import georeport, keys
 from meldpunt.reports.submission import NewReport, SubmissionRejected, submit_report
+from meldpunt.web.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_S, after_database_outage
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 FORMATS = "<any(json, xml):fmt>"
@@ -106,6 +107,19 @@ def too_many(error):
                        [_("Too many requests. Please wait a moment and try again.")])  # fmt: skip
     response.headers["Retry-After"] = "60"
     return response
+
+
+def database_unavailable(error):
+    # The partner's app is told to retry, as GeoReport v2 clients handle any 5xx; it never sees a server error page.
+    after_database_outage(error)
+    response = _errors((request.view_args or {}).get("fmt", "json"), 503,
+                       [_("The service is briefly unavailable. Please try again in a minute.")])  # fmt: skip
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
+for _outage in DATABASE_UNAVAILABLE:
+    bp.register_error_handler(_outage, database_unavailable)
 
 
 # --- routes -------------------------------------------------------------------------------------------------

@@ -95,6 +95,10 @@ class ReportForm(FlaskForm):
     photo_token = HiddenField()
     photo_name = HiddenField()
     remove_photo = BooleanField(_l("Remove this photo"))
+    # Set when a chosen photo could not be kept (no room): the report goes on only once the reporter has ticked
+    # without_photo, or a photo is kept after all.
+    photo_not_stored = HiddenField()
+    without_photo = BooleanField(_l("Send my report without the photo"))
 
     # Every kind asks it (issue 10): the seeds track veiligheidsbeleving next to the reports. The choice is checked
     # by check_report, so that a bad value gets the domain's message, not WTForms' own.
