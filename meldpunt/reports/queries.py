@@ -11,6 +11,7 @@ from meldpunt.events.models import report_ids_in_event
 from meldpunt.extensions import db
 from meldpunt.geo import LatLon, spatial
 from meldpunt.geo.areas import report_ids_in_area
+from meldpunt.geo.models import Area
 from meldpunt.reports.models import OPEN_STATES, STATES, Category, Queue, Report
 from meldpunt.staff.roles import can_read_queue
 
@@ -277,12 +278,14 @@ def lat_lon(report: Report) -> LatLon:
 
 
 def nearby_reports(report: Report, viewer, *, now=None) -> list[tuple[Report, float]]:
-    """Same kind, within 50 m, last 12 weeks: candidates for a duplicate."""
+    """Same kind, within 50 m, last 12 weeks: candidates for a duplicate (with the category and the original they
+    were merged into, which the list shows, read in the same statement)."""
     now = now or utcnow()
     other = sa.orm.aliased(Report)
     distance = spatial.planar_distance(Report.location_rd, other.location_rd)
     rows = db.session.execute(
         sa.select(Report, distance)
+        .options(so.joinedload(Report.category), so.joinedload(Report.merged_into).load_only(Report.reference))
         .join(other, other.id == report.id)
         .where(
             Report.id != report.id,
@@ -299,18 +302,27 @@ def nearby_reports(report: Report, viewer, *, now=None) -> list[tuple[Report, fl
 
 
 def merged_into(report: Report, viewer) -> list[Report]:
-    """The reports merged into this one that the viewer may read."""
+    """The reports merged into this one that the viewer may read, with their categories."""
     return list(
         db.session.scalars(
-            sa.select(Report).where(Report.merged_into_id == report.id, _visible(viewer)).order_by(Report.id)
+            sa.select(Report)
+            .options(so.joinedload(Report.category))
+            .where(Report.merged_into_id == report.id, _visible(viewer))
+            .order_by(Report.id)
         )
     )
 
 
 def _field_base():
-    # The SQL form of staff.roles.can_see_in_field_mode: change both together.
+    # The SQL form of staff.roles.can_see_in_field_mode: change both together. What a card shows (category, area
+    # name, who claimed it) comes in the same statement: the list is polled by every boa every 10 seconds.
     return (
         sa.select(Report)
+        .options(
+            so.joinedload(Report.category),
+            so.joinedload(Report.area).load_only(Area.name, Area.source),
+            so.joinedload(Report.assigned_to),
+        )
         .join(Queue)
         .where(
             Queue.is_field.is_(True),
