@@ -14,7 +14,8 @@ from meldpunt.db_types import utcnow
 from meldpunt.extensions import db, limiter
 from meldpunt.geo import LatLon
 from meldpunt.open311 import georeport, keys
-from meldpunt.reports.submission import NewReport, SubmissionRejected, submit_report
+from meldpunt.reports.photos import PhotoRejected, photo_store, sanitise_photo
+from meldpunt.reports.submission import NewReport, SubmissionRejected, check_report, submit_report
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 FORMATS = "<any(json, xml):fmt>"
@@ -309,16 +310,20 @@ def request_new(fmt):
     key = keys.key_for(_presented_key())
     if key is None:
         raise Open311Error(403, _("A valid api_key is required; this one is missing, unknown or revoked."))
-    category = georeport.listed_category(request.form.get("service_code", ""))
-    if category is None:
-        raise Open311Error(400, _("Unknown service_code. GET services.%(fmt)s lists them.", fmt=fmt))
-    new = _new_report(category)
+    new, problems = _new_report(fmt)
+    if problems:
+        # Every problem at once, as the form shows them: what the request could not say, then the domain's checks
+        # on the rest (a part already named is not named twice).
+        try:
+            check_report(new)
+        except SubmissionRejected as rejected:
+            problems = _named(rejected) | problems
+        raise Open311Error(400, *problems.values())
     try:
         receipt = submit_report(new)
     except SubmissionRejected as rejected:
         db.session.rollback()
-        raise Open311Error(400, *(f"{PARTS.get(part, part)}: {message}"
-                                  for part, message in rejected.problems.items())) from None  # fmt: skip
+        raise Open311Error(400, *_named(rejected).values()) from None
     keys.record_use(key, f"POST {request.path}: {receipt.reference}", report_id=receipt.report_id)
     db.session.commit()
     notice = _("Thank you. Your report was received under reference %(ref)s.", ref=receipt.reference)
@@ -409,35 +414,54 @@ def _coordinate(name: str) -> float | None:
     return value
 
 
-def _new_report(category) -> NewReport:
-    problems = []
+def _named(rejected: SubmissionRejected) -> dict[str, str]:
+    """The domain's problems, each under the name the client sent that part as."""
+    named = {PARTS.get(part, part): message for part, message in rejected.problems.items()}
+    return {name: f"{name}: {message}" for name, message in named.items()}
+
+
+def _new_report(fmt: str) -> tuple[NewReport, dict[str, str]]:
+    """The request as a NewReport, and what it could not say (each problem under the part's name, as sent)."""
+    problems = {}
+    code = request.form.get("service_code", "")
+    category = georeport.listed_category(code)
+    if category is None:
+        problems["service_code"] = _("Unknown service_code. GET services.%(fmt)s lists them.", fmt=fmt)
     lat, lon = _coordinate("lat"), _coordinate("long")
     position = None
     if lat is None or lon is None:
-        problems.append(_("lat/long: give the position as lat and long (WGS84 decimal degrees)."))
+        problems["lat/long"] = _("lat/long: give the position as lat and long (WGS84 decimal degrees).")
     else:
         try:
             position = LatLon(lat, lon)
         except ValueError:
-            problems.append(_("lat/long: this is not a position on earth."))
-    is_incident = georeport.KINDS[category.kind].is_incident
+            problems["lat/long"] = _("lat/long: this is not a position on earth.")
+    is_incident = category is not None and georeport.KINDS[category.kind].is_incident
     when = request.form.get("attribute[when]", "")
     incident_at = None
     if is_incident:
+        # Under incident_at's name: the domain's "enter the time" is the same problem.
         if when not in ("nu", "eerder"):
-            problems.append(_("attribute[when] is required: nu (just now) or eerder (earlier)."))
+            problems["attribute[incident_at]"] = _("attribute[when] is required: nu (just now) or eerder (earlier).")
         elif when == "eerder":
             raw = request.form.get("attribute[incident_at]", "")
             incident_at = _parse_w3c(raw) if raw else None
             if raw and incident_at is None:
-                problems.append(_("attribute[incident_at] is not a date: use W3C format."))
-    answers, answer_problems = georeport.answers_from_attributes(category, _attribute_values)
-    problems += answer_problems
-    if problems:
-        raise Open311Error(400, *problems)
-    return NewReport(
-        kind=category.kind,
-        category_code=category.code,
+                problems["attribute[incident_at]"] = _("attribute[incident_at] is not a date: use W3C format.")
+    answers = {}
+    if category is not None:
+        answers, answer_problems = georeport.answers_from_attributes(category, _attribute_values)
+        problems |= {problem.partition(":")[0]: problem for problem in answer_problems}
+    photo_tokens = []
+    if media := request.files.get("media"):  # a FileStorage is false without a file name: no file chosen
+        try:
+            photo_tokens.append(_kept_media(media))
+        except PhotoRejected as rejected:
+            problems["media"] = f"media: {rejected.message}"
+    new = NewReport(
+        # An unlisted (e.g. restricted) category is checked as no category: its rules are nobody's business here.
+        kind=category.kind if category is not None else "",
+        category_code=code,
         description=request.form.get("description", ""),
         position=position,
         location_method="map",
@@ -448,8 +472,18 @@ def _new_report(category) -> NewReport:
         email=request.form.get("email") or None,
         email_consent=request.form.get("attribute[email_consent]") == "true",
         locale=str(get_locale()),
+        pending_photo_tokens=photo_tokens,
         channel="api",
     )
+    return new, problems
+
+
+def _kept_media(upload) -> str:
+    """A photo sent as `media` (multipart), sanitised like the form's (re-encoded, no metadata) and kept until the
+    report is stored with it; the pending token."""
+    limit = current_app.config["PHOTO_MAX_BYTES"]
+    clean = sanitise_photo(upload.read(limit + 1), max_bytes=limit, max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
+    return photo_store().save_pending(clean)
 
 
 def _attribute_values(code: str) -> list[str]:
@@ -470,7 +504,7 @@ def _request_row(r: georeport.PublicRequest) -> dict:
         "requested_datetime": _w3c(r.requested_datetime),
         "updated_datetime": _w3c(r.updated_datetime),
         "expected_datetime": _w3c(r.expected_datetime),
-        "address": None,
+        "address": r.address,
         "address_id": None,
         "zipcode": None,
         "lat": r.lat,
