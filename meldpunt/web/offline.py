@@ -31,6 +31,17 @@ ICON_SIZES = (192, 512)
 
 @bp.get("/manifest.webmanifest")
 def manifest():
+    """The web app manifest that makes the public site installable.
+    ---
+    get:
+      tags: [Reporting]
+      responses:
+        "200":
+          description: The manifest
+          content:
+            application/manifest+json:
+              schema: {type: object, required: [name, short_name, start_url, icons], properties: {icons: {type: array}}}
+    """
     profile = current_profile()
     name = _("Samen alert") + " " + profile.name
     response = jsonify(
@@ -91,6 +102,48 @@ def _stored(response) -> bool:
 @csrf.exempt  # see the module's docstring: the request's shape and the submission key stand in for the token
 @limiter.limit(lambda: current_app.config["RATELIMIT_QUEUED_SEND"], scope="queued-send", deduct_when=_stored)
 def queued_send():
+    """A report finished offline, sent by the page's script when the connection returns (see the module).
+    ---
+    post:
+      tags: [Reporting]
+      parameters:
+        - {in: header, name: X-Samen-Alert-Queued, required: true, schema: {type: string, enum: ["1"]}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [kind, category, fields]
+              properties:
+                kind: {type: string, enum: [straatintimidatie, overlast, onveilige_plek, verdachte_situatie]}
+                category: {type: string, description: a category code of that kind}
+                fields:
+                  type: object
+                  description: the report form's fields by name, a list for a field with several values
+                  required: [submission_key]
+                  properties: {submission_key: {type: string, pattern: "^[A-Za-z0-9_-]{20,64}$"}}
+      responses:
+        "201":
+          description: Stored
+          content: {application/json: {schema: &stored {type: object, required: [ok, reference, receipt],
+                                                         properties: {ok: {type: boolean}, reference: {type: string},
+                                                                      receipt: {type: string}}}}}
+        "200":
+          description: Stored already (the same submission_key)
+          content: {application/json: {schema: *stored}}
+        "400": BadRequest
+        "404": NotFound
+        "422":
+          description: Refused; the form's messages
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [ok, errors]
+                properties: {ok: {type: boolean}, errors: {type: array, items: {type: string}}}
+        "429": TooMany
+    """
     if not _same_origin_script():
         abort(400)
     body = request.get_json(silent=True) or {}

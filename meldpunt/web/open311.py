@@ -121,7 +121,11 @@ def discovery(fmt):
       tags: [Open311]
       parameters: [fmt]
       responses:
-        "200": {description: The discovery document, content: {application/json: {schema: {type: object}}}}
+        "200":
+          description: The discovery document
+          content:
+            application/json: {schema: {type: object, required: [endpoints]}}
+            text/xml: {schema: {type: object, xml: {name: discovery}}}
         "429": Errors
     """
     base = current_app.config["PUBLIC_BASE_URL"]
@@ -152,7 +156,10 @@ def services(fmt):
       responses:
         "200":
           description: The services
-          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Service"}}}}
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Service"}}}
+            text/xml:
+              schema: {type: array, xml: {name: services, wrapped: true}, items: {$ref: "#/components/schemas/Service"}}
         "429": Errors
     """
     locale = str(get_locale())
@@ -176,7 +183,11 @@ def service_definition(service_code, fmt):
         - {in: path, name: service_code, required: true, schema: {type: string}}
         - fmt
       responses:
-        "200": {description: The definition, content: {application/json: {schema: {type: object}}}}
+        "200":
+          description: The definition
+          content:
+            application/json: {schema: {type: object, required: [service_code, attributes]}}
+            text/xml: {schema: {type: object, xml: {name: service_definition}}}
         "404": Errors
         "429": Errors
     """
@@ -215,7 +226,13 @@ def requests_list(fmt):
       responses:
         "200":
           description: The reports
-          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}}
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}
+            text/xml:
+              schema:
+                type: array
+                xml: {name: service_requests, wrapped: true}
+                items: {$ref: "#/components/schemas/Request"}
         "400": Errors
         "403": Errors
         "429": Errors
@@ -248,7 +265,13 @@ def request_one(service_request_id, fmt):
       responses:
         "200":
           description: The report
-          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}}
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}
+            text/xml:
+              schema:
+                type: array
+                xml: {name: service_requests, wrapped: true}
+                items: {$ref: "#/components/schemas/Request"}
         "403": Errors
         "404": Errors
         "429": Errors
@@ -273,9 +296,13 @@ def request_new(fmt):
       parameters: [fmt]
       requestBody:
         required: true
+        description: >-
+          Form fields as the spec names them. Every problem of a request is answered at once (a 400 with a list).
+          address_string is kept for staff and never published. With multipart/form-data a photo may come as
+          media; it is sanitised (re-encoded, metadata removed) and seen by staff only.
         content:
           application/x-www-form-urlencoded:
-            schema:
+            schema: &new_request
               type: object
               required: [api_key, service_code, lat, long, description]
               properties:
@@ -289,20 +316,28 @@ def request_new(fmt):
                 attribute[when]: {type: string, enum: [nu, eerder]}
                 attribute[incident_at]: {type: string, format: date-time}
                 attribute[email_consent]: {type: string, enum: ["true", "false"]}
+          multipart/form-data:
+            schema:
+              allOf:
+                - *new_request
+                - {type: object, properties: {media: {type: string, format: binary}}}
       responses:
         "201":
           description: Received
           content:
             application/json:
-              schema:
+              schema: &received
                 type: array
+                xml: {name: service_requests, wrapped: true}
                 items:
                   type: object
+                  xml: {name: request}
                   required: [service_request_id]
                   properties:
                     service_request_id: {type: string}
                     service_notice: {type: string}
                     account_id: {nullable: true}
+            text/xml: {schema: *received}
         "400": Errors
         "403": Errors
         "429": Errors
