@@ -3,11 +3,14 @@ routes themselves (their URL rules and the YAML after `---` in their docstrings)
 a view is described when its docstring carries that YAML, and tests/open311/test_openapi_schemathesis.py holds the
 list of JSON routes it must contain. Staff routes name their roles (`x-roles`) and the session cookie they need."""
 
+import re
+
 from apispec import APISpec
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Blueprint, current_app, jsonify
 
 bp = Blueprint("openapi", __name__)
+YAML_START = re.compile(r"^\s*---\s*$", re.MULTILINE)  # where apispec's YAML begins in a docstring
 
 _NULLABLE_STRING = {"type": "string", "nullable": True}
 SCHEMAS = {
@@ -115,7 +118,7 @@ def described_endpoints() -> list[str]:
     return sorted(
         endpoint
         for endpoint, view in current_app.view_functions.items()
-        if view.__doc__ and "\n    ---\n" in view.__doc__
+        if view.__doc__ and YAML_START.search(view.__doc__)
     )
 
 
