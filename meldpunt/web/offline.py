@@ -13,14 +13,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory, url_for
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
 
 from meldpunt.extensions import csrf, db, limiter
 from meldpunt.profiles import current_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.submission import SubmissionRejected, submit_report
+from meldpunt.text import without_control_characters
 from meldpunt.web import public
 from meldpunt.web.report_forms import FORMS_BY_KIND
+from meldpunt.web.requests import CleanMultiDict
 
 bp = Blueprint("offline", __name__)
 
@@ -147,12 +148,13 @@ def queued_send():
     if not _same_origin_script():
         abort(400)
     body = request.get_json(silent=True) or {}
-    kind, category_code = str(body.get("kind", "")), str(body.get("category", ""))
+    kind, category_code = str(body.get("kind", "")), without_control_characters(str(body.get("category", "")))
     fields = body.get("fields")
     if kind not in KINDS or not isinstance(fields, dict):
         abort(400)
     category = public._category_or_404(kind, category_code)
-    formdata = MultiDict(
+    # Cleaned like any form's values (web/requests.py): a JSON body is not a form, so it is done here.
+    formdata = CleanMultiDict(
         [(str(k), str(v)) for k, values in fields.items() for v in (values if isinstance(values, list) else [values])]
     )
     if not SUBMISSION_KEY_RE.match(formdata.get("submission_key", "")):
