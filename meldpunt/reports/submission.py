@@ -163,10 +163,12 @@ def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedRepor
     category = db.session.scalar(
         sa.select(Category).where(Category.code == new.category_code, Category.active.is_(True))
     )
-    if kind is None or category is None or category.kind != kind.code:
-        raise SubmissionRejected({"category": _l("Choose what you want to report.")})
-
     problems = {}
+    # Without a known category the checks that need one are skipped; the others still run, so that an API client
+    # hears every problem of its request at once.
+    known = kind is not None and category is not None and category.kind == kind.code
+    if not known:
+        problems["category"] = _l("Choose what you want to report.")
     description = _clean(new.description)
     if not description:
         problems["description"] = _l("Please describe what happened.")
@@ -183,7 +185,7 @@ def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedRepor
             problems["location_description"] = VILLAGE_NOT_SPOT
 
     incident_at = None
-    if kind.is_incident:
+    if known and kind.is_incident:
         if new.incident_is_now:
             incident_at = now
         elif new.incident_at is None:
@@ -193,7 +195,7 @@ def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedRepor
         else:
             incident_at = new.incident_at
 
-    email = _clean(new.email) if asks_contact(kind, category) else ""
+    email = _clean(new.email) if known and asks_contact(kind, category) else ""
     if email and not _valid_email(email):
         problems["email"] = _l("This is not a valid e-mail address.")
     elif email and not new.email_consent:

@@ -30,11 +30,12 @@ def register_web(app: Flask) -> None:
     from meldpunt.web.errors import init_errors
     from meldpunt.web.i18n import init_i18n
     from meldpunt.web.ids import DatabaseIdConverter
-    from meldpunt.web.requests import CleanRequest
+    from meldpunt.web.requests import CleanRequest, clean_view_args
     from meldpunt.web.security import init_security
     from meldpunt.web.static_files import init_static_files
 
     app.request_class = CleanRequest
+    app.url_value_preprocessor(clean_view_args)
     app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added: every <int:…> is an id
     app.register_blueprint(public.bp)
     app.register_blueprint(offline.bp)

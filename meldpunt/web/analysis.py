@@ -131,6 +131,29 @@ def index():
 @bp.get("/lagen/raster.geojson")
 @roles_required(*ANALYSIS_ROLES)
 def grid_layer():
+    """The analysis map's grid: the number of reports per cell (restricted categories never counted).
+    ---
+    get:
+      tags: [Analysis]
+      security: [{staffSession: []}]
+      x-roles: [oov, analist]
+      parameters:
+        - {in: query, name: cel, description: cell size in metres, schema: {type: integer, enum: [100, 250, 500]}}
+        - soort
+        - categorie
+        - van
+        - tot
+        - weekdag
+        - uur
+        - gebied
+        - status
+      responses:
+        "200":
+          description: One feature per cell with reports (properties count and cell_m)
+          content: {application/geo+json: {schema: {$ref: "#/components/schemas/FeatureCollection"}}}
+        "302": SignIn
+        "403": Forbidden
+    """
     layer = cells_geojson(_filters().conditions(), _choice("cel", CELL_SIZES, 250))
     return Response(exports.json_text(layer), mimetype="application/geo+json")
 
@@ -138,12 +161,60 @@ def grid_layer():
 @bp.get("/lagen/warmte.json")
 @roles_required(*ANALYSIS_ROLES)
 def heat_layer():
+    """The analysis map's heat layer: [lat, lon, count] per spot.
+    ---
+    get:
+      tags: [Analysis]
+      security: [{staffSession: []}]
+      x-roles: [oov, analist]
+      parameters:
+        - soort
+        - categorie
+        - van
+        - tot
+        - weekdag
+        - uur
+        - gebied
+        - status
+      responses:
+        "200":
+          description: The points
+          content:
+            application/json:
+              schema: {type: array, items: {type: array, items: {type: number}, minItems: 3, maxItems: 3}}
+        "302": SignIn
+        "403": Forbidden
+    """
     return jsonify(heat_points(_filters().conditions()))
 
 
 @bp.get("/lagen/clusters.geojson")
 @roles_required(*ANALYSIS_ROLES)
 def cluster_layer():
+    """The analysis map's clusters (DBSCAN by the database): each cluster's outline, count, first and last report.
+    ---
+    get:
+      tags: [Analysis]
+      security: [{staffSession: []}]
+      x-roles: [oov, analist]
+      parameters:
+        - {in: query, name: afstand, description: metres to a neighbour, schema: {type: integer, enum: [50, 100, 200]}}
+        - {in: query, name: minimum, description: reports in a cluster, schema: {type: integer, enum: [3, 5, 10]}}
+        - soort
+        - categorie
+        - van
+        - tot
+        - weekdag
+        - uur
+        - gebied
+        - status
+      responses:
+        "200":
+          description: One feature per cluster
+          content: {application/geo+json: {schema: {$ref: "#/components/schemas/FeatureCollection"}}}
+        "302": SignIn
+        "403": Forbidden
+    """
     layer = clusters_geojson(
         _filters().conditions(), _choice("afstand", CLUSTER_DISTANCES, 100), _choice("minimum", CLUSTER_MIN_POINTS, 5)
     )
@@ -272,7 +343,33 @@ def lead_time_page():
 @bp.get("/export.<fmt>")
 @roles_required(*ANALYSIS_ROLES)
 def export(fmt):
-    """Pseudonymised reports: no contact data, no free text, the location as a 100 m cell. Audited."""
+    """Pseudonymised reports: no contact data, no free text, the location as a 100 m cell. Audited.
+    ---
+    get:
+      tags: [Analysis]
+      security: [{staffSession: []}]
+      x-roles: [oov, analist]
+      parameters:
+        - {in: path, name: fmt, required: true, schema: {type: string, enum: [csv, geojson, xlsx]}}
+        - soort
+        - categorie
+        - van
+        - tot
+        - weekdag
+        - uur
+        - gebied
+        - status
+      responses:
+        "200":
+          description: The reports, as a download
+          content:
+            application/geo+json: {schema: {$ref: "#/components/schemas/FeatureCollection"}}
+            text/csv: {schema: {type: string}}
+            application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {schema: {type: string, format: binary}}
+        "302": SignIn
+        "403": Forbidden
+        "404": NotFound
+    """
     if fmt not in exports.FORMATS:
         return render_template("errors/404.html"), 404
     filters = _filters()

@@ -153,7 +153,40 @@ def queue(code, bulk_form=None):
 @bp.get("/wachtrij/<code>/kaart.geojson")
 @roles_required(*REPORT_ROLES)
 def queue_map_data(code):
-    """Every report that matches the queue's filters (not only the page shown), bounded: see queue_map_data."""
+    """Every report that matches the queue's filters (not only the page shown), bounded: see queue_map_data.
+    ---
+    get:
+      tags: [Staff]
+      security: [{staffSession: []}]
+      x-roles: [tnh-coordinator, oov]
+      description: >-
+        Single reports (properties reference, category, state, age, url) up to 2000; beyond that grid cells of
+        250 m with their count ("grouped": true). Which queues a role reads is the profile's (in Emmen OOV reads
+        both, the TNH coordinator the field queue).
+      parameters:
+        - {in: path, name: code, required: true, schema: {type: string}}
+        - {in: query, name: state, description: "a state, open (default) or alle", schema: {type: string}}
+        - {in: query, name: kind, schema: {type: string}}
+        - {in: query, name: category, schema: {type: string}}
+        - {in: query, name: area, schema: {type: string}}
+        - {in: query, name: assignee, description: "a user's id or geen", schema: {type: string}}
+        - {in: query, name: safety, schema: {type: string, enum: ["1"]}}
+        - {in: query, name: period, schema: {type: string, enum: [7d, 30d, 90d, 365d]}}
+        - {in: query, name: overdue, schema: {type: string, enum: ["1"]}}
+        - {in: query, name: sort, schema: {type: string}}
+      responses:
+        "200":
+          description: The reports on the map
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - {$ref: "#/components/schemas/FeatureCollection"}
+                  - {type: object, required: [grouped], properties: {grouped: {type: boolean}}}
+        "302": SignIn
+        "403": Forbidden
+        "404": NotFound
+    """
     q = _queue_or_404(code)
     filters = _filters_from_args()
     data = queries.queue_map_data(q, filters, current_user)

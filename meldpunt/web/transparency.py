@@ -49,4 +49,13 @@ def index():
 
 @bp.get("/cellen.geojson")
 def cells():
+    """The public figures' map: reports per 250 m cell over the public period, only cells of at least five reports.
+    ---
+    get:
+      tags: [Public figures]
+      responses:
+        "200":
+          description: One feature per cell (properties count and cell_m)
+          content: {application/geo+json: {schema: {$ref: "#/components/schemas/FeatureCollection"}}}
+    """
     return Response(json_text(public_cells(public_period(_today()))), mimetype="application/geo+json")
