@@ -69,9 +69,9 @@ def _key_value(column, text: str):
         return text if text in STATES else None
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # not a moment, or one that leaves the calendar in UTC (year 1 or 9999)
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass
