@@ -96,8 +96,9 @@ report_area = sa.Table(
 
 # What the analysis views read of a report besides created_at (meldpunt/analysis), kept in its index on PostgreSQL.
 ANALYSIS_COLUMNS = ("category_id", "kind", "state", "incident_at", "id", "location_rd")
-# What the queue's counts read besides the indexed columns, kept in ix_report_queue_state on PostgreSQL.
-QUEUE_INDEX_INCLUDE = ("category_id",)
+# What the queue's counts read besides the indexed columns, kept in its indexes on PostgreSQL.
+QUEUE_INDEX_INCLUDE = ("category_id", "due_at")
+OPEN_CONDITION = f"state IN {OPEN_STATES!r}"
 
 
 class Report(db.Model):
@@ -187,10 +188,22 @@ class Report(db.Model):
         # analysis views read (ANALYSIS_COLUMNS), so a year of a million reports comes from the index alone.
         sa.Index("ix_report_created_at", "created_at", postgresql_include=ANALYSIS_COLUMNS),
         # The staff queue (reports/queries.py): its counts per state are one bounded read each, and a page in one
-        # state (or sorted by state) is read in order from here. category_id rides along on PostgreSQL so that a
-        # viewer without restricted categories is counted from the index alone.
+        # state (or sorted by state) is read in order from here. On PostgreSQL category_id and due_at ride along,
+        # so that the counts for a viewer without restricted categories, and the overdue ones, come from the index
+        # alone.
         sa.Index(
             "ix_report_queue_state", "queue_id", "state", "created_at", "id", postgresql_include=QUEUE_INDEX_INCLUDE
+        ),  # fmt: skip
+        # The view a desk works from, its open reports newest or oldest first (with any filter), read in order from
+        # a small index that holds only the open reports: the first page and the last are alike.
+        sa.Index(
+            "ix_report_open_by_queue",
+            "queue_id",
+            "created_at",
+            "id",
+            postgresql_include=QUEUE_INDEX_INCLUDE,
+            postgresql_where=sa.text(OPEN_CONDITION),
+            sqlite_where=sa.text(OPEN_CONDITION),
         ),  # fmt: skip
     )
 

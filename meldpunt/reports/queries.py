@@ -20,7 +20,8 @@ PERIODS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
 SORT_KEYS = {
     "newest": ((Report.created_at, True), (Report.id, True)),
     "oldest": ((Report.created_at, False), (Report.id, False)),
-    "state": ((Report.state, False), (Report.created_at, True), (Report.id, True)),  # each state newest first
+    # Each state oldest first: the longest waiting on top, in the order of ix_report_queue_state.
+    "state": ((Report.state, False), (Report.created_at, False), (Report.id, False)),
 }
 LIVE_WINDOW = timedelta(hours=2)
 NEARBY_RADIUS_M = 50
@@ -250,16 +251,24 @@ def _beyond(sort: str, position: QueuePosition, *, reverse: bool = False) -> sa.
 
 
 def _rows(where: list, sort: str, *, after=None, reverse=False, limit: int) -> list[Report]:
-    stmt = sa.select(Report).where(*where)
+    # The ids first, then their rows: the ids of a page come from the queue's indexes alone where the filters allow
+    # (an index-only scan), and only the page's own rows are read from the table.
+    ids = sa.select(Report.id).where(*where)
     if after is not None:
-        stmt = stmt.where(_beyond(sort, after, reverse=reverse))
-    stmt = stmt.options(
-        so.selectinload(Report.area),
-        so.selectinload(Report.assigned_to),
-        so.selectinload(Report.category),
-        so.selectinload(Report.merged_into),
-    )  # fmt: skip
-    return list(db.session.scalars(stmt.order_by(*_in_order(sort, reverse=reverse)).limit(limit)))
+        ids = ids.where(_beyond(sort, after, reverse=reverse))
+    ids = list(db.session.scalars(ids.order_by(*_in_order(sort, reverse=reverse)).limit(limit)))
+    rows = db.session.scalars(
+        sa.select(Report)
+        .where(Report.id.in_(ids))
+        .options(
+            so.selectinload(Report.area),
+            so.selectinload(Report.assigned_to),
+            so.selectinload(Report.category),
+            so.selectinload(Report.merged_into),
+        )  # fmt: skip
+    )
+    by_id = {r.id: r for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _page_rows(where: list, sort: str, position, backwards: bool, per_page: int) -> tuple[list[Report], bool]:

@@ -52,7 +52,7 @@ def _in_order(reports, sort):
     keys = {
         "newest": lambda r: (-moment(r), -r.id),
         "oldest": lambda r: (moment(r), r.id),
-        "state": lambda r: (r.state, -moment(r), -r.id),
+        "state": lambda r: (r.state, moment(r), r.id),
     }
     return [r.id for r in sorted(reports, key=keys[sort])]
 
