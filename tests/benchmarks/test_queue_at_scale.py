@@ -158,38 +158,45 @@ def test_queue_views_at_scale(busy_app, backend, tmp_path):
     db.session.remove()
     server, base = _gunicorn(database_url, tmp_path)
     try:
-        times: dict[str, list[float]] = {label: [] for label in pages}
-        errors: list[str] = []
-
-        def desk():
-            session = _signed_in(base, "demo-tnh")
-            for _round in range(ROUNDS):
-                for label, query in pages.items():
-                    start = time.perf_counter()
-                    response = session.get(f"{base}{queue_url}{query}")
-                    times[label].append(time.perf_counter() - start)
-                    if response.status_code != 200:
-                        errors.append(f"{label}: {response.status_code}")
-
         for warm_up in pages.values():  # each worker's first request builds its caches
             _signed_in(base, "demo-tnh").get(f"{base}{queue_url}{warm_up}")
-        started = time.perf_counter()
-        users = [threading.Thread(target=desk) for _ in range(USERS)]
-        for user in users:
-            user.start()
-        for user in users:
-            user.join()
-        elapsed = time.perf_counter() - started
+        # One staff member alone first (what a page costs), then 8 at once (the target).
+        runs = [(users, *_desks(base, queue_url, pages, users)) for users in (1, USERS)]
     finally:
         server.terminate()
         server.wait(timeout=30)
-    requests_made = sum(len(t) for t in times.values())
-    print(
-        f"\n[benchmark] queue pages over HTTP: gunicorn -w {WORKERS} (sync), {USERS} staff members at once, "
-        f"{ROUNDS} rounds each; {requests_made / elapsed:.1f} pages/s; errors: {len(errors)} {errors[:3]}"
-    )
-    print(f"[benchmark] {'page':40} {'p50 ms':>8} {'p95 ms':>8}  target p95 < {TARGET_P95_MS} ms")
-    for label, each in times.items():
-        p50, p95 = _percentiles(each)
-        verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
-        print(f"[benchmark] {label:40} {p50:8.0f} {p95:8.0f}  {verdict}")
+    for users, times, elapsed, errors in runs:
+        requests_made = sum(len(t) for t in times.values())
+        print(
+            f"\n[benchmark] queue pages over HTTP: gunicorn -w {WORKERS} (sync), {users} staff member(s) at once, "
+            f"{ROUNDS} rounds each; {requests_made / elapsed:.1f} pages/s; errors: {len(errors)} {errors[:3]}"
+        )
+        print(f"[benchmark] {'page':40} {'p50 ms':>8} {'p95 ms':>8}  target p95 < {TARGET_P95_MS} ms with {USERS}")
+        for label, each in times.items():
+            p50, p95 = _percentiles(each)
+            verdict = ("met" if p95 < TARGET_P95_MS else "NOT met") if users == USERS else ""
+            print(f"[benchmark] {label:40} {p50:8.0f} {p95:8.0f}  {verdict}")
+
+
+def _desks(base: str, queue_url: str, pages: dict[str, str], users: int):
+    """`users` signed-in staff members at once, each asking for every page ROUNDS times: the seconds per page."""
+    times: dict[str, list[float]] = {label: [] for label in pages}
+    errors: list[str] = []
+
+    def desk():
+        session = _signed_in(base, "demo-tnh")
+        for _round in range(ROUNDS):
+            for label, query in pages.items():
+                start = time.perf_counter()
+                response = session.get(f"{base}{queue_url}{query}")
+                times[label].append(time.perf_counter() - start)
+                if response.status_code != 200:
+                    errors.append(f"{label}: {response.status_code}")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=desk) for _ in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return times, time.perf_counter() - started, errors
