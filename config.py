@@ -109,6 +109,10 @@ class Config:
     RETENTION_CONTENT_DAYS = 365
     RETENTION_GRID_M = 50
 
+    # The queue counts each state's reports up to this many and then shows "more than" (a page never counts a
+    # million rows; each count is one index read).
+    QUEUE_COUNT_LIMIT = 10_000
+
     SQLALCHEMY_ENGINE_OPTIONS = {"plugins": ["geoalchemy2"]}
     # A PostgreSQL streaming replica for the analysis pages, their exports and /cijfers/ (GET requests only;
     # everything else reads and writes the primary). None: everything on DATABASE_URL.

@@ -108,6 +108,10 @@ def _bulk_form(queue: Queue) -> forms.BulkForm:
 @roles_required(*REPORT_ROLES)
 def queue(code, bulk_form=None):
     q = _queue_or_404(code)
+    if bulk_form is None and "page" in request.args:
+        # Pages used to be numbered; links now carry a row's place (keyset pagination). An old link or bookmark
+        # opens the first page of the same filters.
+        return redirect(url_for("staff.queue", code=q.code, **_filters_from_args().as_args()))
     # A refused bulk action shows the list it was sent from, with the same reports still ticked.
     filters = _filters_from_args(dict(parse_qsl(clean_query(request.form.get("terug", ""))))) if bulk_form else None
     filters = filters or _filters_from_args()
