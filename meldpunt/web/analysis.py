@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from babel.dates import get_day_names
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -115,6 +115,9 @@ def index():
         clusters=clusters(conditions, eps, min_points)[:15],
         top=top_categories(filters),
         targets=all_target_statuses(_today()),
+        summary_months=[
+            (first.strftime("%Y-%m"), format_date(first, "LLLL yyyy")) for first in exports.summary_months(_today())
+        ],  # fmt: skip
         map=analysis_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"]),
         map_css=[f"{LEAFLET}/leaflet.css"],
         map_js=[f"{LEAFLET}/leaflet.js", f"{HEAT}/leaflet-heat.js"],
