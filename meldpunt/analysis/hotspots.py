@@ -83,39 +83,40 @@ def clusters(conditions: list, eps_m: int, min_points: int) -> list[Cluster]:
         .cte("points")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    parts = spatial.dbscan_parts(db.session(), points, eps_m, min_points)
-    n = sa.func.sum(parts.c.n)
-    hull = sa.func.ST_Transform(
-        spatial.Buffer(sa.func.ST_ConvexHull(sa.func.ST_Collect(parts.c.g)), 15, segments=2), WGS84
-    )
-    # The centroid of the cluster's points: the mean of their coordinates.
-    centre = sa.func.ST_Transform(spatial.MakePoint(sa.func.sum(parts.c.sx) / n, sa.func.sum(parts.c.sy) / n, RD_NEW),
-                                  WGS84)  # fmt: skip
-    grouped = (
-        sa.select(
-            sa.cast(n, sa.Integer).label("n"),
-            sa.func.ST_AsGeoJSON(hull).label("hull"),
-            centre.label("centre"),
-            sa.func.min(parts.c.first).label("first"),
-            sa.func.max(parts.c.last).label("last"),
+    with spatial.dbscan_parts(db.session(), points, eps_m, min_points) as parts:
+        n = sa.func.sum(parts.c.n)
+        hull = sa.func.ST_Transform(
+            spatial.Buffer(sa.func.ST_ConvexHull(sa.func.ST_Collect(parts.c.g)), 15, segments=2), WGS84
         )
-        .group_by(parts.c.cid)
-        .subquery("clusters")
-    )
-    rows = db.session.execute(
-        sa.select(
-            grouped.c.n,
-            grouped.c.hull,
-            sa.func.ST_Y(grouped.c.centre),
-            sa.func.ST_X(grouped.c.centre),
-            grouped.c.first,
-            grouped.c.last,
-        ).order_by(grouped.c.n.desc())
-    )
+        # The centroid of the cluster's points: the mean of their coordinates.
+        mean = spatial.MakePoint(sa.func.sum(parts.c.sx) / n, sa.func.sum(parts.c.sy) / n, RD_NEW)
+        centre = sa.func.ST_Transform(mean, WGS84)
+        grouped = (
+            sa.select(
+                sa.cast(n, sa.Integer).label("n"),
+                sa.func.ST_AsGeoJSON(hull).label("hull"),
+                centre.label("centre"),
+                sa.func.min(parts.c.first).label("first"),
+                sa.func.max(parts.c.last).label("last"),
+            )
+            .group_by(parts.c.cid)
+            .subquery("clusters")
+        )
+        rows = db.session.execute(
+            sa.select(
+                grouped.c.n,
+                grouped.c.hull,
+                sa.func.ST_Y(grouped.c.centre),
+                sa.func.ST_X(grouped.c.centre),
+                grouped.c.first,
+                grouped.c.last,
+            ).order_by(grouped.c.n.desc())
+        ).all()
     return [Cluster(n, json.loads(hull), lat, lon, first, last) for n, hull, lat, lon, first, last in rows]
 
 
-def clusters_geojson(conditions: list, eps_m: int, min_points: int) -> dict:
+def clusters_geojson(found: list[Cluster]) -> dict:
+    """The clusters' hulls as a map layer."""
     return _feature_collection(
         {
             "type": "Feature",
@@ -126,5 +127,5 @@ def clusters_geojson(conditions: list, eps_m: int, min_points: int) -> dict:
             },
             "geometry": c.hull_geojson,
         }
-        for c in clusters(conditions, eps_m, min_points)
+        for c in found
     )

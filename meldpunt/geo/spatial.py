@@ -2,6 +2,7 @@
 compiled here per dialect and nowhere else."""
 
 import math
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -142,11 +143,19 @@ def _sqlite_envelope(element, compiler, **kw):
     return f"BuildMbr({', '.join(compiler.process(c, **kw) for c in element.clauses)})"
 
 
+# Joins of half a million points with a few hundred cells: the planner cannot estimate the CTEs and sorts both sides
+# to merge them, where hash joins in memory are faster; and compiling the statement (JIT) takes seconds on a small
+# server, more than it saves. Set for the clustering statement only and put back after it.
+_POSTGIS_DBSCAN_SETTINGS = {"enable_mergejoin": "off", "work_mem": "64MB", "jit": "off"}
+
+
+@contextmanager
 def dbscan_parts(session, points, eps_m: float, min_points: int):
     """DBSCAN over RD points, as the parts of each cluster: a FROM clause of (cid, n, g, first, last, sx, sy) — n
     points of cluster cid, their geometry (a point, or the convex hull of many), their earliest and latest
-    `moment`, and the sums of their x and y — for the caller to add up per cid. Noise is left out. `points` has
-    the columns id, location_rd (metres) and moment.
+    `moment`, and the sums of their x and y — for the caller to add up per cid, within the `with` block. Noise is
+    left out. `points` has the columns id, location_rd (metres) and moment. What the clustering needs of the
+    connection (PostgreSQL settings, SQLite's temporary table) holds within the block only.
 
     The clusters are ST_ClusterDBSCAN's: a core point has at least min_points points within eps (itself
     included); clusters are core points connected through core points, plus the other points within eps of one
@@ -154,13 +163,16 @@ def dbscan_parts(session, points, eps_m: float, min_points: int):
     and each point gets its label. PostGIS uses a grid (_postgis_grid_parts), so that a dense hotspot is handled
     per cell rather than per pair of points."""
     if session.get_bind().dialect.name == "postgresql":
-        # Joins of half a million points with a few hundred cells: the planner cannot estimate the CTEs and sorts
-        # both sides to merge them, where hash joins in memory are faster; and compiling this statement (JIT)
-        # takes seconds on a small server, more than it saves. For this transaction only.
-        session.execute(sa.text("SET LOCAL enable_mergejoin = off"))
-        session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
-        session.execute(sa.text("SET LOCAL jit = off"))
-        return _postgis_grid_parts(points, eps_m, min_points)
+        names = list(_POSTGIS_DBSCAN_SETTINGS)
+        before = session.execute(sa.select(*(sa.func.current_setting(name) for name in names))).one()
+        for name, value in _POSTGIS_DBSCAN_SETTINGS.items():
+            session.execute(sa.select(sa.func.set_config(name, value, True)))
+        try:
+            yield _postgis_grid_parts(points, eps_m, min_points)
+        finally:
+            for name, value in zip(names, before, strict=True):
+                session.execute(sa.select(sa.func.set_config(name, value, True)))
+        return
     labels = _dbscan_by_pairs(_sqlite_pairs_within(session, points, eps_m), min_points)
     # The labels go back into the database (a temporary table of this connection) for the caller's SQL.
     session.execute(sa.text("DROP TABLE IF EXISTS temp.dbscan_labels"))
@@ -168,20 +180,23 @@ def dbscan_parts(session, points, eps_m: float, min_points: int):
     table = sa.table("dbscan_labels", sa.column("id", sa.Integer), sa.column("cid", sa.Integer), schema="temp")
     if labels:
         session.execute(sa.insert(table), [{"id": i, "cid": c} for i, c in labels.items()])
-    return (
-        sa.select(
-            table.c.cid,
-            sa.literal(1).label("n"),
-            points.c.location_rd.label("g"),
-            points.c.moment.label("first"),
-            points.c.moment.label("last"),
-            sa.func.ST_X(points.c.location_rd).label("sx"),
-            sa.func.ST_Y(points.c.location_rd).label("sy"),
+    try:
+        yield (
+            sa.select(
+                table.c.cid,
+                sa.literal(1).label("n"),
+                points.c.location_rd.label("g"),
+                points.c.moment.label("first"),
+                points.c.moment.label("last"),
+                sa.func.ST_X(points.c.location_rd).label("sx"),
+                sa.func.ST_Y(points.c.location_rd).label("sy"),
+            )
+            .join(points, points.c.id == table.c.id)
+            .where(table.c.cid.is_not(None))
+            .subquery("dbscan_parts")
         )
-        .join(points, points.c.id == table.c.id)
-        .where(table.c.cid.is_not(None))
-        .subquery("dbscan_parts")
-    )
+    finally:
+        session.execute(sa.text("DROP TABLE IF EXISTS temp.dbscan_labels"))
 
 
 def _postgis_grid_parts(points, eps_m: float, min_points: int):

@@ -97,6 +97,8 @@ def index():
     min_points = _choice("minimum", CLUSTER_MIN_POINTS, 5)
     layer_args = filters.as_args()
     profile = current_profile()
+    # Clustered once per page: the table lists them and the map draws the same hulls from the page itself.
+    found = clusters(conditions, eps, min_points)
     return render_template(
         "analysis/index.html",
         filters=filters,
@@ -112,7 +114,8 @@ def index():
         minimums=CLUSTER_MIN_POINTS,
         matrix=hour_weekday_matrix(conditions),
         open_signals=warnings.open_signals_count(),
-        clusters=clusters(conditions, eps, min_points)[:15],
+        clusters=found[:15],
+        cluster_layer=clusters_geojson(found),
         top=top_categories(filters),
         targets=all_target_statuses(_today()),
         summary_months=[
@@ -124,7 +127,6 @@ def index():
         layer_urls={
             "grid": url_for("analysis.grid_layer", cel=cell_m, **layer_args),
             "heat": url_for("analysis.heat_layer", **layer_args),
-            "clusters": url_for("analysis.cluster_layer", afstand=eps, minimum=min_points, **layer_args),
         },
     )
 
@@ -145,9 +147,10 @@ def heat_layer():
 @bp.get("/lagen/clusters.geojson")
 @roles_required(*ANALYSIS_ROLES)
 def cluster_layer():
-    layer = clusters_geojson(
+    found = clusters(
         _filters().conditions(), _choice("afstand", CLUSTER_DISTANCES, 100), _choice("minimum", CLUSTER_MIN_POINTS, 5)
     )
+    layer = clusters_geojson(found)
     return Response(exports.json_text(layer), mimetype="application/geo+json")
 
 

@@ -57,6 +57,13 @@ def test_the_overview_shows_hotspots_patterns_and_top_7(oov):
     _scan(page.get_data())
 
 
+def test_the_overview_clusters_once_and_draws_the_same_clusters_on_the_map(oov):
+    body = oov.get("/analyse/?afstand=50&minimum=5").get_data(as_text=True)
+    assert "data-clusters-url" not in body  # the map does not ask the server to cluster again
+    layer = body.split('<script type="application/json" id="analysis-clusters">')[1].split("</script>")[0]
+    assert [f["properties"]["count"] for f in json.loads(layer)["features"]] == [8]
+
+
 def test_the_map_layers_are_geojson_without_single_reports(oov):
     grid = json.loads(oov.get("/analyse/lagen/raster.geojson?cel=250").get_data())
     assert sum(f["properties"]["count"] for f in grid["features"]) == 8
