@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from meldpunt.analysis.filters import MOMENT, AnalysisFilters
+from meldpunt.analysis.filters import MOMENT, AnalysisFilters, report_scope
 from meldpunt.analysis.hotspots import clusters
 from meldpunt.analysis.leadtimes import lead_times
 from meldpunt.analysis.targets import all_target_statuses
@@ -189,7 +189,7 @@ def overdue_counts() -> list[tuple[Queue, Category, int]]:
     rows = db.session.execute(
         sa.select(Report.queue_id, Report.category_id, sa.func.count())
         .where(overdue_condition(_now()), Report.state.in_(OPEN_STATES))
-        .where(Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))))
+        .where(*report_scope())
         .group_by(Report.queue_id, Report.category_id)
     ).all()
     queues = {q.id: q for q in db.session.scalars(sa.select(Queue))}

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from meldpunt.analysis.filters import local_midnight
+from meldpunt.analysis.filters import local_midnight, report_scope
 from meldpunt.analysis.models import Target
 from meldpunt.extensions import db
 from meldpunt.reports.models import Category, Report
@@ -86,7 +86,7 @@ def count_between(target: Target, start: date, end: date) -> int:
     where = [
         Report.created_at >= local_midnight(start),
         Report.created_at < local_midnight(end + timedelta(days=1)),
-        Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))),
+        *report_scope(),
     ]
     if target.kind:
         where.append(Report.kind == target.kind)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from meldpunt.analysis.filters import report_scope
 from meldpunt.analysis.models import Signal, WarningRule
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
@@ -69,7 +70,7 @@ def _rule_matches(rule: WarningRule, report: Report) -> bool:
 
 
 def _rule_conditions(rule: WarningRule) -> list:
-    where = [Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))]
+    where = report_scope()
     if rule.kind:
         where.append(Report.kind == rule.kind)
     if rule.category_codes:

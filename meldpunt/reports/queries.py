@@ -104,10 +104,16 @@ class QueuePage:
     counts: dict[str, int]
 
 
+def unrestricted() -> sa.ColumnElement:
+    """Reports outside the restricted categories (DESIGN §6): the condition every view and count without access to
+    restricted reports starts from."""
+    return Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))
+
+
 def _visible(viewer) -> sa.ColumnElement:
     if viewer.sees_restricted:
         return sa.true()
-    return Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))
+    return unrestricted()
 
 
 def readable_queues(viewer) -> list[Queue]:
@@ -309,7 +315,7 @@ def _field_base():
         .where(
             Queue.is_field.is_(True),
             Report.state.in_(OPEN_STATES),
-            Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))),
+            unrestricted(),
         )
     )
 
