@@ -85,9 +85,7 @@ def _hours(end):
 
 def export_rows(filters: AnalysisFilters):
     """Dicts with COLUMNS, streamed from the database."""
-    cell = float(EXPORT_CELL_M)
-    cx = spatial.FloorPositive(sa.func.ST_X(Report.location_rd) / cell) * cell + cell / 2
-    cy = spatial.FloorPositive(sa.func.ST_Y(Report.location_rd) / cell) * cell + cell / 2
+    cx, cy = spatial.cell_centre_xy(*spatial.grid_cell(Report.location_rd, EXPORT_CELL_M), EXPORT_CELL_M)
     base = (
         sa.select(
             Report.id.label("id"),

@@ -28,8 +28,7 @@ def _feature(geometry_json: str, **properties) -> dict:
 
 def cell_counts(conditions: list, cell_m: int, *, min_count: int = 1):
     """A subquery of (gx, gy, n): a grid cell's column and row (cells of cell_m metres in RD New) and its count."""
-    gx = spatial.FloorPositive(sa.func.ST_X(Report.location_rd) / float(cell_m))
-    gy = spatial.FloorPositive(sa.func.ST_Y(Report.location_rd) / float(cell_m))
+    gx, gy = spatial.grid_cell(Report.location_rd, cell_m)
     return (
         sa.select(gx.label("gx"), gy.label("gy"), sa.func.count().label("n"))
         .where(*conditions)
@@ -42,8 +41,7 @@ def cell_counts(conditions: list, cell_m: int, *, min_count: int = 1):
 def cells_geojson(conditions: list, cell_m: int, *, min_count: int = 1) -> dict:
     """The cells with at least min_count reports: squares in WGS84 with their `count`."""
     cells = cell_counts(conditions, cell_m, min_count=min_count)
-    x0, y0 = cells.c.gx * cell_m, cells.c.gy * cell_m
-    square = sa.func.ST_Transform(spatial.Envelope(x0, y0, x0 + cell_m, y0 + cell_m, RD_NEW), WGS84)
+    square = sa.func.ST_Transform(spatial.cell_square(cells.c.gx, cells.c.gy, cell_m), WGS84)
     rows = db.session.execute(
         sa.select(cells.c.n, sa.func.ST_AsGeoJSON(square)).order_by(cells.c.n.desc(), cells.c.gx, cells.c.gy)
     )
@@ -53,12 +51,7 @@ def cells_geojson(conditions: list, cell_m: int, *, min_count: int = 1) -> dict:
 def heat_points(conditions: list) -> list[list[float]]:
     """[lat, lon, count] per 50 m cell centre, for the heat layer (Leaflet.heat's order)."""
     cells = cell_counts(conditions, HEAT_CELL_M)
-    centre = sa.func.ST_Transform(
-        spatial.MakePoint(
-            cells.c.gx * HEAT_CELL_M + HEAT_CELL_M / 2, cells.c.gy * HEAT_CELL_M + HEAT_CELL_M / 2, RD_NEW
-        ),
-        WGS84,
-    )
+    centre = sa.func.ST_Transform(spatial.cell_centre(cells.c.gx, cells.c.gy, HEAT_CELL_M), WGS84)
     centres = sa.select(centre.label("p"), cells.c.n).subquery("centres")
     rows = db.session.execute(sa.select(sa.func.ST_Y(centres.c.p), sa.func.ST_X(centres.c.p), centres.c.n))
     return [[round(lat, 6), round(lon, 6), n] for lat, lon, n in rows]

@@ -114,13 +114,36 @@ def _sqlite_floor(element, compiler, **kw):
     return f"CAST({compiler.process(element.clauses, **kw)} AS INTEGER)"
 
 
+# The square grid of RD New every count per cell uses (hotspots, unsafe spots, exports, the public map, coarsened
+# locations): cell (gx, gy) of size cell_m covers x from gx * cell_m up to (gx + 1) * cell_m, and so on.
+
+
+def grid_cell(rd_point, cell_m: float) -> tuple:
+    """The column and row (gx, gy) of the `cell_m` cell the RD point lies in."""
+    return (
+        FloorPositive(sa.func.ST_X(rd_point) / float(cell_m)),
+        FloorPositive(sa.func.ST_Y(rd_point) / float(cell_m)),
+    )
+
+
+def cell_centre_xy(gx, gy, cell_m: float) -> tuple:
+    """The RD x and y of the centre of cell (gx, gy)."""
+    return gx * cell_m + cell_m / 2, gy * cell_m + cell_m / 2
+
+
+def cell_centre(gx, gy, cell_m: float):
+    """The centre of cell (gx, gy) as an RD point."""
+    return MakePoint(*cell_centre_xy(gx, gy, cell_m), RD_NEW)
+
+
+def cell_square(gx, gy, cell_m: float):
+    """Cell (gx, gy) as an RD square."""
+    return Envelope(gx * cell_m, gy * cell_m, gx * cell_m + cell_m, gy * cell_m + cell_m, RD_NEW)
+
+
 def snapped_to_grid(rd_point, cell_m: int):
     """The centre of the `cell_m` grid cell (in RD New) the point lies in."""
-
-    def centre(coordinate):
-        return FloorPositive(coordinate / float(cell_m)) * cell_m + cell_m / 2
-
-    return MakePoint(centre(sa.func.ST_X(rd_point)), centre(sa.func.ST_Y(rd_point)), RD_NEW)
+    return cell_centre(*grid_cell(rd_point, cell_m), cell_m)
 
 
 class Envelope(GenericFunction):
