@@ -37,8 +37,9 @@ from meldpunt.maps.picker import analysis_map
 from meldpunt.profiles import LOCAL_TZ, PARTNER_LABELS, current_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category
+from meldpunt.reports.queries import readable_queues
 from meldpunt.reports.workflow import OUTCOMES
-from meldpunt.staff.roles import ANALYSIS_ROLES, OOV
+from meldpunt.staff.roles import ANALYSIS_ROLES, OOV, REPORT_ROLES
 from meldpunt.web.access import reads_may_lag, roles_required
 from meldpunt.web.report_forms import WOON_SUBTYPES
 from meldpunt.web.staff_forms import AcknowledgeForm
@@ -165,7 +166,7 @@ def _signal_page(*, failed: tuple[int, AcknowledgeForm] | None = None, status: i
     if failed:
         forms[failed[0]] = failed[1]
     page = render_template("analysis/signals.html", signals=found, positions=warnings.positions(found), forms=forms,
-                           args={})  # fmt: skip
+                           may_acknowledge=current_user.has_role(OOV), args={})  # fmt: skip
     return page, status
 
 
@@ -270,6 +271,10 @@ def lead_time_page():
         choices=_filter_choices(),
         rows=lead_times(filters.conditions()),
         overdue=exports.overdue_counts(),
+        # The overdue counts link to the queues this user may open (staff.queue's own checks).
+        openable_queue_ids={q.id for q in readable_queues(current_user)}
+        if current_user.role_set & REPORT_ROLES
+        else set(),
     )
 
 

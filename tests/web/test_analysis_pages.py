@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.profiles import LOCAL_TZ
-from meldpunt.reports.models import Report
+from meldpunt.reports.models import Queue, Report
 from meldpunt.reports.submission import submit_report
 from meldpunt.staff.models import AuditEntry
 from tests.analysis.test_hotspots import STATION, offset
@@ -165,3 +165,18 @@ def test_the_monthly_summary_compares_with_the_calendar_month_before_in_the_anal
     queue = db.session.scalars(sa.select(Report).where(Report.first_response_at.is_not(None))).first().queue
     assert [row[:2] for row in lead] == [(queue.name("nl"), naroepen)] and lead[0][2] == pytest.approx(2)
     assert queue.name("nl") != queue.code
+
+
+def test_the_overdue_list_links_to_the_queues_the_user_may_open(app, client, login, make_user, reports):
+    field = db.session.scalars(sa.select(Queue).where(Queue.is_field.is_(True))).first()
+    for report in db.session.scalars(sa.select(Report)):
+        report.queue_id, report.due_at = field.id, utcnow() - timedelta(days=1)
+    db.session.commit()
+    link = f'href="/medewerkers/wachtrij/{field.code}?overdue=1'
+    # An analyst who also coordinates the field team opens that queue; an analyst alone has no queue to open.
+    login(client, make_user("cijfers-tnh", "analist", "tnh-coordinator"))
+    assert link in client.get("/analyse/doorlooptijden").get_data(as_text=True)
+    analyst = app.test_client()
+    login(analyst, make_user("cijfers", "analist"))
+    page = analyst.get("/analyse/doorlooptijden").get_data(as_text=True)
+    assert field.name("nl") in page and link not in page
