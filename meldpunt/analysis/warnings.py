@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from meldpunt.analysis.filters import report_scope
-from meldpunt.analysis.models import Signal, WarningRule
+from meldpunt.analysis.models import Signal, WarningRule, signal_report
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_signal_mail
@@ -99,11 +99,15 @@ def check_new_report(report: Report, *, now: datetime | None = None) -> list[Sig
         )
         if len(group) < rule.min_count:
             continue
+        # The hotspot's signal: one that already holds a report of this group (a hotspot stretched along a street
+        # reaches past its first centre, and a re-check meets reports that are signalled already), else one
+        # centred within reach.
+        holds_one = Signal.id.in_(sa.select(signal_report.c.signal_id).where(signal_report.c.report_id.in_(group)))
         signal = db.session.scalar(
             sa.select(Signal)
             .where(Signal.rule_id == rule.id, Signal.last_report_at >= since,
-                   spatial.WithinMetres(Signal.centre_rd, here, rule.radius_m))
-            .order_by(Signal.raised_at.desc())
+                   sa.or_(holds_one, spatial.WithinMetres(Signal.centre_rd, here, rule.radius_m)))
+            .order_by(holds_one.desc(), Signal.raised_at.desc())
             .limit(1)
         )  # fmt: skip
         if signal is not None:  # the hotspot already has its signal: the report joins it, no new mail
