@@ -61,6 +61,10 @@ def seed_warning_rules(languages) -> int:
     return added
 
 
+# Signal's figures read from its reports (analysis.models): read again once a report joins.
+DERIVED = ["report_count", "last_report_at"]
+
+
 def _rule_matches(rule: WarningRule, report: Report) -> bool:
     if report.category.restricted:
         return False
@@ -113,19 +117,19 @@ def check_new_report(report: Report, *, now: datetime | None = None) -> list[Sig
         if signal is not None:  # the hotspot already has its signal: the report joins it, no new mail
             if report not in signal.reports:
                 signal.reports.append(report)
-            signal.report_count = len(signal.reports)
-            signal.last_report_at = max(signal.last_report_at, now)
         else:
             members = list(db.session.scalars(sa.select(Report).where(Report.id.in_(group))))
             centre = sa.select(sa.func.ST_Centroid(sa.func.ST_Collect(Report.location_rd))).where(Report.id.in_(group))
-            signal = Signal(rule=rule, raised_at=now, centre_rd=centre.scalar_subquery(), report_count=len(group),
-                            last_report_at=now, reports=members)  # fmt: skip
+            signal = Signal(rule=rule, raised_at=now, centre_rd=centre.scalar_subquery(), reports=members)
             db.session.add(signal)
             db.session.flush()
+            db.session.expire(signal, DERIVED)
             for user in oov_recipients():
                 queue_signal_mail(user, signal)
         touched.append(signal)
     db.session.flush()
+    for signal in touched:
+        db.session.expire(signal, DERIVED)  # read again from its reports
     return touched
 
 
