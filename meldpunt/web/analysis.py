@@ -24,8 +24,8 @@ from meldpunt.analysis.hotspots import (
 from meldpunt.analysis.leadtimes import lead_times
 from meldpunt.analysis.models import Signal
 from meldpunt.analysis.patterns import HOURS, WEEKDAYS, hour_weekday_matrix
-from meldpunt.analysis.public_figures import K_ANONYMITY
-from meldpunt.analysis.safety_feeling import safety_feeling_per_area
+from meldpunt.analysis.public_figures import K_ANONYMITY, public_area_kind
+from meldpunt.analysis.safety_feeling import LEVEL_LABELS, feeling_levels, safety_feeling_per_area
 from meldpunt.analysis.targets import all_target_statuses
 from meldpunt.analysis.trends import top_categories, trend_table
 from meldpunt.analysis.unsafe_spots import before_and_after, unsafe_spots
@@ -234,12 +234,18 @@ def woonoverlast_page():
 @roles_required(*ANALYSIS_ROLES)
 def safety_feeling_page():
     filters = _filters()
+    levels = feeling_levels()
+    default = public_area_kind() if public_area_kind() in levels else next(iter(levels), None)
+    level = request.args.get("niveau") if request.args.get("niveau") in levels else default
     return render_template(
         "analysis/safety_feeling.html",
         filters=filters,
         args=filters.as_args(),
         choices=_filter_choices(),
-        view=safety_feeling_per_area(filters),
+        levels={kind: LEVEL_LABELS[kind] for kind in levels},
+        level=level,
+        extra_fields={"niveau": level} if level else {},
+        view=safety_feeling_per_area(filters, level) if level else None,
         minimum=K_ANONYMITY,
     )
 
