@@ -20,7 +20,7 @@ from meldpunt.analysis.filters import MOMENT, AnalysisFilters, report_scope
 from meldpunt.analysis.hotspots import clusters
 from meldpunt.analysis.leadtimes import lead_times
 from meldpunt.analysis.targets import all_target_statuses
-from meldpunt.analysis.trends import counts_per_category, top_categories, trend_table
+from meldpunt.analysis.trends import counts_per_category, top_of, trend_table
 from meldpunt.dialect_sql import EpochSeconds, LocalHour, LocalWeekday
 from meldpunt.extensions import db
 from meldpunt.geo import RD_NEW, WGS84, spatial
@@ -234,15 +234,15 @@ def monthly_summary(month: str, *, today: date, by) -> tuple[bytes, str]:
     workbook = Workbook()
     note = _("Counts are reports (meldingen) to the municipality, not police registrations.")
 
+    table = trend_table(filters)
     sheet = workbook.active
     sheet.title = "Top 7"
     _append(sheet, [_("Monthly summary %(month)s", month=format_date(first, "LLLL yyyy")), note])
     _append(sheet, [_("Category"), _("Reports")])
-    for category, count in top_categories(filters):
+    for category, count in top_of(table):
         _append(sheet, [category.name(locale), count])
 
     sheet = workbook.create_sheet(_("Trends"))
-    table = trend_table(filters)
     # The calendar month before (trend_table's "period before" is the same number of days, which for March
     # would be 29 January to 28 February).
     before_first, before_last = _month_before(first)

@@ -27,7 +27,7 @@ from meldpunt.analysis.patterns import HOURS, WEEKDAYS, hour_weekday_matrix
 from meldpunt.analysis.public_figures import K_ANONYMITY, public_area_kind
 from meldpunt.analysis.safety_feeling import LEVEL_LABELS, feeling_levels, safety_feeling_per_area
 from meldpunt.analysis.targets import all_target_statuses
-from meldpunt.analysis.trends import top_categories, trend_table
+from meldpunt.analysis.trends import top_categories, top_of, trend_table
 from meldpunt.analysis.unsafe_spots import before_and_after, unsafe_spots
 from meldpunt.analysis.woonoverlast import woonoverlast_view
 from meldpunt.extensions import db
@@ -254,14 +254,15 @@ def safety_feeling_page():
 @roles_required(*ANALYSIS_ROLES)
 def trends():
     filters = _filters()
+    table = trend_table(filters)
     return render_template(
         "analysis/trends.html",
         filters=filters,
         args=filters.as_args(),
         choices=_filter_choices(),
-        table=trend_table(filters),
+        table=table,
         targets=all_target_statuses(_today()),
-        top=top_categories(filters),
+        top=top_of(table),
         locale=str(get_locale() or "nl"),
     )
 
