@@ -69,13 +69,8 @@ class Cluster:
 
 def clusters(conditions: list, eps_m: int, min_points: int) -> list[Cluster]:
     """Density clusters of the filtered reports (DBSCAN in RD New), largest first."""
-    # The filtered points, read once (on PostgreSQL from the created_at index alone).
-    points = (
-        sa.select(Report.id, Report.location_rd, MOMENT.label("moment"))
-        .where(*conditions)
-        .cte("points")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
-    )
+    # The filtered points (on PostgreSQL read from the created_at index alone, once, into the grid's own table).
+    points = sa.select(Report.id, Report.location_rd, MOMENT.label("moment")).where(*conditions).cte("points")
     with spatial.dbscan_parts(db.session(), points, eps_m, min_points) as parts:
         n = sa.func.sum(parts.c.n)
         hull = sa.func.ST_Transform(
