@@ -286,7 +286,14 @@ def _postgis_grid_parts(points, eps_m: float, min_points: int):
         ).join(around, sa.true()),
         "grid_sparse_near",
     )
-    q = pts.alias("q")
+    # The points those sparse points may have as neighbours: the points of the cells in their reach (few, next to
+    # the whole year's points; the planner, which cannot estimate these CTEs, would otherwise hash every point).
+    near_cells = sa.select(near.c.ncx, near.c.ncy).distinct().subquery("grid_near_cells")
+    near_pts = materialized(
+        sa.select(pts).join(near_cells, sa.and_(pts.c.cx == near_cells.c.ncx, pts.c.cy == near_cells.c.ncy)),
+        "grid_near_points",
+    )
+    q = near_pts.alias("q")
     sparse_core_ids = (
         sa.select(near.c.id)
         .join(q, sa.and_(q.c.cx == near.c.ncx, q.c.cy == near.c.ncy))
@@ -374,7 +381,7 @@ def _postgis_grid_parts(points, eps_m: float, min_points: int):
         cell_cluster, sa.and_(cell_cluster.c.cx == sparse_core.c.cx, cell_cluster.c.cy == sparse_core.c.cy)
     )
     # Border points: the other points of sparse cells, each with the nearest core point within eps.
-    k, kc = pts.alias("k"), cell_cluster.alias("kc")
+    k, kc = near_pts.alias("k"), cell_cluster.alias("kc")
     k_cell = cells.alias("k_cell")
     border = (
         sa.select(near.c.id, near.c.g, near.c.moment, near.c.x, near.c.y, kc.c.cid)
