@@ -96,6 +96,9 @@ report_area = sa.Table(
 
 # What the analysis views read of a report besides created_at (meldpunt/analysis), kept in its index on PostgreSQL.
 ANALYSIS_COLUMNS = ("category_id", "kind", "state", "incident_at", "id", "location_rd")
+# What the counts over time read (trends, targets): a slim index of its own on PostgreSQL, a seventh of the one above,
+# so that two years of a million reports are counted from it in a fraction of the time.
+COUNT_COLUMNS = ("category_id", "kind", "state")
 
 
 class Report(db.Model):
@@ -184,6 +187,9 @@ class Report(db.Model):
         # The analysis reads a period of reports by created_at. On PostgreSQL the index also holds what the
         # analysis views read (ANALYSIS_COLUMNS), so a year of a million reports comes from the index alone.
         sa.Index("ix_report_created_at", "created_at", postgresql_include=ANALYSIS_COLUMNS),
+        sa.Index("ix_report_created_at_counts", "created_at", postgresql_include=COUNT_COLUMNS).ddl_if(
+            dialect="postgresql"
+        ),
     )
 
     @property
