@@ -8,9 +8,9 @@ minutes on the shared 2-CPU machine; to reuse a database that has them, set MELD
 number made otherwise (default 1,000,000).
 
 At the demo hotspots a year holds ~32 billion pairs of points within 100 m: scikit-learn's DBSCAN would keep them
-all in memory (~240 GB). So the comparison runs on the longest period up to 30 days (MELDPUNT_BENCH_SKLEARN_DAYS) whose neighbours fit in
-MELDPUNT_BENCH_SKLEARN_MAX_GB (default: a quarter of the memory available): the database's clusters and the
-export-and-scikit-learn path on the same points, both timed to the end, and their ratio printed."""
+all in memory (~240 GB). So the comparison runs on the longest period up to 30 days (MELDPUNT_BENCH_SKLEARN_DAYS)
+whose neighbours fit in MELDPUNT_BENCH_SKLEARN_MAX_GB (default: a quarter of the memory available): the database's
+clusters and the export-and-scikit-learn path on the same points, both timed to the end, and their ratio printed."""
 
 import os
 import statistics
