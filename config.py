@@ -64,6 +64,9 @@ class Config:
     RATELIMIT_FORM_STEPS = "60 per minute"  # checking, searching, changing: every step of the form
     RATELIMIT_SEARCH = "60 per minute"
     RATELIMIT_TRACKING = "30 per minute"
+    RATELIMIT_PUBLIC_FIGURES = (
+        "60 per minute"  # the public figures pages (also per area) and the map layer, per address
+    )
     RATELIMIT_LINK_MAIL = "5 per hour"  # "mail me this link" on the receipt
     RATELIMIT_OPEN311_ADDRESS = "120 per minute"  # every Open311 call, per client address
     RATELIMIT_OPEN311_KEY = "600 per hour;30 per minute"  # reports filed through Open311, per api_key

@@ -55,14 +55,15 @@ def register_cli(app: Flask) -> None:
             return
         start = time.perf_counter()
         if bulk:
+            from meldpunt.geo.engine import after_bulk_load
+
             made = 0
             for made in make_bulk_demo_reports(current_profile(), count, seed=random_seed):
                 db.session.commit()
                 seconds = time.perf_counter() - start
                 click.echo(f"{made} of {count} reports ({made / seconds:.0f} reports/s)")
-            for table in ("report", "state_change"):  # fresh statistics for the planner after a big load
-                db.session.execute(sa.text(f"ANALYZE {table}"))
             db.session.commit()
+            after_bulk_load(db.engine, ("report", "state_change", "report_area"))
         else:
             made = make_demo_reports(current_profile(), count, seed=random_seed)
             db.session.commit()

@@ -13,6 +13,7 @@ from meldpunt.geo.areas import report_ids_in_area
 from meldpunt.profiles import LOCAL_TZ
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import OPEN_STATES, Category, Report
+from meldpunt.reports.queries import unrestricted
 
 # When it happened: the incident time, or for a lasting condition (an unsafe place) when it was reported.
 MOMENT = sa.func.coalesce(Report.incident_at, Report.created_at)
@@ -40,6 +41,11 @@ def _int_in(text, low, high) -> int | None:
 
 def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, LOCAL_TZ)
+
+
+def report_scope() -> list:
+    """The reports analysis may count at all (DESIGN §6): never a restricted one. Every analysis figure starts here."""
+    return [unrestricted()]
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ class AnalysisFilters:
         return {k: v for k, v in values.items() if v is not None}
 
     def conditions(self, *, with_period: bool = True) -> list:
-        where = [Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))]
+        where = report_scope()
         if self.kind:
             where.append(Report.kind == self.kind)
         if self.category:

@@ -101,6 +101,9 @@ ANALYSIS_COLUMNS = ("category_id", "kind", "state", "incident_at", "id", "locati
 # What the queue's counts read besides the indexed columns, kept in its indexes on PostgreSQL.
 QUEUE_INDEX_INCLUDE = ("category_id", "due_at")
 OPEN_CONDITION = f"state IN {OPEN_STATES!r}"
+# What the counts over time read (trends, targets): a slim index of its own on PostgreSQL, a seventh of the one above,
+# so that two years of a million reports are counted from it in a fraction of the time.
+COUNT_COLUMNS = ("category_id", "kind", "state")
 
 
 class Report(db.Model):
@@ -207,6 +210,9 @@ class Report(db.Model):
             postgresql_where=sa.text(OPEN_CONDITION),
             sqlite_where=sa.text(OPEN_CONDITION),
         ),  # fmt: skip
+        sa.Index("ix_report_created_at_counts", "created_at", postgresql_include=COUNT_COLUMNS).ddl_if(
+            dialect="postgresql"
+        ),
     )
 
     @property

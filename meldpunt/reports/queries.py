@@ -169,10 +169,16 @@ class QueuePage:
         return QueuePosition.of(report, self.sort).as_arg()
 
 
+def unrestricted() -> sa.ColumnElement:
+    """Reports outside the restricted categories (DESIGN §6): the condition every view and count without access to
+    restricted reports starts from."""
+    return Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))
+
+
 def _visible(viewer) -> sa.ColumnElement:
     if viewer.sees_restricted:
         return sa.true()
-    return Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))
+    return unrestricted()
 
 
 def readable_queues(viewer) -> list[Queue]:
@@ -364,8 +370,7 @@ def queue_map_data(queue: Queue, filters: QueueFilters, viewer, *, limit: int = 
             for rid, ref, cat, state, created, merged, lat, lon in rows
         ]
         return {"type": "FeatureCollection", "features": features, "grouped": False}
-    gx = spatial.FloorPositive(sa.func.ST_X(Report.location_rd) / float(MAP_CELL_M))
-    gy = spatial.FloorPositive(sa.func.ST_Y(Report.location_rd) / float(MAP_CELL_M))
+    gx, gy = spatial.grid_cell(Report.location_rd, MAP_CELL_M)
     cells = db.session.execute(
         sa.select(sa.func.count(), sa.func.avg(sa.func.ST_Y(Report.location)),
                   sa.func.avg(sa.func.ST_X(Report.location)))
@@ -448,7 +453,7 @@ def _field_base():
         .where(
             Queue.is_field.is_(True),
             Report.state.in_(OPEN_STATES),
-            Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))),
+            unrestricted(),
         )
     )
 

@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from babel.dates import get_day_names
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,10 +24,10 @@ from meldpunt.analysis.hotspots import (
 from meldpunt.analysis.leadtimes import lead_times
 from meldpunt.analysis.models import Signal
 from meldpunt.analysis.patterns import HOURS, WEEKDAYS, hour_weekday_matrix
-from meldpunt.analysis.public_figures import K_ANONYMITY
-from meldpunt.analysis.safety_feeling import safety_feeling_per_area
+from meldpunt.analysis.public_figures import K_ANONYMITY, public_area_kind
+from meldpunt.analysis.safety_feeling import LEVEL_LABELS, feeling_levels, safety_feeling_per_area
 from meldpunt.analysis.targets import all_target_statuses
-from meldpunt.analysis.trends import top_categories, trend_table
+from meldpunt.analysis.trends import top_categories, top_of, trend_table
 from meldpunt.analysis.unsafe_spots import before_and_after, unsafe_spots
 from meldpunt.analysis.woonoverlast import woonoverlast_view
 from meldpunt.events.planning import event_choices
@@ -38,8 +38,9 @@ from meldpunt.maps.picker import analysis_map
 from meldpunt.profiles import LOCAL_TZ, PARTNER_LABELS, current_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category
+from meldpunt.reports.queries import readable_queues
 from meldpunt.reports.workflow import OUTCOMES
-from meldpunt.staff.roles import ANALYSIS_ROLES, OOV
+from meldpunt.staff.roles import ANALYSIS_ROLES, OOV, REPORT_ROLES
 from meldpunt.web.access import reads_may_lag, roles_required
 from meldpunt.web.report_forms import WOON_SUBTYPES
 from meldpunt.web.staff_forms import AcknowledgeForm
@@ -99,6 +100,8 @@ def index():
     min_points = _choice("minimum", CLUSTER_MIN_POINTS, 5)
     layer_args = filters.as_args()
     profile = current_profile()
+    # Clustered once per page: the table lists them and the map draws the same hulls from the page itself.
+    found = clusters(conditions, eps, min_points)
     return render_template(
         "analysis/index.html",
         filters=filters,
@@ -114,16 +117,19 @@ def index():
         minimums=CLUSTER_MIN_POINTS,
         matrix=hour_weekday_matrix(conditions),
         open_signals=warnings.open_signals_count(),
-        clusters=clusters(conditions, eps, min_points)[:15],
+        clusters=found[:15],
+        cluster_layer=clusters_geojson(found),
         top=top_categories(filters),
         targets=all_target_statuses(_today()),
+        summary_months=[
+            (first.strftime("%Y-%m"), format_date(first, "LLLL yyyy")) for first in exports.summary_months(_today())
+        ],  # fmt: skip
         map=analysis_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"]),
         map_css=[f"{LEAFLET}/leaflet.css"],
         map_js=[f"{LEAFLET}/leaflet.js", f"{HEAT}/leaflet-heat.js"],
         layer_urls={
             "grid": url_for("analysis.grid_layer", cel=cell_m, **layer_args),
             "heat": url_for("analysis.heat_layer", **layer_args),
-            "clusters": url_for("analysis.cluster_layer", afstand=eps, minimum=min_points, **layer_args),
         },
     )
 
@@ -215,9 +221,10 @@ def cluster_layer():
         "302": SignIn
         "403": Forbidden
     """
-    layer = clusters_geojson(
+    found = clusters(
         _filters().conditions(), _choice("afstand", CLUSTER_DISTANCES, 100), _choice("minimum", CLUSTER_MIN_POINTS, 5)
     )
+    layer = clusters_geojson(found)
     return Response(exports.json_text(layer), mimetype="application/geo+json")
 
 
@@ -232,7 +239,7 @@ def _signal_page(*, failed: tuple[int, AcknowledgeForm] | None = None, status: i
     if failed:
         forms[failed[0]] = failed[1]
     page = render_template("analysis/signals.html", signals=found, positions=warnings.positions(found), forms=forms,
-                           args={})  # fmt: skip
+                           may_acknowledge=current_user.has_role(OOV), args={})  # fmt: skip
     return page, status
 
 
@@ -300,12 +307,18 @@ def woonoverlast_page():
 @roles_required(*ANALYSIS_ROLES)
 def safety_feeling_page():
     filters = _filters()
+    levels = feeling_levels()
+    default = public_area_kind() if public_area_kind() in levels else next(iter(levels), None)
+    level = request.args.get("niveau") if request.args.get("niveau") in levels else default
     return render_template(
         "analysis/safety_feeling.html",
         filters=filters,
         args=filters.as_args(),
         choices=_filter_choices(),
-        view=safety_feeling_per_area(filters),
+        levels={kind: LEVEL_LABELS[kind] for kind in levels},
+        level=level,
+        extra_fields={"niveau": level} if level else {},
+        view=safety_feeling_per_area(filters, level) if level else None,
         minimum=K_ANONYMITY,
     )
 
@@ -314,14 +327,15 @@ def safety_feeling_page():
 @roles_required(*ANALYSIS_ROLES)
 def trends():
     filters = _filters()
+    table = trend_table(filters)
     return render_template(
         "analysis/trends.html",
         filters=filters,
         args=filters.as_args(),
         choices=_filter_choices(),
-        table=trend_table(filters),
+        table=table,
         targets=all_target_statuses(_today()),
-        top=top_categories(filters),
+        top=top_of(table),
         locale=str(get_locale() or "nl"),
     )
 
@@ -337,6 +351,10 @@ def lead_time_page():
         choices=_filter_choices(),
         rows=lead_times(filters.conditions()),
         overdue=exports.overdue_counts(),
+        # The overdue counts link to the queues this user may open (staff.queue's own checks).
+        openable_queue_ids={q.id for q in readable_queues(current_user)}
+        if current_user.role_set & REPORT_ROLES
+        else set(),
     )
 
 

@@ -4,14 +4,14 @@ OOV page where the organisations that receive it by mail are kept."""
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from meldpunt.db_types import id_from, utcnow
-from meldpunt.extensions import db
+from meldpunt.extensions import db, limiter
 from meldpunt.feedback.area_contacts import (
     SUMMARY_AREA_KINDS,
     AreaContact,
@@ -46,12 +46,18 @@ def _month_from(text: str | None, offered: list[date]) -> date | None:
     return None
 
 
+def _limit():
+    return current_app.config["RATELIMIT_PUBLIC_FIGURES"]
+
+
 @bp.get("/")
+@limiter.limit(_limit)
 def index():
     return render_template("public/area_summaries.html", areas=summary_areas())
 
 
 @bp.get("/<code>")
+@limiter.limit(_limit)
 def summary(code):
     area = db.session.scalar(sa.select(Area).where(Area.code == code[:60], Area.kind.in_(SUMMARY_AREA_KINDS)))
     if area is None:

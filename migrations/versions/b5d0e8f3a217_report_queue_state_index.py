@@ -1,7 +1,7 @@
 """report indexes for the staff queue's bounded counts and keyset pages
 
 Revision ID: b5d0e8f3a217
-Revises: e3b7a1c5d902
+Revises: 4e8b1d7c2a61
 Create Date: 2026-12-01 05:00:00
 
 Written by hand (autogenerate compares neither INCLUDE columns nor an index's WHERE). ix_report_queue_state on
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b5d0e8f3a217'
-down_revision = 'e3b7a1c5d902'
+down_revision = "4e8b1d7c2a61"
 branch_labels = None
 depends_on = None
 
