@@ -64,6 +64,9 @@ class Config:
     RATELIMIT_FORM_STEPS = "60 per minute"  # checking, searching, changing: every step of the form
     RATELIMIT_SEARCH = "60 per minute"
     RATELIMIT_TRACKING = "30 per minute"
+    RATELIMIT_PUBLIC_FIGURES = (
+        "60 per minute"  # the public figures pages (also per area) and the map layer, per address
+    )
     RATELIMIT_LINK_MAIL = "5 per hour"  # "mail me this link" on the receipt
     RATELIMIT_OPEN311_ADDRESS = "120 per minute"  # every Open311 call, per client address
     RATELIMIT_OPEN311_KEY = "600 per hour;30 per minute"  # reports filed through Open311, per api_key
@@ -108,6 +111,10 @@ class Config:
     RETENTION_EXACT_LOCATION_DAYS = 30
     RETENTION_CONTENT_DAYS = 365
     RETENTION_GRID_M = 50
+
+    # The queue counts each state's reports up to this many and then shows "more than" (a page never counts a
+    # million rows; each count is one index read).
+    QUEUE_COUNT_LIMIT = 10_000
 
     SQLALCHEMY_ENGINE_OPTIONS = {"plugins": ["geoalchemy2"]}
     # A PostgreSQL streaming replica for the analysis pages, their exports and /cijfers/ (GET requests only;

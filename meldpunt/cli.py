@@ -55,14 +55,15 @@ def register_cli(app: Flask) -> None:
             return
         start = time.perf_counter()
         if bulk:
+            from meldpunt.geo.engine import after_bulk_load
+
             made = 0
             for made in make_bulk_demo_reports(current_profile(), count, seed=random_seed):
                 db.session.commit()
                 seconds = time.perf_counter() - start
                 click.echo(f"{made} of {count} reports ({made / seconds:.0f} reports/s)")
-            for table in ("report", "state_change"):  # fresh statistics for the planner after a big load
-                db.session.execute(sa.text(f"ANALYZE {table}"))
             db.session.commit()
+            after_bulk_load(db.engine, ("report", "state_change", "report_area"))
         else:
             made = make_demo_reports(current_profile(), count, seed=random_seed)
             db.session.commit()
@@ -80,6 +81,11 @@ def register_cli(app: Flask) -> None:
         seconds = time.perf_counter() - start
         click.echo(f"made {made} demo reports" + (f" in {seconds:.1f} s ({made / seconds:.0f} reports/s)"
                                                   if bulk else ""))  # fmt: skip
+        from meldpunt.events.demo import make_demo_events
+
+        events = make_demo_events(current_profile())
+        db.session.commit()
+        click.echo(f"planned {events} demo events (the reports made during them carry them)")
         if staff_password:
             names = make_demo_staff(staff_password)
             db.session.commit()
@@ -144,6 +150,32 @@ def register_cli(app: Flask) -> None:
         # Also after a quiet run: withdrawals since the last sweep erased data as well.
         db.session.close()
         click.echo(purge_erased_data(db.engine, TABLES_ERASED_FROM))
+
+    @app.cli.command("area-summaries")
+    @click.option("--month", default=None, metavar="YYYY-MM", help="The month to summarise (default: the last one).")
+    def area_summaries(month):
+        """Mail each wijk's and dorp's "u meldde - wij deden" summary to its contacts; once per area and month."""
+        from datetime import datetime
+
+        from meldpunt.db_types import utcnow
+        from meldpunt.feedback.area_summary import first_of_month, previous_month, queue_summaries
+        from meldpunt.profiles import LOCAL_TZ
+
+        this_month = first_of_month(utcnow().astimezone(LOCAL_TZ).date())
+        if month:
+            try:
+                chosen = datetime.strptime(month, "%Y-%m").date()
+            except ValueError:
+                raise click.BadParameter("use YYYY-MM, for example 2026-11", param_hint="--month") from None
+        else:
+            chosen = previous_month(this_month)
+        if chosen >= this_month:
+            raise click.BadParameter("that month is not over yet", param_hint="--month")
+        queued = queue_summaries(chosen)
+        db.session.commit()
+        for area, recipients in queued:
+            click.echo(f"{area.code} {area.name}: {recipients} recipient(s)")
+        click.echo(f"area summaries for {chosen:%Y-%m}: {len(queued)} area(s) queued; the outbox worker sends them")
 
     areas = click.Group("areas", help="Wijken, buurten, dorpen, gebieden and zones, and the reports in them.")
     app.cli.add_command(areas)

@@ -67,6 +67,7 @@ def seed_reference_data(profile: Profile) -> dict[str, int]:
                     area_kinds=list(rule.area_kinds) if rule.area_kinds else None,
                     max_minutes_since_incident=rule.max_minutes_since_incident,
                     field_team_on_duty=rule.field_team_on_duty,
+                    in_risk_zone=rule.in_risk_zone,
                     queue=queues[rule.queue],
                 )
             )

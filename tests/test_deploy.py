@@ -128,3 +128,15 @@ def test_the_timer_runs_the_sweep_nightly():
     parser.read(UNITS / "samen-alert-privacy-sweep.timer")
     assert parser["Timer"]["OnCalendar"].startswith("*-*-*")
     assert parser["Timer"]["Persistent"] == "true"
+
+
+def test_the_area_summaries_run_monthly_and_complete(database_url, tmp_path):
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.read(UNITS / "samen-alert-area-summaries.timer")
+    assert parser["Timer"]["OnCalendar"].startswith("*-*-01 ")
+    assert parser["Timer"]["Persistent"] == "true"
+    env = _environment(database_url, tmp_path, _free_port())
+    run = subprocess.run(_exec_start("samen-alert-area-summaries.service"), cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "area(s) queued" in run.stdout

@@ -11,15 +11,16 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from meldpunt.analysis.filters import MOMENT, AnalysisFilters
+from meldpunt.analysis.filters import MOMENT, AnalysisFilters, report_scope
 from meldpunt.analysis.hotspots import clusters
 from meldpunt.analysis.leadtimes import lead_times
 from meldpunt.analysis.targets import all_target_statuses
-from meldpunt.analysis.trends import top_categories, trend_table
+from meldpunt.analysis.trends import counts_per_category, top_of, trend_table
 from meldpunt.dialect_sql import EpochSeconds, LocalHour, LocalWeekday
 from meldpunt.extensions import db
 from meldpunt.geo import RD_NEW, WGS84, spatial
@@ -84,9 +85,7 @@ def _hours(end):
 
 def export_rows(filters: AnalysisFilters):
     """Dicts with COLUMNS, streamed from the database."""
-    cell = float(EXPORT_CELL_M)
-    cx = spatial.FloorPositive(sa.func.ST_X(Report.location_rd) / cell) * cell + cell / 2
-    cy = spatial.FloorPositive(sa.func.ST_Y(Report.location_rd) / cell) * cell + cell / 2
+    cx, cy = spatial.cell_centre_xy(*spatial.grid_cell(Report.location_rd, EXPORT_CELL_M), EXPORT_CELL_M)
     base = (
         sa.select(
             Report.id.label("id"),
@@ -188,7 +187,7 @@ def overdue_counts() -> list[tuple[Queue, Category, int]]:
     rows = db.session.execute(
         sa.select(Report.queue_id, Report.category_id, sa.func.count())
         .where(overdue_condition(_now()), Report.state.in_(OPEN_STATES))
-        .where(Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))))
+        .where(*report_scope())
         .group_by(Report.queue_id, Report.category_id)
     ).all()
     queues = {q.id: q for q in db.session.scalars(sa.select(Queue))}
@@ -208,30 +207,53 @@ def _month_range(month: str) -> tuple[date, date]:
     return first, following - timedelta(days=1)
 
 
+def _month_before(first: date) -> tuple[date, date]:
+    last = first - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def summary_months(today: date, count: int = 24) -> list[date]:
+    """The first days of the months an analyst may pick for the monthly summary, the current month first."""
+    months, first = [], today.replace(day=1)
+    for _month in range(count):
+        months.append(first)
+        first = _month_before(first)[0]
+    return months
+
+
 def monthly_summary(month: str, *, today: date, by) -> tuple[bytes, str]:
-    """The Dashboard Veiligheid's monthly file: top 7, trends against the month before and a year earlier, targets,
-    lead times and hotspots, one sheet each. `month`: 'YYYY-MM' (a bad value: the current month)."""
+    """The Dashboard Veiligheid's monthly file: top 7, trends against the calendar month before and the same month a
+    year earlier, targets, lead times and hotspots, one sheet each, in the analyst's language. `month`: 'YYYY-MM'
+    (a bad value: the current month)."""
     try:
         first, last = _month_range(month)
     except ValueError:
         first, last = _month_range(today.strftime("%Y-%m"))
     filters = AnalysisFilters(date_from=first, date_to=last)
-    locale = "nl"
+    locale = str(get_locale() or "nl")
     workbook = Workbook()
     note = _("Counts are reports (meldingen) to the municipality, not police registrations.")
 
+    table = trend_table(filters)
     sheet = workbook.active
     sheet.title = "Top 7"
-    _append(sheet, [_("Monthly summary %(month)s", month=first.strftime("%Y-%m")), note])
+    _append(sheet, [_("Monthly summary %(month)s", month=format_date(first, "LLLL yyyy")), note])
     _append(sheet, [_("Category"), _("Reports")])
-    for category, count in top_categories(filters):
+    for category, count in top_of(table):
         _append(sheet, [category.name(locale), count])
 
     sheet = workbook.create_sheet(_("Trends"))
-    table = trend_table(filters)
+    # The calendar month before (trend_table's "period before" is the same number of days, which for March
+    # would be 29 January to 28 February).
+    before_first, before_last = _month_before(first)
+    month_before = counts_per_category(AnalysisFilters(date_from=before_first, date_to=before_last))
     _append(sheet, [_("Category"), _("This month"), _("Month before"), _("Same month a year earlier")])
     for row in table.rows:
-        _append(sheet, [row.category.name(locale), row.total, row.previous, row.year_before])
+        _append(sheet, [row.category.name(locale), row.total, month_before.get(row.category.id, 0), row.year_before])
+    listed = {row.category.id for row in table.rows}
+    extra = [cid for cid, n in month_before.items() if cid not in listed and n]
+    for category in db.session.scalars(sa.select(Category).where(Category.id.in_(extra)).order_by(Category.position)):
+        _append(sheet, [category.name(locale), 0, month_before[category.id], 0])
 
     sheet = workbook.create_sheet(_("Targets"))
     _append(sheet, [_("Target"), _("Year"), _("This year so far"), _("Baseline year, same days"), _("On track")])
@@ -243,14 +265,13 @@ def monthly_summary(month: str, *, today: date, by) -> tuple[bytes, str]:
     _append(sheet, [_("Queue"), _("Category"), _("Median hours to first response"), _("90% within hours"),
                     _("Median days to closing"), _("90% within days")])  # fmt: skip
     for row in lead_times(filters.conditions()):
-        _append(sheet, [row.queue.code, row.category.name(locale), row.median_response_h, row.p90_response_h,
+        _append(sheet, [row.queue.name(locale), row.category.name(locale), row.median_response_h, row.p90_response_h,
                         row.median_closing_d, row.p90_closing_d])  # fmt: skip
 
     sheet = workbook.create_sheet(_("Hotspots"))
     _append(sheet, [_("Reports"), _("Latitude"), _("Longitude"), _("From"), _("To")])
     for cluster in clusters(filters.conditions(), 100, 5):
-        _append(sheet, [cluster.count, round(cluster.centre_lat, 5), round(cluster.centre_lon, 5),
-                        cluster.first.astimezone(LOCAL_TZ).strftime("%Y-%m-%d"),
-                        cluster.last.astimezone(LOCAL_TZ).strftime("%Y-%m-%d")])  # fmt: skip
+        first_day, last_day = (moment.astimezone(LOCAL_TZ).date() for moment in (cluster.first, cluster.last))
+        _append(sheet, [cluster.count, round(cluster.centre_lat, 5), round(cluster.centre_lon, 5), first_day, last_day])
     audit(by, "export", detail=f"maandoverzicht {first:%Y-%m}")
     return _xlsx_bytes(workbook), f"maandoverzicht-{first:%Y-%m}.xlsx"

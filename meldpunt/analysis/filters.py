@@ -8,10 +8,12 @@ import sqlalchemy as sa
 
 from meldpunt.db_types import id_from
 from meldpunt.dialect_sql import LocalHour, LocalWeekday
+from meldpunt.events.models import report_ids_in_event
 from meldpunt.filter_days import filter_day, local_midnight
 from meldpunt.geo.areas import report_ids_in_area
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import OPEN_STATES, Category, Report
+from meldpunt.reports.queries import unrestricted
 
 # When it happened: the incident time, or for a lasting condition (an unsafe place) when it was reported.
 MOMENT = sa.func.coalesce(Report.incident_at, Report.created_at)
@@ -26,6 +28,11 @@ def _int_in(text, low, high) -> int | None:
     return value if low <= value <= high else None
 
 
+def report_scope() -> list:
+    """The reports analysis may count at all (DESIGN §6): never a restricted one. Every analysis figure starts here."""
+    return [unrestricted()]
+
+
 @dataclass(frozen=True)
 class AnalysisFilters:
     kind: str | None = None
@@ -36,6 +43,7 @@ class AnalysisFilters:
     hour: int | None = None  # 0-23, of when it happened
     area_id: int | None = None
     state: str | None = None  # "open" or "closed"
+    event_id: int | None = None  # made during this event (meldpunt/events)
 
     @classmethod
     def from_args(cls, args: Mapping, *, today: date) -> "AnalysisFilters":
@@ -53,6 +61,7 @@ class AnalysisFilters:
             hour=_int_in(args.get("uur"), 0, 23),
             area_id=id_from(args.get("gebied")),
             state=args.get("status") if args.get("status") in ("open", "closed") else None,
+            event_id=id_from(args.get("evenement")),
         )
 
     def as_args(self) -> dict:
@@ -66,11 +75,12 @@ class AnalysisFilters:
             "uur": self.hour,
             "gebied": self.area_id,
             "status": self.state,
+            "evenement": self.event_id,
         }
         return {k: v for k, v in values.items() if v is not None}
 
     def conditions(self, *, with_period: bool = True) -> list:
-        where = [Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))]
+        where = report_scope()
         if self.kind:
             where.append(Report.kind == self.kind)
         if self.category:
@@ -86,6 +96,8 @@ class AnalysisFilters:
         if self.area_id:
             # The queue's area filter too: the area's own links and its buurten's (geo/areas.py).
             where.append(Report.id.in_(report_ids_in_area(self.area_id)))
+        if self.event_id:
+            where.append(Report.id.in_(report_ids_in_event(self.event_id)))
         if self.state == "open":
             where.append(Report.state.in_(OPEN_STATES))
         elif self.state == "closed":

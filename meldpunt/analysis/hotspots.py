@@ -28,8 +28,7 @@ def _feature(geometry_json: str, **properties) -> dict:
 
 def cell_counts(conditions: list, cell_m: int, *, min_count: int = 1):
     """A subquery of (gx, gy, n): a grid cell's column and row (cells of cell_m metres in RD New) and its count."""
-    gx = spatial.FloorPositive(sa.func.ST_X(Report.location_rd) / float(cell_m))
-    gy = spatial.FloorPositive(sa.func.ST_Y(Report.location_rd) / float(cell_m))
+    gx, gy = spatial.grid_cell(Report.location_rd, cell_m)
     return (
         sa.select(gx.label("gx"), gy.label("gy"), sa.func.count().label("n"))
         .where(*conditions)
@@ -42,8 +41,7 @@ def cell_counts(conditions: list, cell_m: int, *, min_count: int = 1):
 def cells_geojson(conditions: list, cell_m: int, *, min_count: int = 1) -> dict:
     """The cells with at least min_count reports: squares in WGS84 with their `count`."""
     cells = cell_counts(conditions, cell_m, min_count=min_count)
-    x0, y0 = cells.c.gx * cell_m, cells.c.gy * cell_m
-    square = sa.func.ST_Transform(spatial.Envelope(x0, y0, x0 + cell_m, y0 + cell_m, RD_NEW), WGS84)
+    square = sa.func.ST_Transform(spatial.cell_square(cells.c.gx, cells.c.gy, cell_m), WGS84)
     rows = db.session.execute(
         sa.select(cells.c.n, sa.func.ST_AsGeoJSON(square)).order_by(cells.c.n.desc(), cells.c.gx, cells.c.gy)
     )
@@ -53,12 +51,7 @@ def cells_geojson(conditions: list, cell_m: int, *, min_count: int = 1) -> dict:
 def heat_points(conditions: list) -> list[list[float]]:
     """[lat, lon, count] per 50 m cell centre, for the heat layer (Leaflet.heat's order)."""
     cells = cell_counts(conditions, HEAT_CELL_M)
-    centre = sa.func.ST_Transform(
-        spatial.MakePoint(
-            cells.c.gx * HEAT_CELL_M + HEAT_CELL_M / 2, cells.c.gy * HEAT_CELL_M + HEAT_CELL_M / 2, RD_NEW
-        ),
-        WGS84,
-    )
+    centre = sa.func.ST_Transform(spatial.cell_centre(cells.c.gx, cells.c.gy, HEAT_CELL_M), WGS84)
     centres = sa.select(centre.label("p"), cells.c.n).subquery("centres")
     rows = db.session.execute(sa.select(sa.func.ST_Y(centres.c.p), sa.func.ST_X(centres.c.p), centres.c.n))
     return [[round(lat, 6), round(lon, 6), n] for lat, lon, n in rows]
@@ -76,46 +69,42 @@ class Cluster:
 
 def clusters(conditions: list, eps_m: int, min_points: int) -> list[Cluster]:
     """Density clusters of the filtered reports (DBSCAN in RD New), largest first."""
-    # The filtered points, read once (on PostgreSQL from the created_at index alone).
-    points = (
-        sa.select(Report.id, Report.location_rd, MOMENT.label("moment"))
-        .where(*conditions)
-        .cte("points")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
-    )
-    parts = spatial.dbscan_parts(db.session(), points, eps_m, min_points)
-    n = sa.func.sum(parts.c.n)
-    hull = sa.func.ST_Transform(
-        spatial.Buffer(sa.func.ST_ConvexHull(sa.func.ST_Collect(parts.c.g)), 15, segments=2), WGS84
-    )
-    # The centroid of the cluster's points: the mean of their coordinates.
-    centre = sa.func.ST_Transform(spatial.MakePoint(sa.func.sum(parts.c.sx) / n, sa.func.sum(parts.c.sy) / n, RD_NEW),
-                                  WGS84)  # fmt: skip
-    grouped = (
-        sa.select(
-            sa.cast(n, sa.Integer).label("n"),
-            sa.func.ST_AsGeoJSON(hull).label("hull"),
-            centre.label("centre"),
-            sa.func.min(parts.c.first).label("first"),
-            sa.func.max(parts.c.last).label("last"),
+    # The filtered points (on PostgreSQL read from the created_at index alone, once, into the grid's own table).
+    points = sa.select(Report.id, Report.location_rd, MOMENT.label("moment")).where(*conditions).cte("points")
+    with spatial.dbscan_parts(db.session(), points, eps_m, min_points) as parts:
+        n = sa.func.sum(parts.c.n)
+        hull = sa.func.ST_Transform(
+            spatial.Buffer(sa.func.ST_ConvexHull(sa.func.ST_Collect(parts.c.g)), 15, segments=2), WGS84
         )
-        .group_by(parts.c.cid)
-        .subquery("clusters")
-    )
-    rows = db.session.execute(
-        sa.select(
-            grouped.c.n,
-            grouped.c.hull,
-            sa.func.ST_Y(grouped.c.centre),
-            sa.func.ST_X(grouped.c.centre),
-            grouped.c.first,
-            grouped.c.last,
-        ).order_by(grouped.c.n.desc())
-    )
+        # The centroid of the cluster's points: the mean of their coordinates.
+        mean = spatial.MakePoint(sa.func.sum(parts.c.sx) / n, sa.func.sum(parts.c.sy) / n, RD_NEW)
+        centre = sa.func.ST_Transform(mean, WGS84)
+        grouped = (
+            sa.select(
+                sa.cast(n, sa.Integer).label("n"),
+                sa.func.ST_AsGeoJSON(hull).label("hull"),
+                centre.label("centre"),
+                sa.func.min(parts.c.first).label("first"),
+                sa.func.max(parts.c.last).label("last"),
+            )
+            .group_by(parts.c.cid)
+            .subquery("clusters")
+        )
+        rows = db.session.execute(
+            sa.select(
+                grouped.c.n,
+                grouped.c.hull,
+                sa.func.ST_Y(grouped.c.centre),
+                sa.func.ST_X(grouped.c.centre),
+                grouped.c.first,
+                grouped.c.last,
+            ).order_by(grouped.c.n.desc())
+        ).all()
     return [Cluster(n, json.loads(hull), lat, lon, first, last) for n, hull, lat, lon, first, last in rows]
 
 
-def clusters_geojson(conditions: list, eps_m: int, min_points: int) -> dict:
+def clusters_geojson(found: list[Cluster]) -> dict:
+    """The clusters' hulls as a map layer."""
     return _feature_collection(
         {
             "type": "Feature",
@@ -126,5 +115,5 @@ def clusters_geojson(conditions: list, eps_m: int, min_points: int) -> dict:
             },
             "geometry": c.hull_geojson,
         }
-        for c in clusters(conditions, eps_m, min_points)
+        for c in found
     )

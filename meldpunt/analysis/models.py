@@ -10,6 +10,7 @@ from geoalchemy2 import Geometry
 from meldpunt.db_types import UTCDateTime
 from meldpunt.extensions import db
 from meldpunt.geo import RD_NEW
+from meldpunt.reports.models import Report
 
 DIRECTIONS = ("down", "up", "stable")
 
@@ -75,12 +76,27 @@ class Signal(db.Model):
     raised_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
     # The centre of the reports that raised it, in RD New: later reports within the rule's radius join it.
     centre_rd = so.mapped_column(Geometry("POINT", srid=RD_NEW, spatial_index=False), nullable=False)
-    report_count: so.Mapped[int]
-    last_report_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
     acknowledged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     acknowledged_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("staff_user.id"))
     note: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     rule: so.Mapped[WarningRule] = so.relationship()
     acknowledged_by: so.Mapped["User | None"] = so.relationship()  # noqa: F821
-    reports: so.Mapped[list["Report"]] = so.relationship(secondary=signal_report)  # noqa: F821
+    reports: so.Mapped[list[Report]] = so.relationship(secondary=signal_report)
+
+    # How many reports it holds and when the latest of them came in: read from its reports, never stored beside them.
+    report_count: so.Mapped[int] = so.column_property(
+        sa.select(sa.func.count())
+        .select_from(signal_report)
+        .where(signal_report.c.signal_id == id)
+        .correlate_except(signal_report)
+        .scalar_subquery()
+    )
+    last_report_at: so.Mapped[datetime | None] = so.column_property(
+        sa.select(sa.func.max(Report.created_at))
+        .select_from(signal_report)
+        .join(Report, Report.id == signal_report.c.report_id)
+        .where(signal_report.c.signal_id == id)
+        .correlate_except(signal_report, Report)
+        .scalar_subquery()
+    )

@@ -6,10 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from meldpunt.analysis.filters import AnalysisFilters
 from meldpunt.analysis.hotspots import cells_geojson
 from meldpunt.analysis.leadtimes import duration, percentiles
+from meldpunt.analysis.targets import all_target_statuses
 from meldpunt.analysis.trends import months_between
 from meldpunt.dialect_sql import LocalMonth
 from meldpunt.extensions import db
@@ -24,8 +26,14 @@ PUBLIC_MONTHS = 12
 
 @dataclass(frozen=True)
 class AreaMonths:
-    area: str
+    name: str
+    approximate: bool
     counts: list[int | None]  # None: fewer than K_ANONYMITY, withheld
+
+    @property
+    def area(self) -> str:
+        """In the reader's language (the figures are kept for every reader of the day)."""
+        return _("%(name)s (approximate)", name=self.name) if self.approximate else self.name
 
 
 def _months_back(today: date, months: int) -> AnalysisFilters:
@@ -73,18 +81,22 @@ def counts_per_area(filters: AnalysisFilters) -> tuple[list[str], list[AreaMonth
     areas = {a.id: a for a in db.session.scalars(sa.select(Area).where(Area.id.in_(per_area)))}
     return months, sorted(
         (
-            AreaMonths(areas[i].display_name, [withheld(counts.get(m, 0)) for m in months])
+            AreaMonths(areas[i].name, areas[i].is_approximate, [withheld(counts.get(m, 0)) for m in months])
             for i, counts in per_area.items()
         ),
-        key=lambda row: row.area,
+        key=lambda row: row.name,
     )
 
 
 @dataclass(frozen=True)
 class PublicLeadTime:
-    kind_label: str
+    kind: str
     closed: int
     median_days: float
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS[self.kind].label)
 
 
 def median_closing_days(filters: AnalysisFilters) -> list[PublicLeadTime]:
@@ -92,7 +104,7 @@ def median_closing_days(filters: AnalysisFilters) -> list[PublicLeadTime]:
     closed = [*filters.conditions(), Report.closed_at.is_not(None)]
     medians = percentiles(duration(Report.closed_at, 86400.0), (Report.kind,), closed, shares=(0.5,))
     return [
-        PublicLeadTime(str(KINDS[kind].label), n, median)
+        PublicLeadTime(kind, n, median)
         for (kind,), (n, median) in sorted(medians.items())
         if n >= K_ANONYMITY and kind in KINDS
     ]
@@ -101,3 +113,22 @@ def median_closing_days(filters: AnalysisFilters) -> list[PublicLeadTime]:
 def public_cells(filters: AnalysisFilters) -> dict:
     """Cells of 250 m with at least K_ANONYMITY reports, all kinds together."""
     return cells_geojson(replace(filters, kind=None).conditions(), PUBLIC_CELL_M, min_count=K_ANONYMITY)
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    """Everything the public page shows, in no one's language yet, so that it can be kept for the day."""
+
+    period: AnalysisFilters
+    months: list[str]
+    areas: list[AreaMonths]
+    lead_times: list[PublicLeadTime]
+    targets: list[tuple[int, bool | None]]  # (target id, on track)
+    cells: dict
+
+
+def public_figures(today: date) -> PublicFigures:
+    period = public_period(today)
+    months, areas = counts_per_area(period)
+    targets = [(status.target.id, status.on_track) for status in all_target_statuses(today)]
+    return PublicFigures(period, months, areas, median_closing_days(period), targets, public_cells(period))

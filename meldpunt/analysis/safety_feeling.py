@@ -4,13 +4,30 @@ areas with at least K_ANONYMITY answers, so that no reporter's answer can be pic
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from meldpunt.analysis.filters import AnalysisFilters
 from meldpunt.analysis.public_figures import K_ANONYMITY
 from meldpunt.extensions import db
-from meldpunt.geo.models import Area
+from meldpunt.geo.models import AREA_KINDS, Area
 from meldpunt.reports.models import Report, report_area
 from meldpunt.reports.submission import SAFETY_FEELING_VALUES
+
+# One level of areas at a time: areas of one kind do not overlap, so no figure can be taken from another (a wijk's
+# answers minus those of its buurten would show the few answers in the rest of the wijk).
+LEVEL_LABELS = {
+    "dorp": _l("Villages (dorpen)"),
+    "wijk": _l("Districts (wijken)"),
+    "buurt": _l("Neighbourhoods (buurten)"),
+    "gebied": _l("Areas (gebieden)"),
+    "zone": _l("Zones"),
+}
+
+
+def feeling_levels() -> list[str]:
+    """The kinds of area there are to show, coarsest first (the municipality itself is not a level)."""
+    present = set(db.session.scalars(sa.select(Area.kind).distinct()))
+    return [kind for kind in AREA_KINDS if kind in present and kind in LEVEL_LABELS]
 
 
 @dataclass(frozen=True)
@@ -28,14 +45,14 @@ class FeelingView:
     withheld_areas: int  # areas with answers, but too few to show
 
 
-def safety_feeling_per_area(filters: AnalysisFilters) -> FeelingView:
-    """Counted in the database, per area and answer; areas of every kind (a report counts once in each area it
-    lies in: a buurt and its wijk both)."""
+def safety_feeling_per_area(filters: AnalysisFilters, level: str) -> FeelingView:
+    """Counted in the database, per area of one kind (`level`) and answer."""
     rows = db.session.execute(
         sa.select(report_area.c.area_id, Report.safety_feeling, sa.func.count())
         .select_from(Report)
         .join(report_area, report_area.c.report_id == Report.id)
-        .where(*filters.conditions(), Report.safety_feeling.is_not(None))
+        .join(Area, Area.id == report_area.c.area_id)
+        .where(*filters.conditions(), Report.safety_feeling.is_not(None), Area.kind == level)
         .group_by(report_area.c.area_id, Report.safety_feeling)
     )
     per_area: dict[int, dict[int, int]] = {}

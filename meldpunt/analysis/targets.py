@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from meldpunt.analysis.filters import report_scope
 from meldpunt.analysis.models import Target
 from meldpunt.extensions import db
 from meldpunt.filter_days import local_midnight
@@ -80,19 +81,31 @@ def _same_day_in(year: int, day: date) -> date:
         return day.replace(year=year, day=28)
 
 
-def count_between(target: Target, start: date, end: date) -> int:
-    """Reports (never restricted ones) that count for this target, reported from `start` up to and including
-    `end` (local dates)."""
-    where = [
-        Report.created_at >= local_midnight(start),
-        Report.created_at < local_midnight(end + timedelta(days=1)),
-        Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False))),
-    ]
+def _counts_for(target: Target) -> list:
+    """What counts for the target, as conditions on reports (never restricted ones)."""
+    where = []
     if target.kind:
         where.append(Report.kind == target.kind)
     if target.category_codes:
         where.append(Report.category_id.in_(sa.select(Category.id).where(Category.code.in_(target.category_codes))))
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Report).where(*where))
+    return where
+
+
+def counts_between(targets: list[Target], start: date, end: date) -> list[int]:
+    """For each target, the reports that count for it, reported from `start` up to and including `end` (local
+    dates): one pass over those days, a count per target."""
+    if not targets:
+        return []
+    counts = [sa.func.count().filter(sa.and_(sa.true(), *_counts_for(target))) for target in targets]
+    return list(
+        db.session.execute(
+            sa.select(*counts).where(
+                Report.created_at >= local_midnight(start),
+                Report.created_at < local_midnight(end + timedelta(days=1)),
+                *report_scope(),
+            )
+        ).one()
+    )
 
 
 @dataclass(frozen=True)
@@ -118,18 +131,25 @@ class TargetStatus:
         return self.current <= self.goal
 
 
-def target_status(target: Target, today: date) -> TargetStatus | None:
-    """How the target stands this year (None outside its plan period)."""
-    year = today.year
-    if not target.first_year <= year <= target.last_year:
-        return None
-    current = count_between(target, date(year, 1, 1), today)
-    baseline = count_between(target, date(target.baseline_year, 1, 1), _same_day_in(target.baseline_year, today))
+def _status(target: Target, today: date, current: int, baseline: int) -> TargetStatus:
     factor = {"down": 1 - target.change_pct / 100, "up": 1 + target.change_pct / 100,
               "stable": 1 + target.change_pct / 100}[target.direction]  # fmt: skip
-    return TargetStatus(target, year, today, current, baseline, baseline * factor)
+    return TargetStatus(target, today.year, today, current, baseline, baseline * factor)
+
+
+def target_statuses(targets: list[Target], today: date) -> list[TargetStatus]:
+    """The targets whose plan period holds this year, with this year so far against the same days of their
+    baseline year: one pass for this year and one per baseline year, however many targets there are."""
+    year = today.year
+    current = [t for t in targets if t.first_year <= year <= t.last_year]
+    this_year = dict(zip((t.id for t in current), counts_between(current, date(year, 1, 1), today), strict=True))
+    baseline: dict[int, int] = {}
+    for baseline_year in sorted({t.baseline_year for t in current}):
+        group = [t for t in current if t.baseline_year == baseline_year]
+        counted = counts_between(group, date(baseline_year, 1, 1), _same_day_in(baseline_year, today))
+        baseline.update(zip((t.id for t in group), counted, strict=True))
+    return [_status(t, today, this_year[t.id], baseline[t.id]) for t in current]
 
 
 def all_target_statuses(today: date) -> list[TargetStatus]:
-    targets = db.session.scalars(sa.select(Target).order_by(Target.id))
-    return [status for target in targets if (status := target_status(target, today)) is not None]
+    return target_statuses(list(db.session.scalars(sa.select(Target).order_by(Target.id))), today)

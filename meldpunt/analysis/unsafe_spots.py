@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from meldpunt.analysis.filters import AnalysisFilters
 from meldpunt.extensions import db
-from meldpunt.geo import RD_NEW, WGS84, LatLon, spatial
+from meldpunt.geo import WGS84, LatLon, spatial
 from meldpunt.reports.models import Report
 
 SPOT_M = 50
@@ -26,9 +26,7 @@ def _share(condition):
 
 
 def _spot_columns():
-    gx = spatial.FloorPositive(sa.func.ST_X(Report.location_rd) / float(SPOT_M))
-    gy = spatial.FloorPositive(sa.func.ST_Y(Report.location_rd) / float(SPOT_M))
-    return gx, gy
+    return spatial.grid_cell(Report.location_rd, SPOT_M)
 
 
 @dataclass(frozen=True)
@@ -62,9 +60,7 @@ def unsafe_spots(filters: AnalysisFilters, limit: int = 50) -> list[UnsafeSpot]:
         .group_by(gx, gy)
         .subquery("spots")
     )
-    centre = sa.func.ST_Transform(
-        spatial.MakePoint(spots.c.gx * SPOT_M + SPOT_M / 2, spots.c.gy * SPOT_M + SPOT_M / 2, RD_NEW), WGS84
-    )
+    centre = sa.func.ST_Transform(spatial.cell_centre(spots.c.gx, spots.c.gy, SPOT_M), WGS84)
     rows = db.session.execute(
         sa.select(spots, sa.func.ST_Y(centre).label("lat"), sa.func.ST_X(centre).label("lon"))
         .order_by(sa.func.coalesce(spots.c.score, 0).desc(), spots.c.n.desc())

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from meldpunt.analysis.models import Signal, WarningRule
+from meldpunt.analysis.filters import report_scope
+from meldpunt.analysis.models import Signal, WarningRule, signal_report
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_signal_mail
@@ -60,6 +61,10 @@ def seed_warning_rules(languages) -> int:
     return added
 
 
+# Signal's figures read from its reports (analysis.models): read again once a report joins.
+DERIVED = ["report_count", "last_report_at"]
+
+
 def _rule_matches(rule: WarningRule, report: Report) -> bool:
     if report.category.restricted:
         return False
@@ -69,7 +74,7 @@ def _rule_matches(rule: WarningRule, report: Report) -> bool:
 
 
 def _rule_conditions(rule: WarningRule) -> list:
-    where = [Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))]
+    where = report_scope()
     if rule.kind:
         where.append(Report.kind == rule.kind)
     if rule.category_codes:
@@ -98,29 +103,33 @@ def check_new_report(report: Report, *, now: datetime | None = None) -> list[Sig
         )
         if len(group) < rule.min_count:
             continue
+        # The hotspot's signal: one that already holds a report of this group (a hotspot stretched along a street
+        # reaches past its first centre, and a re-check meets reports that are signalled already), else one
+        # centred within reach.
+        holds_one = Signal.id.in_(sa.select(signal_report.c.signal_id).where(signal_report.c.report_id.in_(group)))
         signal = db.session.scalar(
             sa.select(Signal)
             .where(Signal.rule_id == rule.id, Signal.last_report_at >= since,
-                   spatial.WithinMetres(Signal.centre_rd, here, rule.radius_m))
-            .order_by(Signal.raised_at.desc())
+                   sa.or_(holds_one, spatial.WithinMetres(Signal.centre_rd, here, rule.radius_m)))
+            .order_by(holds_one.desc(), Signal.raised_at.desc())
             .limit(1)
         )  # fmt: skip
         if signal is not None:  # the hotspot already has its signal: the report joins it, no new mail
             if report not in signal.reports:
                 signal.reports.append(report)
-            signal.report_count = len(signal.reports)
-            signal.last_report_at = max(signal.last_report_at, now)
         else:
             members = list(db.session.scalars(sa.select(Report).where(Report.id.in_(group))))
             centre = sa.select(sa.func.ST_Centroid(sa.func.ST_Collect(Report.location_rd))).where(Report.id.in_(group))
-            signal = Signal(rule=rule, raised_at=now, centre_rd=centre.scalar_subquery(), report_count=len(group),
-                            last_report_at=now, reports=members)  # fmt: skip
+            signal = Signal(rule=rule, raised_at=now, centre_rd=centre.scalar_subquery(), reports=members)
             db.session.add(signal)
             db.session.flush()
+            db.session.expire(signal, DERIVED)
             for user in oov_recipients():
                 queue_signal_mail(user, signal)
         touched.append(signal)
     db.session.flush()
+    for signal in touched:
+        db.session.expire(signal, DERIVED)  # read again from its reports
     return touched
 
 

@@ -49,8 +49,7 @@ def woonoverlast_view(filters: AnalysisFilters) -> WoonoverlastView:
             .group_by(Report.forwarded_to)
         ).all()
     )
-    gx = spatial.FloorPositive(sa.func.ST_X(Report.location_rd) / float(ADDRESS_CELL_M))
-    gy = spatial.FloorPositive(sa.func.ST_Y(Report.location_rd) / float(ADDRESS_CELL_M))
+    gx, gy = spatial.grid_cell(Report.location_rd, ADDRESS_CELL_M)
     per_address = (
         sa.select(sa.func.count().label("n"))
         .where(*conditions, Report.location_coarsened_at.is_(None))

@@ -11,6 +11,11 @@ def public_url(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"] + path
 
 
+def area_summary_url(area_code: str, month) -> str:
+    """The public page of an area's monthly summary (web/area_feedback.py), for mails sent from a command."""
+    return public_url(f"/cijfers/gebieden/{area_code}?maand={month:%Y-%m}")
+
+
 def tracking_url(token: str) -> str:
     return public_url(f"/volg/{token}")
 

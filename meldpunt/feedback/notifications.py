@@ -1,12 +1,13 @@
-"""Mails to reporters, rendered when they are queued (in the reporter's language) and written to the outbox in
-the same transaction as the change that causes them. Subjects and sender are discreet: no category words."""
+"""Mails to reporters (and to OOV and the areas' contacts), rendered when they are queued (in the reader's
+language) and written to the outbox in the same transaction as the change that causes them. Subjects and sender
+are discreet: no category words."""
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from meldpunt.extensions import db
-from meldpunt.feedback.links import answer_url, public_url, tracking_url
+from meldpunt.feedback.links import answer_url, area_summary_url, public_url, tracking_url
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.profiles import current_profile
 
@@ -55,15 +56,39 @@ def queue_closed(report, message: str):
     return _queue(report, "closed", "closed", message=message, answer_url=answer_url(report.id))
 
 
-def queue_signal_mail(user, signal) -> OutboxMessage:
-    """One mail to an OOV colleague about a new early-warning signal. Staff work in Dutch."""
+def _mail_in_dutch(kind: str, recipient: str, template: str, subject, **context) -> OutboxMessage:
+    """A mail to staff or to an area's contacts: in Dutch, about no one report. `subject(context)` is called in
+    Dutch too."""
     with force_locale("nl"):
-        context = {"signal": signal, "rule": signal.rule.name("nl"), "profile": current_profile(),
-                   "signals_url": public_url("/analyse/signalen")}  # fmt: skip
-        subject = _("Early warning: %(count)s reports close together", count=signal.report_count)
-        body_text = render_template("email/signal.txt", **context)
-        body_html = render_template("email/signal.html", **context)
-    message = OutboxMessage(kind="signal", recipient=user.email, subject=subject, body_text=body_text,
-                            body_html=body_html, locale="nl")  # fmt: skip
+        context["profile"] = current_profile()
+        message = OutboxMessage(
+            kind=kind, recipient=recipient, subject=subject(context), locale="nl",
+            body_text=render_template(f"email/{template}.txt", **context),
+            body_html=render_template(f"email/{template}.html", **context),
+        )  # fmt: skip
     db.session.add(message)
     return message
+
+
+def queue_signal_mail(user, signal) -> OutboxMessage:
+    """One mail to an OOV colleague about a new early-warning signal. Staff work in Dutch."""
+    return _mail_in_dutch(
+        "signal", user.email, "signal",
+        lambda c: _("Early warning: %(count)s reports close together", count=c["signal"].report_count),
+        signal=signal, rule=signal.rule.name("nl"), signals_url=public_url("/analyse/signalen"),
+    )  # fmt: skip
+
+
+def queue_area_summary_mail(contact, summary) -> OutboxMessage:
+    """The month's "u meldde — wij deden" summary to one of the area's contacts (feedback/area_summary.py)."""
+    return _mail_in_dutch(
+        "area_summary", contact.email, "area_summary",
+        lambda c: _("You reported, we acted: %(area)s, %(month)s", area=summary.area.name, month=c["month"]),
+        summary=summary, contact=contact, page_url=area_summary_url(summary.area.code, summary.month),
+        month=_month_name(summary.month),
+    )  # fmt: skip
+
+
+def _month_name(month) -> str:
+    with force_locale("nl"):
+        return format_date(month, "LLLL yyyy")

@@ -12,6 +12,7 @@ from meldpunt.extensions import db
 from meldpunt.feedback.models import Satisfaction
 from meldpunt.feedback.receipts import report_id_for_answer_token
 from meldpunt.reports.models import Category, Queue, Report
+from meldpunt.reports.queries import unrestricted
 from meldpunt.reports.workflow import WorkflowError, reopen_at_reporters_request
 from meldpunt.text import without_control_characters
 
@@ -65,7 +66,7 @@ class SatisfactionFigure:
 
 
 def _answered_since(since: datetime | None) -> list:
-    conditions = [Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))]
+    conditions = [unrestricted()]
     if since is not None:
         conditions.append(Satisfaction.created_at >= since)
     return conditions

@@ -70,9 +70,13 @@ class LinkResult(NamedTuple):
     smallest_area_changed: int
 
 
-def _contains(area_geom_rd, point_rd):
-    """The one definition of "this area contains this point": in RD New, border points included."""
+def contains(area_geom_rd, point_rd):
+    """The one definition of "this area contains this point": in RD New, border points included. Events and risk
+    zones (meldpunt/events) use it for their outlines too."""
     return sa.func.ST_Intersects(area_geom_rd, point_rd)
+
+
+_contains = contains
 
 
 # Areas of the same size (a wijk of one buurt has that buurt's outline): the more specific kind comes first.

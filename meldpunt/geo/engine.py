@@ -58,6 +58,22 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def after_bulk_load(engine: Engine, tables) -> None:
+    """After a big load (bulk demo data): fresh statistics for the planner, and on PostgreSQL a VACUUM that marks the
+    new rows visible to all, so that the analysis reads a year from the covering index alone (an index-only scan)
+    instead of visiting every row, after a REINDEX: the bulk loader sets each batch's due moments after inserting
+    it, which leaves the indexes at four times their size (at a million reports the covering index of created_at
+    was 414 MB instead of 111 MB, and reading a year from it took three times as long). Locks the tables' writes
+    while it runs: for a load, not for a working site."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in tables:
+            if engine.dialect.name == "postgresql":
+                connection.exec_driver_sql(f'REINDEX TABLE "{table}"')
+                connection.exec_driver_sql(f'VACUUM (ANALYZE) "{table}"')
+            else:
+                connection.exec_driver_sql(f'ANALYZE "{table}"')
+
+
 def purge_erased_data(engine: Engine, tables) -> str:
     """Run after a commit that erased personal data, so that old copies leave the database's files too.
 

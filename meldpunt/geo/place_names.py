@@ -35,30 +35,62 @@ def describe_location(position: LatLon) -> str | None:
                 return address
         except GeocoderUnavailable:
             current_app.logger.warning("PDOK reverse lookup unavailable; the gazetteer names the place")
-    if (place := nearest_gazetteer_place(position, profile)) is None:
-        return None
-    return _("near %(place)s", place=place)
+    return near_place(nearest_gazetteer_place(position, profile))
 
 
 def nearest_gazetteer_place(position: LatLon, profile: Profile) -> str | None:
     """The label of the profile's gazetteer place nearest to `position` (distance in RD metres, by the database)."""
-    places = GazetteerGeocoder(profile).places
-    if not places:
+    candidates = _gazetteer_places(profile)
+    if candidates is None:
         return None
-    candidates = sa.union_all(
-        *(
-            sa.select(sa.literal(place.label).label("label"), to_rd(point(LatLon(place.lat, place.lon))).label("rd"))
-            for place in places
-        )
-    ).subquery()
     nearest = (
         sa.select(candidates.c.label)
         .order_by(planar_distance(candidates.c.rd, to_rd(point(position))), candidates.c.label)
         .limit(1)
     )
-    label = db.session.scalar(nearest)
+    return place_label(db.session.scalar(nearest))
+
+
+def nearest_place_labels(points: sa.Select, profile: Profile) -> dict:
+    """For `points`, a select of (key, rd) rows with RD points, the raw label ("Klazienaveen, Emmen") of the gazetteer
+    place nearest to each, by key: one statement for a whole page (a window, not a correlated subquery, which
+    SQLite does not allow into a UNION)."""
+    candidates = _gazetteer_places(profile)
+    if candidates is None:
+        return {}
+    points = points.subquery()
+    rank = sa.func.row_number().over(
+        partition_by=points.c.key, order_by=(planar_distance(candidates.c.rd, points.c.rd), candidates.c.label)
+    )
+    ranked = sa.select(points.c.key, candidates.c.label, rank.label("rank")).join_from(points, candidates, sa.true())
+    ranked = ranked.subquery()
+    return dict(db.session.execute(sa.select(ranked.c.key, ranked.c.label).where(ranked.c.rank == 1)).all())
+
+
+def _gazetteer_places(profile: Profile):
+    """The profile's gazetteer places as rows (label, rd) for the database to measure; None when there are none."""
+    places = GazetteerGeocoder(profile).places
+    if not places:
+        return None
+    return sa.union_all(
+        *(
+            sa.select(sa.literal(place.label).label("label"), to_rd(point(LatLon(place.lat, place.lon))).label("rd"))
+            for place in places
+        )
+    ).subquery()
+
+
+def place_label(label: str | None) -> str | None:
+    """A gazetteer label as people say it: "Emmen", not "Emmen, Emmen"."""
+    if label is None:
+        return None
     place, _comma, municipality = label.partition(", ")
-    return place if place == municipality else label  # "Emmen", not "Emmen, Emmen"
+    return place if place == municipality else label
+
+
+def near_place(label: str | None) -> str | None:
+    """ "near Klazienaveen, Emmen": a place, never an address."""
+    return None if label is None else _("near %(place)s", place=place_label(label))
 
 
 def pdok_reverse(position: LatLon, base_url: str, timeout_s: float = 3.0) -> str | None:

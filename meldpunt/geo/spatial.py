@@ -2,6 +2,7 @@
 compiled here per dialect and nowhere else."""
 
 import math
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -113,13 +114,36 @@ def _sqlite_floor(element, compiler, **kw):
     return f"CAST({compiler.process(element.clauses, **kw)} AS INTEGER)"
 
 
+# The square grid of RD New every count per cell uses (hotspots, unsafe spots, exports, the public map, coarsened
+# locations): cell (gx, gy) of size cell_m covers x from gx * cell_m up to (gx + 1) * cell_m, and so on.
+
+
+def grid_cell(rd_point, cell_m: float) -> tuple:
+    """The column and row (gx, gy) of the `cell_m` cell the RD point lies in."""
+    return (
+        FloorPositive(sa.func.ST_X(rd_point) / float(cell_m)),
+        FloorPositive(sa.func.ST_Y(rd_point) / float(cell_m)),
+    )
+
+
+def cell_centre_xy(gx, gy, cell_m: float) -> tuple:
+    """The RD x and y of the centre of cell (gx, gy)."""
+    return gx * cell_m + cell_m / 2, gy * cell_m + cell_m / 2
+
+
+def cell_centre(gx, gy, cell_m: float):
+    """The centre of cell (gx, gy) as an RD point."""
+    return MakePoint(*cell_centre_xy(gx, gy, cell_m), RD_NEW)
+
+
+def cell_square(gx, gy, cell_m: float):
+    """Cell (gx, gy) as an RD square."""
+    return Envelope(gx * cell_m, gy * cell_m, gx * cell_m + cell_m, gy * cell_m + cell_m, RD_NEW)
+
+
 def snapped_to_grid(rd_point, cell_m: int):
     """The centre of the `cell_m` grid cell (in RD New) the point lies in."""
-
-    def centre(coordinate):
-        return FloorPositive(coordinate / float(cell_m)) * cell_m + cell_m / 2
-
-    return MakePoint(centre(sa.func.ST_X(rd_point)), centre(sa.func.ST_Y(rd_point)), RD_NEW)
+    return cell_centre(*grid_cell(rd_point, cell_m), cell_m)
 
 
 class Envelope(GenericFunction):
@@ -142,11 +166,21 @@ def _sqlite_envelope(element, compiler, **kw):
     return f"BuildMbr({', '.join(compiler.process(c, **kw) for c in element.clauses)})"
 
 
+# Joins of half a million points with a few hundred cells: the planner cannot estimate the CTEs and sorts both sides
+# to merge them, where hash joins in memory are faster; the year's points (~60 MB at 500,000) and the cells'
+# aggregation fit in 128 MB, where 64 MB sent them to disk and sorted them (3.5 s against 4.8 s at a million
+# reports); and compiling the statement (JIT) takes seconds on a small server, more than it saves. Set for the
+# clustering statement only and put back after it.
+_POSTGIS_DBSCAN_SETTINGS = {"enable_mergejoin": "off", "work_mem": "128MB", "jit": "off"}
+
+
+@contextmanager
 def dbscan_parts(session, points, eps_m: float, min_points: int):
     """DBSCAN over RD points, as the parts of each cluster: a FROM clause of (cid, n, g, first, last, sx, sy) — n
     points of cluster cid, their geometry (a point, or the convex hull of many), their earliest and latest
-    `moment`, and the sums of their x and y — for the caller to add up per cid. Noise is left out. `points` has
-    the columns id, location_rd (metres) and moment.
+    `moment`, and the sums of their x and y — for the caller to add up per cid, within the `with` block. Noise is
+    left out. `points` has the columns id, location_rd (metres) and moment. What the clustering needs of the
+    connection (PostgreSQL settings, SQLite's temporary table) holds within the block only.
 
     The clusters are ST_ClusterDBSCAN's: a core point has at least min_points points within eps (itself
     included); clusters are core points connected through core points, plus the other points within eps of one
@@ -154,13 +188,16 @@ def dbscan_parts(session, points, eps_m: float, min_points: int):
     and each point gets its label. PostGIS uses a grid (_postgis_grid_parts), so that a dense hotspot is handled
     per cell rather than per pair of points."""
     if session.get_bind().dialect.name == "postgresql":
-        # Joins of half a million points with a few hundred cells: the planner cannot estimate the CTEs and sorts
-        # both sides to merge them, where hash joins in memory are faster; and compiling this statement (JIT)
-        # takes seconds on a small server, more than it saves. For this transaction only.
-        session.execute(sa.text("SET LOCAL enable_mergejoin = off"))
-        session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
-        session.execute(sa.text("SET LOCAL jit = off"))
-        return _postgis_grid_parts(points, eps_m, min_points)
+        names = list(_POSTGIS_DBSCAN_SETTINGS)
+        before = session.execute(sa.select(*(sa.func.current_setting(name) for name in names))).one()
+        for name, value in _POSTGIS_DBSCAN_SETTINGS.items():
+            session.execute(sa.select(sa.func.set_config(name, value, True)))
+        try:
+            yield _postgis_grid_parts(points, eps_m, min_points)
+        finally:
+            for name, value in zip(names, before, strict=True):
+                session.execute(sa.select(sa.func.set_config(name, value, True)))
+        return
     labels = _dbscan_by_pairs(_sqlite_pairs_within(session, points, eps_m), min_points)
     # The labels go back into the database (a temporary table of this connection) for the caller's SQL.
     session.execute(sa.text("DROP TABLE IF EXISTS temp.dbscan_labels"))
@@ -168,20 +205,23 @@ def dbscan_parts(session, points, eps_m: float, min_points: int):
     table = sa.table("dbscan_labels", sa.column("id", sa.Integer), sa.column("cid", sa.Integer), schema="temp")
     if labels:
         session.execute(sa.insert(table), [{"id": i, "cid": c} for i, c in labels.items()])
-    return (
-        sa.select(
-            table.c.cid,
-            sa.literal(1).label("n"),
-            points.c.location_rd.label("g"),
-            points.c.moment.label("first"),
-            points.c.moment.label("last"),
-            sa.func.ST_X(points.c.location_rd).label("sx"),
-            sa.func.ST_Y(points.c.location_rd).label("sy"),
+    try:
+        yield (
+            sa.select(
+                table.c.cid,
+                sa.literal(1).label("n"),
+                points.c.location_rd.label("g"),
+                points.c.moment.label("first"),
+                points.c.moment.label("last"),
+                sa.func.ST_X(points.c.location_rd).label("sx"),
+                sa.func.ST_Y(points.c.location_rd).label("sy"),
+            )
+            .join(points, points.c.id == table.c.id)
+            .where(table.c.cid.is_not(None))
+            .subquery("dbscan_parts")
         )
-        .join(points, points.c.id == table.c.id)
-        .where(table.c.cid.is_not(None))
-        .subquery("dbscan_parts")
-    )
+    finally:
+        session.execute(sa.text("DROP TABLE IF EXISTS temp.dbscan_labels"))
 
 
 def _postgis_grid_parts(points, eps_m: float, min_points: int):
@@ -248,7 +288,14 @@ def _postgis_grid_parts(points, eps_m: float, min_points: int):
         ).join(around, sa.true()),
         "grid_sparse_near",
     )
-    q = pts.alias("q")
+    # The points those sparse points may have as neighbours: the points of the cells in their reach (few, next to
+    # the whole year's points; the planner, which cannot estimate these CTEs, would otherwise hash every point).
+    near_cells = sa.select(near.c.ncx, near.c.ncy).distinct().subquery("grid_near_cells")
+    near_pts = materialized(
+        sa.select(pts).join(near_cells, sa.and_(pts.c.cx == near_cells.c.ncx, pts.c.cy == near_cells.c.ncy)),
+        "grid_near_points",
+    )
+    q = near_pts.alias("q")
     sparse_core_ids = (
         sa.select(near.c.id)
         .join(q, sa.and_(q.c.cx == near.c.ncx, q.c.cy == near.c.ncy))
@@ -336,7 +383,7 @@ def _postgis_grid_parts(points, eps_m: float, min_points: int):
         cell_cluster, sa.and_(cell_cluster.c.cx == sparse_core.c.cx, cell_cluster.c.cy == sparse_core.c.cy)
     )
     # Border points: the other points of sparse cells, each with the nearest core point within eps.
-    k, kc = pts.alias("k"), cell_cluster.alias("kc")
+    k, kc = near_pts.alias("k"), cell_cluster.alias("kc")
     k_cell = cells.alias("k_cell")
     border = (
         sa.select(near.c.id, near.c.g, near.c.moment, near.c.x, near.c.y, kc.c.cid)

@@ -6,7 +6,10 @@ web/open311.py turns these records into JSON or XML.
 - The location is coarsened to the public grid for sensitive reports (straatintimidatie and categories whose
   privacy level is "generic") and for every report older than the exact-location retention.
 - No description for straatintimidatie and the sensitive categories (nor once the retention erased it).
-- status is open/closed; status_notes the public state and, when closed, a generic outcome."""
+- status is open/closed; status_notes the public state and, when closed, a generic outcome.
+- address is the place near the published position ("near Klazienaveen, Emmen"), never what the reporter typed
+  as address_string (free text: it may name a house or a person); it stays for staff.
+- No media_url: photos are seen by staff only (DESIGN §6, who sees what): one can show faces, a number plate, a door."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +24,8 @@ from meldpunt.feedback.receipts import PUBLIC_STATE_LABELS, public_state
 from meldpunt.feedback.screening import screen_for_personal_data
 from meldpunt.feedback.templates import GENERIC_OUTCOMES
 from meldpunt.geo import WGS84, spatial
+from meldpunt.geo.place_names import near_place, nearest_place_labels
+from meldpunt.profiles import current_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import OPEN_STATES, Category, Report
 from meldpunt.reports.questions import questions_for
@@ -69,6 +74,7 @@ class PublicRequest:
     expected_datetime: datetime | None
     lat: float
     long: float
+    address: str | None = None  # the place near the public grid cell, in words
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,8 @@ class RequestFilters:
 
 
 def public_requests(filters: RequestFilters, *, locale: str, now: datetime) -> list[PublicRequest]:
-    coarse = sa.func.ST_Transform(spatial.snapped_to_grid(Report.location_rd, PUBLIC_CELL_M), WGS84)
+    coarse_rd = spatial.snapped_to_grid(Report.location_rd, PUBLIC_CELL_M)
+    coarse = sa.func.ST_Transform(coarse_rd, WGS84)
     query = (
         sa.select(
             Report,
@@ -113,9 +120,18 @@ def public_requests(filters: RequestFilters, *, locale: str, now: datetime) -> l
         query = query.where(Report.state.not_in(OPEN_STATES))
     query = query.limit(PAGE_SIZE).offset((max(filters.page, 1) - 1) * PAGE_SIZE)
     exact_until = now - timedelta(days=int(current_app.config["RETENTION_EXACT_LOCATION_DAYS"]))
+    rows = db.session.execute(query).all()
+    # The place is named from the public cell, for every report: the same words whether or not the point is exact.
+    cells = sa.select(Report.id.label("key"), coarse_rd.label("rd")).where(Report.id.in_([r[0].id for r in rows]))
+    places = nearest_place_labels(cells, current_profile()) if rows else {}
     return [
-        _public(report, (lat, lon) if _exact(report, exact_until) else (clat, clon), locale)
-        for report, lat, lon, clat, clon in db.session.execute(query)
+        _public(
+            report,
+            (lat, lon) if _exact(report, exact_until) else (clat, clon),
+            near_place(places.get(report.id)),
+            locale,
+        )  # fmt: skip
+        for report, lat, lon, clat, clon in rows
     ]
 
 
@@ -132,7 +148,7 @@ def _public_description(report: Report) -> str | None:
     return text
 
 
-def _public(report: Report, position: tuple[float, float], locale: str) -> PublicRequest:
+def _public(report: Report, position: tuple[float, float], address: str | None, locale: str) -> PublicRequest:
     is_open = report.state in OPEN_STATES
     return PublicRequest(
         service_request_id=report.reference,
@@ -147,6 +163,7 @@ def _public(report: Report, position: tuple[float, float], locale: str) -> Publi
         expected_datetime=report.due_at if is_open else None,
         lat=round(position[0], 6),
         long=round(position[1], 6),
+        address=address,
     )
 
 

@@ -42,6 +42,7 @@ class RuleSeed:
     area_kinds: tuple[str, ...] | None = None
     max_minutes_since_incident: int | None = None
     field_team_on_duty: bool | None = None
+    in_risk_zone: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,23 @@ class Hotspot:
     spread_m: int
     weight: int
     kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoEvent:
+    """An event for the demo data (meldpunt/events/demo.py): a dorp, or a circle around a point; the latest
+    `weekday` (0 = Monday) at least `days_ago` days back, or the latest `on_date` (month, day); from `start` for
+    `hours`."""
+
+    name: str
+    start: time
+    hours: float
+    days_ago: int = 0
+    weekday: int | None = None
+    on_date: tuple[int, int] | None = None
+    dorp: str | None = None
+    centre: tuple[float, float] | None = None  # lat, lon
+    radius_m: int = 500
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,7 @@ class Profile:
     brand_colour: str
     reference_prefix: str
     hotspots: tuple[Hotspot, ...] = field(default=())
+    demo_events: tuple[DemoEvent, ...] = field(default=())
     # How the field worker is named on staff pages: the role's label, and one person (a form's field label).
     field_role_title: str = _l("Field officer (boa)")
     field_worker: str = _l("Field officer")
@@ -159,6 +178,13 @@ def _two_queue_rules(policy: str, field_queue: str) -> tuple[RuleSeed, ...]:
             max_minutes_since_incident=60,
             field_team_on_duty=True,
         ),
+        RuleSeed(
+            "Straatintimidatie in een actief risicogebied, boa's in dienst",
+            field_queue,
+            kinds=("straatintimidatie",),
+            field_team_on_duty=True,
+            in_risk_zone=True,
+        ),
         RuleSeed("Overige straatintimidatie: patroon en hotspots", policy, kinds=("straatintimidatie",)),
         RuleSeed(
             "Overlast openbare ruimte die nu speelt, buiten diensttijd: volgende werkdag",
@@ -218,6 +244,37 @@ PROFILES: dict[str, Profile] = {
                 Hotspot("Emmerhout", 52.7730, 6.9300, 400, 2, ("overlast", "onveilige_plek")),
                 Hotspot("Angelslo", 52.7740, 6.9080, 400, 2, ("overlast", "onveilige_plek")),
             ),
+            # Approximate places and dates, for the demo only.
+            demo_events=(
+                DemoEvent("Koningsdag", time(9), 15, on_date=(4, 27), dorp="Emmen"),
+                DemoEvent(
+                    "TT-weekend: feest in het centrum",
+                    time(18),
+                    54,
+                    days_ago=30,
+                    weekday=4,
+                    centre=(52.7840, 6.8965),
+                    radius_m=600,
+                ),
+                DemoEvent(
+                    "FC Emmen thuiswedstrijd",
+                    time(18, 30),
+                    5,
+                    days_ago=7,
+                    weekday=4,
+                    centre=(52.7830, 6.9060),
+                    radius_m=1200,
+                ),
+                DemoEvent(
+                    "FC Emmen thuiswedstrijd",
+                    time(18, 30),
+                    5,
+                    days_ago=21,
+                    weekday=4,
+                    centre=(52.7830, 6.9060),
+                    radius_m=1200,
+                ),
+            ),  # fmt: skip
         ),
         Profile(
             code="coevorden",

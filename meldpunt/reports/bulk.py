@@ -16,6 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from meldpunt.db_types import UTCDateTime
+from meldpunt.events.tagging import tag_reports
 from meldpunt.extensions import db
 from meldpunt.geo import RD_NEW, WGS84, spatial
 from meldpunt.geo.areas import link_report_areas
@@ -276,10 +277,11 @@ def insert_reports(rows: Iterable[ReportRow], *, actor: str, reason: str) -> lis
 
 def after_bulk_insert(report_ids: Sequence[int]) -> None:
     """What a report gets after it is stored, for reports stored in bulk: THE one place for it. Its due moment in
-    working days (Report.due_at), and its areas: linked to every area it lies in, `area` the smallest of them, as
-    submit_report does."""
+    working days (Report.due_at), its areas: linked to every area it lies in, `area` the smallest of them, and the
+    events it was made during, as submit_report does."""
     if not report_ids:
         return
     recompute_due_dates(report_ids)
     for chunk in _chunks(list(report_ids), ID_CHUNK):
         link_report_areas(chunk)
+        tag_reports(chunk)

@@ -211,6 +211,7 @@ class _Rule:
     area_codes: list | None
     max_minutes_since_incident: int | None
     field_team_on_duty: bool | None
+    in_risk_zone: bool | None
 
 
 _RULE_FIELDS = [f.name for f in dataclasses.fields(_Rule)]

@@ -60,9 +60,13 @@ class DraftStore:
         temporary = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
         # Readable by the app's own user only; written whole, then renamed, so a reader never sees half a draft.
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False)
-        os.replace(temporary, path)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                json.dump(payload, handle, ensure_ascii=False)
+            os.replace(temporary, path)
+        except OSError:  # a full disk: no half-written draft is left behind
+            temporary.unlink(missing_ok=True)
+            raise
 
     def load(self, draft_id: str) -> Draft | None:
         try:

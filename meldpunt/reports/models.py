@@ -18,7 +18,7 @@ OPEN_STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "heropend")
 LOCATION_METHODS = ("gps", "map", "search")
 # "import": loaded from a municipality's old system (flask reports import); never mailed, no usable tracking link.
 # "api": filed by a partner's app through Open311 (the key's name is in the audit log with the report).
-CHANNELS = ("web", "telefoon", "spreekuur", "straat", "schouw", "import", "api")
+CHANNELS = ("web", "telefoon", "spreekuur", "straat", "schouw", "import", "api", "groep")
 PRIVACY_LEVELS = ("standard", "generic")  # generic: only generic outcomes may be told (DESIGN §5)
 
 
@@ -78,6 +78,8 @@ class RoutingRule(db.Model):
     max_minutes_since_incident: so.Mapped[int | None]
     # True: only while the field team is on duty; False: only outside its service hours.
     field_team_on_duty: so.Mapped[bool | None]
+    # True: only inside a risk zone active that day (meldpunt/events/risk_zones.py); False: only outside one.
+    in_risk_zone: so.Mapped[bool | None]
     queue_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("queue.id"))
     active: so.Mapped[bool] = so.mapped_column(default=True)
 
@@ -96,6 +98,12 @@ report_area = sa.Table(
 
 # What the analysis views read of a report besides created_at (meldpunt/analysis), kept in its index on PostgreSQL.
 ANALYSIS_COLUMNS = ("category_id", "kind", "state", "incident_at", "id", "location_rd")
+# What the queue's counts read besides the indexed columns, kept in its indexes on PostgreSQL.
+QUEUE_INDEX_INCLUDE = ("category_id", "due_at")
+OPEN_CONDITION = f"state IN {OPEN_STATES!r}"
+# What the counts over time read (trends, targets): a slim index of its own on PostgreSQL, a seventh of the one above,
+# so that two years of a million reports are counted from it in a fraction of the time.
+COUNT_COLUMNS = ("category_id", "kind", "state")
 
 
 class Report(db.Model):
@@ -133,7 +141,7 @@ class Report(db.Model):
     locale: so.Mapped[str] = so.mapped_column(sa.String(5), default="nl")
     channel: so.Mapped[str] = so.mapped_column(sa.String(12), default="web")
 
-    queue_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("queue.id"), index=True)
+    queue_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("queue.id"))  # indexed by ix_report_queue_state
     routing_rule_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("routing_rule.id", ondelete="SET NULL"))
     # The reporter was told to call 112/the police because the field team was off duty.
     routed_outside_service_hours: so.Mapped[bool] = so.mapped_column(default=False)
@@ -184,6 +192,27 @@ class Report(db.Model):
         # The analysis reads a period of reports by created_at. On PostgreSQL the index also holds what the
         # analysis views read (ANALYSIS_COLUMNS), so a year of a million reports comes from the index alone.
         sa.Index("ix_report_created_at", "created_at", postgresql_include=ANALYSIS_COLUMNS),
+        # The staff queue (reports/queries.py): its counts per state are one bounded read each, and a page in one
+        # state (or sorted by state) is read in order from here. On PostgreSQL category_id and due_at ride along,
+        # so that the counts for a viewer without restricted categories, and the overdue ones, come from the index
+        # alone.
+        sa.Index(
+            "ix_report_queue_state", "queue_id", "state", "created_at", "id", postgresql_include=QUEUE_INDEX_INCLUDE
+        ),  # fmt: skip
+        # The view a desk works from, its open reports newest or oldest first (with any filter), read in order from
+        # a small index that holds only the open reports: the first page and the last are alike.
+        sa.Index(
+            "ix_report_open_by_queue",
+            "queue_id",
+            "created_at",
+            "id",
+            postgresql_include=QUEUE_INDEX_INCLUDE,
+            postgresql_where=sa.text(OPEN_CONDITION),
+            sqlite_where=sa.text(OPEN_CONDITION),
+        ),  # fmt: skip
+        sa.Index("ix_report_created_at_counts", "created_at", postgresql_include=COUNT_COLUMNS).ddl_if(
+            dialect="postgresql"
+        ),
     )
 
     @property

@@ -7,6 +7,7 @@ file sent again is not processed again, and all waiting photos together have a c
 Files move into place, or are deleted, only when the database transaction that records it commits: a rolled
 back report leaves no photo behind, and a photo row never points at a file that was deleted in a rollback."""
 
+import errno
 import hashlib
 import hmac
 import io
@@ -108,7 +109,10 @@ def sanitise_photo(raw: bytes, *, max_bytes: int, max_pixels: int) -> CleanPhoto
     return CleanPhoto(out.getvalue(), clean.width, clean.height)
 
 
-class PendingSpaceFull(PhotoRejected):
+class PhotoNotStored(PhotoRejected):
+    """The photo is fine but there is no room to keep it (the space for pending photos, or the disk, is full). The
+    reporter decides whether the report goes without it (web/public.py asks)."""
+
     def __init__(self):
         super().__init__(
             _l("We cannot take photos at the moment. Send your report without a photo, or try again later.")
@@ -170,11 +174,18 @@ class PhotoStore:
         path = self.pending_path(token)
         if self.pending_bytes() >= self.pending_max_bytes:
             log.warning("pending photos fill their space (%s bytes): photo refused", self.pending_max_bytes)
-            raise PendingSpaceFull()
+            raise PhotoNotStored()
         if path.parent.is_dir():
             shutil.rmtree(path.parent)
-        path.parent.mkdir(parents=True)
-        path.write_bytes(photo.data)
+        try:
+            path.parent.mkdir(parents=True)
+            path.write_bytes(photo.data)
+        except OSError as error:
+            shutil.rmtree(path.parent, ignore_errors=True)  # no half-written photo is left behind
+            if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            log.error("the disk of the photos is full (%s): photo refused", error.strerror)
+            raise PhotoNotStored() from error
         return token
 
     def adopt_pending(self, token: str, session: so.Session) -> StoredPhoto | None:
@@ -191,6 +202,15 @@ class PhotoStore:
         _after_commit(session).append(lambda: self._move(source, self.root / stored.key))
         return stored
 
+    def adopt_again(self, keys: list[str], tokens: list[str], session: so.Session) -> None:
+        """A report committed while the reply to its COMMIT was lost (the database went away at that moment) has
+        photo rows whose files never left pending/. Its retry carries the same pending photos: they move to those
+        rows' places when `session` commits."""
+        missing = [key for key in keys if not (self.root / key).is_file()]
+        waiting = [self.pending_path(token) for token in tokens if self.has_pending(token)]
+        for key, source in zip(missing, waiting, strict=False):
+            _after_commit(session).append(lambda source=source, key=key: self._move_if_pending(source, self.root / key))
+
     def delete_when_committed(self, key: str, session: so.Session) -> None:
         path = self.path_of(key)
         _after_commit(session).append(lambda: path.unlink(missing_ok=True))
@@ -200,6 +220,13 @@ class PhotoStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
         shutil.rmtree(source.parent, ignore_errors=True)
+
+    @classmethod
+    def _move_if_pending(cls, source: Path, target: Path) -> None:
+        try:
+            cls._move(source, target)
+        except FileNotFoundError:  # the first request, which was only slower, moved it meanwhile
+            pass
 
     def path_of(self, key: str) -> Path:
         path = (self.root / key).resolve()

@@ -19,6 +19,7 @@ class RoutingContext:
     field_team_on_duty: bool
     area_kinds: frozenset[str] = field(default_factory=frozenset)
     area_codes: frozenset[str] = field(default_factory=frozenset)
+    in_risk_zone: bool = False  # inside a risk zone active that day (meldpunt/events/risk_zones.py)
 
     @property
     def is_recent(self) -> bool:
@@ -47,6 +48,8 @@ def rule_matches(rule: RoutingRule, ctx: RoutingContext) -> bool:
     ):
         return False
     if rule.field_team_on_duty is not None and rule.field_team_on_duty != ctx.field_team_on_duty:
+        return False
+    if rule.in_risk_zone is not None and rule.in_risk_zone != ctx.in_risk_zone:
         return False
     return True
 

@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from meldpunt.analysis.warnings import check_new_report
 from meldpunt.db_types import utcnow
+from meldpunt.events.risk_zones import in_active_risk_zone
+from meldpunt.events.tagging import tag_reports
 from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_confirmation
 from meldpunt.feedback.receipts import hash_secret, new_reference, tracking_token_for
@@ -161,10 +163,12 @@ def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedRepor
     category = db.session.scalar(
         sa.select(Category).where(Category.code == new.category_code, Category.active.is_(True))
     )
-    if kind is None or category is None or category.kind != kind.code:
-        raise SubmissionRejected({"category": _l("Choose what you want to report.")})
-
     problems = {}
+    # Without a known category the checks that need one are skipped; the others still run, so that an API client
+    # hears every problem of its request at once.
+    known = kind is not None and category is not None and category.kind == kind.code
+    if not known:
+        problems["category"] = _l("Choose what you want to report.")
     description = _clean(new.description)
     if not description:
         problems["description"] = _l("Please describe what happened.")
@@ -181,7 +185,7 @@ def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedRepor
             problems["location_description"] = VILLAGE_NOT_SPOT
 
     incident_at = None
-    if kind.is_incident:
+    if known and kind.is_incident:
         if new.incident_is_now:
             incident_at = now
         elif new.incident_at is None:
@@ -191,7 +195,7 @@ def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedRepor
         else:
             incident_at = new.incident_at
 
-    email = _clean(new.email) if asks_contact(kind, category) else ""
+    email = _clean(new.email) if known and asks_contact(kind, category) else ""
     if email and not _valid_email(email):
         problems["email"] = _l("This is not a valid e-mail address.")
     elif email and not new.email_consent:
@@ -216,7 +220,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
     token = tracking_token_for(secret, new.submission_key)
     key_hash = hash_secret(new.submission_key) if new.submission_key else None
     if key_hash and (existing := _by_submission_key(key_hash)):
-        return _receipt(existing, token, created=False)
+        return _stored_before(existing, new, token)
 
     checked = check_report(new, now=now)
     areas = areas_containing(checked.position)
@@ -230,6 +234,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
             field_team_on_duty=profile.field_team_on_duty(now),
             area_kinds=frozenset(a.kind for a in areas),
             area_codes=frozenset(a.code for a in areas),
+            in_risk_zone=in_active_risk_zone(checked.position, now),
         )
     )
     location = spatial.point(checked.position)
@@ -285,10 +290,18 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
         # The same form, sent twice at once (a phone retrying): the other request stored it first.
         db.session.rollback()
         if key_hash and (existing := _by_submission_key(key_hash)):
-            return _receipt(existing, token, created=False)
+            return _stored_before(existing, new, token)
         raise
+    tag_reports([report.id])  # the events it was made during
     check_new_report(report, now=now)  # early warnings, in the same transaction
     return _receipt(report, token, created=True)
+
+
+def _stored_before(existing: Report, new: NewReport, token: str) -> Receipt:
+    """The receipt of a report this submission key stored before; its photos move into place now if that first
+    request never heard that its commit succeeded."""
+    photo_store().adopt_again([photo.storage_key for photo in existing.photos], new.pending_photo_tokens, db.session())
+    return _receipt(existing, token, created=False)
 
 
 def _unused_reference(prefix: str) -> str:

@@ -9,13 +9,17 @@ def register_web(app: Flask) -> None:
     from meldpunt.web import (
         admin,
         analysis,
+        area_feedback,
         auth,
+        events,
         field,
         health,
+        intake,
         offline,
         open311,
         openapi,
         public,
+        schouw,
         staff,
         tracking,
         transparency,
@@ -26,11 +30,12 @@ def register_web(app: Flask) -> None:
     from meldpunt.web.errors import init_errors
     from meldpunt.web.i18n import init_i18n
     from meldpunt.web.ids import DatabaseIdConverter
-    from meldpunt.web.requests import CleanRequest
+    from meldpunt.web.requests import CleanRequest, clean_view_args
     from meldpunt.web.security import init_security
     from meldpunt.web.static_files import init_static_files
 
     app.request_class = CleanRequest
+    app.url_value_preprocessor(clean_view_args)
     app.url_map.converters["int"] = DatabaseIdConverter  # before any rule is added: every <int:…> is an id
     app.register_blueprint(public.bp)
     app.register_blueprint(offline.bp)
@@ -38,10 +43,15 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(intake.bp)
+    app.register_blueprint(schouw.bp)
+    app.register_blueprint(events.bp)
     app.register_blueprint(field.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(transparency.bp)
+    app.register_blueprint(area_feedback.bp)
+    app.register_blueprint(area_feedback.contacts_bp)
     app.register_blueprint(open311.bp)
     app.register_blueprint(openapi.bp)
     init_access(app)

@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from babel.dates import get_day_names
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,12 +24,13 @@ from meldpunt.analysis.hotspots import (
 from meldpunt.analysis.leadtimes import lead_times
 from meldpunt.analysis.models import Signal
 from meldpunt.analysis.patterns import HOURS, WEEKDAYS, hour_weekday_matrix
-from meldpunt.analysis.public_figures import K_ANONYMITY
-from meldpunt.analysis.safety_feeling import safety_feeling_per_area
+from meldpunt.analysis.public_figures import K_ANONYMITY, public_area_kind
+from meldpunt.analysis.safety_feeling import LEVEL_LABELS, feeling_levels, safety_feeling_per_area
 from meldpunt.analysis.targets import all_target_statuses
-from meldpunt.analysis.trends import top_categories, trend_table
+from meldpunt.analysis.trends import top_categories, top_of, trend_table
 from meldpunt.analysis.unsafe_spots import before_and_after, unsafe_spots
 from meldpunt.analysis.woonoverlast import woonoverlast_view
+from meldpunt.events.planning import event_choices
 from meldpunt.extensions import db
 from meldpunt.filter_days import filter_day, out_of_range_message, outside_range
 from meldpunt.geo.models import Area
@@ -38,8 +39,9 @@ from meldpunt.maps.picker import analysis_map
 from meldpunt.profiles import LOCAL_TZ, PARTNER_LABELS, current_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category
+from meldpunt.reports.queries import readable_queues
 from meldpunt.reports.workflow import OUTCOMES
-from meldpunt.staff.roles import ANALYSIS_ROLES, OOV
+from meldpunt.staff.roles import ANALYSIS_ROLES, OOV, REPORT_ROLES
 from meldpunt.web.access import reads_may_lag, roles_required
 from meldpunt.web.report_forms import WOON_SUBTYPES
 from meldpunt.web.staff_forms import AcknowledgeForm
@@ -85,6 +87,7 @@ def _filter_choices() -> dict:
         "areas": list(db.session.scalars(sa.select(Area).where(Area.kind != "gemeente").order_by(Area.name))),
         "weekdays": WEEKDAYS,
         "hours": HOURS,
+        "events": event_choices(),
     }
 
 
@@ -98,6 +101,8 @@ def index():
     min_points = _choice("minimum", CLUSTER_MIN_POINTS, 5)
     layer_args = filters.as_args()
     profile = current_profile()
+    # Clustered once per page: the table lists them and the map draws the same hulls from the page itself.
+    found = clusters(conditions, eps, min_points)
     return render_template(
         "analysis/index.html",
         filters=filters,
@@ -113,16 +118,19 @@ def index():
         minimums=CLUSTER_MIN_POINTS,
         matrix=hour_weekday_matrix(conditions),
         open_signals=warnings.open_signals_count(),
-        clusters=clusters(conditions, eps, min_points)[:15],
+        clusters=found[:15],
+        cluster_layer=clusters_geojson(found),
         top=top_categories(filters),
         targets=all_target_statuses(_today()),
+        summary_months=[
+            (first.strftime("%Y-%m"), format_date(first, "LLLL yyyy")) for first in exports.summary_months(_today())
+        ],  # fmt: skip
         map=analysis_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"]),
         map_css=[f"{LEAFLET}/leaflet.css"],
         map_js=[f"{LEAFLET}/leaflet.js", f"{HEAT}/leaflet-heat.js"],
         layer_urls={
             "grid": url_for("analysis.grid_layer", cel=cell_m, **layer_args),
             "heat": url_for("analysis.heat_layer", **layer_args),
-            "clusters": url_for("analysis.cluster_layer", afstand=eps, minimum=min_points, **layer_args),
         },
     )
 
@@ -130,6 +138,29 @@ def index():
 @bp.get("/lagen/raster.geojson")
 @roles_required(*ANALYSIS_ROLES)
 def grid_layer():
+    """The analysis map's grid: the number of reports per cell (restricted categories never counted).
+    ---
+    get:
+      tags: [Analysis]
+      security: [{staffSession: []}]
+      x-roles: [oov, analist]
+      parameters:
+        - {in: query, name: cel, description: cell size in metres, schema: {type: integer, enum: [100, 250, 500]}}
+        - soort
+        - categorie
+        - van
+        - tot
+        - weekdag
+        - uur
+        - gebied
+        - status
+      responses:
+        "200":
+          description: One feature per cell with reports (properties count and cell_m)
+          content: {application/geo+json: {schema: {$ref: "#/components/schemas/FeatureCollection"}}}
+        "302": SignIn
+        "403": Forbidden
+    """
     layer = cells_geojson(_filters().conditions(), _choice("cel", CELL_SIZES, 250))
     return Response(exports.json_text(layer), mimetype="application/geo+json")
 
@@ -137,15 +168,64 @@ def grid_layer():
 @bp.get("/lagen/warmte.json")
 @roles_required(*ANALYSIS_ROLES)
 def heat_layer():
+    """The analysis map's heat layer: [lat, lon, count] per spot.
+    ---
+    get:
+      tags: [Analysis]
+      security: [{staffSession: []}]
+      x-roles: [oov, analist]
+      parameters:
+        - soort
+        - categorie
+        - van
+        - tot
+        - weekdag
+        - uur
+        - gebied
+        - status
+      responses:
+        "200":
+          description: The points
+          content:
+            application/json:
+              schema: {type: array, items: {type: array, items: {type: number}, minItems: 3, maxItems: 3}}
+        "302": SignIn
+        "403": Forbidden
+    """
     return jsonify(heat_points(_filters().conditions()))
 
 
 @bp.get("/lagen/clusters.geojson")
 @roles_required(*ANALYSIS_ROLES)
 def cluster_layer():
-    layer = clusters_geojson(
+    """The analysis map's clusters (DBSCAN by the database): each cluster's outline, count, first and last report.
+    ---
+    get:
+      tags: [Analysis]
+      security: [{staffSession: []}]
+      x-roles: [oov, analist]
+      parameters:
+        - {in: query, name: afstand, description: metres to a neighbour, schema: {type: integer, enum: [50, 100, 200]}}
+        - {in: query, name: minimum, description: reports in a cluster, schema: {type: integer, enum: [3, 5, 10]}}
+        - soort
+        - categorie
+        - van
+        - tot
+        - weekdag
+        - uur
+        - gebied
+        - status
+      responses:
+        "200":
+          description: One feature per cluster
+          content: {application/geo+json: {schema: {$ref: "#/components/schemas/FeatureCollection"}}}
+        "302": SignIn
+        "403": Forbidden
+    """
+    found = clusters(
         _filters().conditions(), _choice("afstand", CLUSTER_DISTANCES, 100), _choice("minimum", CLUSTER_MIN_POINTS, 5)
     )
+    layer = clusters_geojson(found)
     return Response(exports.json_text(layer), mimetype="application/geo+json")
 
 
@@ -160,7 +240,7 @@ def _signal_page(*, failed: tuple[int, AcknowledgeForm] | None = None, status: i
     if failed:
         forms[failed[0]] = failed[1]
     page = render_template("analysis/signals.html", signals=found, positions=warnings.positions(found), forms=forms,
-                           args={})  # fmt: skip
+                           may_acknowledge=current_user.has_role(OOV), args={})  # fmt: skip
     return page, status
 
 
@@ -225,12 +305,18 @@ def woonoverlast_page():
 @roles_required(*ANALYSIS_ROLES)
 def safety_feeling_page():
     filters = _filters()
+    levels = feeling_levels()
+    default = public_area_kind() if public_area_kind() in levels else next(iter(levels), None)
+    level = request.args.get("niveau") if request.args.get("niveau") in levels else default
     return render_template(
         "analysis/safety_feeling.html",
         filters=filters,
         args=filters.as_args(),
         choices=_filter_choices(),
-        view=safety_feeling_per_area(filters),
+        levels={kind: LEVEL_LABELS[kind] for kind in levels},
+        level=level,
+        extra_fields={"niveau": level} if level else {},
+        view=safety_feeling_per_area(filters, level) if level else None,
         minimum=K_ANONYMITY,
     )
 
@@ -239,14 +325,15 @@ def safety_feeling_page():
 @roles_required(*ANALYSIS_ROLES)
 def trends():
     filters = _filters()
+    table = trend_table(filters)
     return render_template(
         "analysis/trends.html",
         filters=filters,
         args=filters.as_args(),
         choices=_filter_choices(),
-        table=trend_table(filters),
+        table=table,
         targets=all_target_statuses(_today()),
-        top=top_categories(filters),
+        top=top_of(table),
         locale=str(get_locale() or "nl"),
     )
 
@@ -262,13 +349,43 @@ def lead_time_page():
         choices=_filter_choices(),
         rows=lead_times(filters.conditions()),
         overdue=exports.overdue_counts(),
+        # The overdue counts link to the queues this user may open (staff.queue's own checks).
+        openable_queue_ids={q.id for q in readable_queues(current_user)}
+        if current_user.role_set & REPORT_ROLES
+        else set(),
     )
 
 
 @bp.get("/export.<fmt>")
 @roles_required(*ANALYSIS_ROLES)
 def export(fmt):
-    """Pseudonymised reports: no contact data, no free text, the location as a 100 m cell. Audited."""
+    """Pseudonymised reports: no contact data, no free text, the location as a 100 m cell. Audited.
+    ---
+    get:
+      tags: [Analysis]
+      security: [{staffSession: []}]
+      x-roles: [oov, analist]
+      parameters:
+        - {in: path, name: fmt, required: true, schema: {type: string, enum: [csv, geojson, xlsx]}}
+        - soort
+        - categorie
+        - van
+        - tot
+        - weekdag
+        - uur
+        - gebied
+        - status
+      responses:
+        "200":
+          description: The reports, as a download
+          content:
+            application/geo+json: {schema: {$ref: "#/components/schemas/FeatureCollection"}}
+            text/csv: {schema: {type: string}}
+            application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {schema: {type: string, format: binary}}
+        "302": SignIn
+        "403": Forbidden
+        "404": NotFound
+    """
     if fmt not in exports.FORMATS:
         return render_template("errors/404.html"), 404
     filters = _filters()

@@ -1,8 +1,38 @@
 """Error pages: translated, friendly, and without losing the person's work where that can be helped."""
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from meldpunt.extensions import db
+
+# What the driver raises while the database is restarting, unreachable or dropped the connection mid-request (and
+# SQLite's "database is locked"): a moment later the same request works, so the person is asked to try again.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_S = 30
+
+
+def after_database_outage(error) -> None:
+    """Log the outage and end the failed transaction, so that nothing of it is used again."""
+    # Name the route, never the path (see MeldpuntFlask.log_exception); the traceback tells a bug from an outage.
+    current_app.logger.warning("database unavailable on %s [%s]: %s", request.endpoint, request.method,
+                               type(getattr(error, "orig", error)).__name__, exc_info=error)  # fmt: skip
+    _end_session(db.session.rollback)
+
+
+def _end_session(end) -> None:
+    try:
+        end()
+    except DATABASE_UNAVAILABLE as outage:  # the connection is gone, and the transaction with it
+        current_app.logger.warning("database connection lost while ending a transaction: %s",
+                                   type(getattr(outage, "orig", outage)).__name__)  # fmt: skip
+        db.session.registry.clear()
+
+
+def unavailable(page: str):
+    """A 503 that tells browsers and proxies when to come back."""
+    return page, 503, {"Retry-After": str(RETRY_AFTER_S)}
 
 
 def _home() -> str | None:
@@ -38,6 +68,21 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(error):
         return render_template("errors/429.html"), 429
+
+    def database_unavailable(error):
+        # Not _home(): finding the signed-in staff member needs the database.
+        after_database_outage(error)
+        return unavailable(render_template("errors/503.html"))
+
+    for outage in DATABASE_UNAVAILABLE:
+        app.register_error_handler(outage, database_unavailable)
+
+    @app.teardown_appcontext
+    def end_session(error):
+        # Runs before Flask-SQLAlchemy's own teardown (registered earlier). When the connection died after the page
+        # was made, ending the session's transaction fails; the page is right and nothing is left to roll back, so
+        # the person gets it rather than a server error.
+        _end_session(db.session.remove)
 
     @app.errorhandler(500)
     def server_error(error):

@@ -23,6 +23,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from meldpunt.db_types import utcnow
+from meldpunt.events.risk_zones import in_active_risk_zones
 from meldpunt.extensions import db
 from meldpunt.geo import LatLon
 from meldpunt.geo.place_names import describe_location
@@ -85,12 +86,15 @@ def _lists(position: LatLon | None) -> dict:
             reports_in_areas_of(current_user).where(report_area.c.report_id.in_([r.id for r, _, _ in rows]))
         )
     )
+    mine = my_field_reports(current_user, position)
+    now = utcnow()
     return {
-        "mine": my_field_reports(current_user, position),
+        "mine": mine,
         "rows": rows,
         "in_own_area": in_own_area,
+        "in_risk_zone": in_active_risk_zones([r.id for r, _, _ in rows + mine], now),
         "position": position,
-        "now": utcnow(),
+        "now": now,
     }
 
 
@@ -104,7 +108,24 @@ def index():
 @roles_required(BOA)
 def fragment():
     """The lists alone, fetched every few seconds by the page: new reports appear without a reload. The header
-    carries a fresh CSRF token for outcomes that waited on the phone for the connection to return."""
+    carries a fresh CSRF token for outcomes that waited on the phone for the connection to return.
+    ---
+    get:
+      tags: [Field mode]
+      security: [{staffSession: []}]
+      x-roles: [boa]
+      parameters:
+        - {in: header, name: X-Position, description: "the officer's position, lat,lon", schema: {type: string}}
+      responses:
+        "200":
+          description: The lists, as HTML for the page
+          headers: {X-CSRF-Token: {schema: {type: string}}}
+          content: {text/html: {schema: {type: string}}}
+        "401":
+          description: Not signed in (the script goes to the sign-in page)
+          content: {application/json: {schema: {$ref: "#/components/schemas/SignedOut"}}}
+        "403": Forbidden
+    """
     response = make_response(render_template("field/_list.html", **_lists(_position())))
     response.vary.add("X-Position")
     response.headers["X-CSRF-Token"] = generate_csrf()
@@ -218,6 +239,54 @@ def on_site(report_id):
 @bp.post("/meldingen/<int:report_id>/afronden")
 @roles_required(BOA)
 def close(report_id):
+    """Close a field report with its outcome. The page's script sends an outcome that waited for the connection
+    again with Accept: application/json and gets JSON; a form gets a page.
+    ---
+    post:
+      tags: [Field mode]
+      security: [{staffSession: []}]
+      x-roles: [boa]
+      parameters:
+        - {in: path, name: report_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [csrf_token, version, outcome]
+              properties:
+                csrf_token: {type: string}
+                version: {type: integer}
+                outcome: {type: string, enum: [aangesproken, waarschuwing, bekeuring, niets_aangetroffen,
+                                               politie_ingeschakeld, doorverwezen_zorg, doorverwezen_buurtbemiddeling]}
+                note: {type: string, maxLength: 500}
+                action_key: {type: string, description: the same key again means the same action}
+      responses:
+        "200":
+          description: Closed (or closed already by this same action)
+          content: {application/json: {schema: {type: object, required: [ok], properties: {ok: {type: boolean}}}}}
+        "302": {description: Closed (a form); to field mode}
+        "400": BadRequest
+        "401":
+          description: Not signed in (a script's request)
+          content: {application/json: {schema: {$ref: "#/components/schemas/SignedOut"}}}
+        "403": Forbidden
+        "404": NotFound
+        "410": {description: The report was closed meanwhile, content: {text/html: {schema: {type: string}}}}
+        "422":
+          description: Refused (e.g. a stale version); what to show
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [ok, errors]
+                properties:
+                  ok: {type: boolean}
+                  errors: {type: array, items: {type: string}}
+                  reference: {type: string}
+            text/html: {schema: {type: string}}
+    """
     report = db.session.get(Report, report_id) or abort(404)
     form = _close_form(report, field_forms.FieldCloseForm())
     # Sent again (the answer was lost with the connection): it was applied the first time; say so, change nothing.

@@ -13,14 +13,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory, url_for
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
 
 from meldpunt.extensions import csrf, db, limiter
 from meldpunt.profiles import current_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.submission import SubmissionRejected, submit_report
+from meldpunt.text import without_control_characters
 from meldpunt.web import public
 from meldpunt.web.report_forms import FORMS_BY_KIND
+from meldpunt.web.requests import CleanMultiDict
 
 bp = Blueprint("offline", __name__)
 
@@ -31,6 +32,17 @@ ICON_SIZES = (192, 512)
 
 @bp.get("/manifest.webmanifest")
 def manifest():
+    """The web app manifest that makes the public site installable.
+    ---
+    get:
+      tags: [Reporting]
+      responses:
+        "200":
+          description: The manifest
+          content:
+            application/manifest+json:
+              schema: {type: object, required: [name, short_name, start_url, icons], properties: {icons: {type: array}}}
+    """
     profile = current_profile()
     name = _("Samen alert") + " " + profile.name
     response = jsonify(
@@ -91,15 +103,58 @@ def _stored(response) -> bool:
 @csrf.exempt  # see the module's docstring: the request's shape and the submission key stand in for the token
 @limiter.limit(lambda: current_app.config["RATELIMIT_QUEUED_SEND"], scope="queued-send", deduct_when=_stored)
 def queued_send():
+    """A report finished offline, sent by the page's script when the connection returns (see the module).
+    ---
+    post:
+      tags: [Reporting]
+      parameters:
+        - {in: header, name: X-Samen-Alert-Queued, required: true, schema: {type: string, enum: ["1"]}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [kind, category, fields]
+              properties:
+                kind: {type: string, enum: [straatintimidatie, overlast, onveilige_plek, verdachte_situatie]}
+                category: {type: string, description: a category code of that kind}
+                fields:
+                  type: object
+                  description: the report form's fields by name, a list for a field with several values
+                  required: [submission_key]
+                  properties: {submission_key: {type: string, pattern: "^[A-Za-z0-9_-]{20,64}$"}}
+      responses:
+        "201":
+          description: Stored
+          content: {application/json: {schema: &stored {type: object, required: [ok, reference, receipt],
+                                                         properties: {ok: {type: boolean}, reference: {type: string},
+                                                                      receipt: {type: string}}}}}
+        "200":
+          description: Stored already (the same submission_key)
+          content: {application/json: {schema: *stored}}
+        "400": BadRequest
+        "404": NotFound
+        "422":
+          description: Refused; the form's messages
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [ok, errors]
+                properties: {ok: {type: boolean}, errors: {type: array, items: {type: string}}}
+        "429": TooMany
+    """
     if not _same_origin_script():
         abort(400)
     body = request.get_json(silent=True) or {}
-    kind, category_code = str(body.get("kind", "")), str(body.get("category", ""))
+    kind, category_code = str(body.get("kind", "")), without_control_characters(str(body.get("category", "")))
     fields = body.get("fields")
     if kind not in KINDS or not isinstance(fields, dict):
         abort(400)
     category = public._category_or_404(kind, category_code)
-    formdata = MultiDict(
+    # Cleaned like any form's values (web/requests.py): a JSON body is not a form, so it is done here.
+    formdata = CleanMultiDict(
         [(str(k), str(v)) for k, values in fields.items() for v in (values if isinstance(values, list) else [values])]
     )
     if not SUBMISSION_KEY_RE.match(formdata.get("submission_key", "")):

@@ -14,7 +14,9 @@ from meldpunt.db_types import utcnow
 from meldpunt.extensions import db, limiter
 from meldpunt.geo import LatLon
 from meldpunt.open311 import georeport, keys
-from meldpunt.reports.submission import NewReport, SubmissionRejected, submit_report
+from meldpunt.reports.photos import PhotoRejected, photo_store, sanitise_photo
+from meldpunt.reports.submission import NewReport, SubmissionRejected, check_report, submit_report
+from meldpunt.web.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_S, after_database_outage
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 FORMATS = "<any(json, xml):fmt>"
@@ -108,6 +110,19 @@ def too_many(error):
     return response
 
 
+def database_unavailable(error):
+    # The partner's app is told to retry, as GeoReport v2 clients handle any 5xx; it never sees a server error page.
+    after_database_outage(error)
+    response = _errors((request.view_args or {}).get("fmt", "json"), 503,
+                       [_("The service is briefly unavailable. Please try again in a minute.")])  # fmt: skip
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
+for _outage in DATABASE_UNAVAILABLE:
+    bp.register_error_handler(_outage, database_unavailable)
+
+
 # --- routes -------------------------------------------------------------------------------------------------
 
 
@@ -120,7 +135,11 @@ def discovery(fmt):
       tags: [Open311]
       parameters: [fmt]
       responses:
-        "200": {description: The discovery document, content: {application/json: {schema: {type: object}}}}
+        "200":
+          description: The discovery document
+          content:
+            application/json: {schema: {type: object, required: [endpoints]}}
+            text/xml: {schema: {type: object, xml: {name: discovery}}}
         "429": Errors
     """
     base = current_app.config["PUBLIC_BASE_URL"]
@@ -151,7 +170,10 @@ def services(fmt):
       responses:
         "200":
           description: The services
-          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Service"}}}}
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Service"}}}
+            text/xml:
+              schema: {type: array, xml: {name: services, wrapped: true}, items: {$ref: "#/components/schemas/Service"}}
         "429": Errors
     """
     locale = str(get_locale())
@@ -175,7 +197,11 @@ def service_definition(service_code, fmt):
         - {in: path, name: service_code, required: true, schema: {type: string}}
         - fmt
       responses:
-        "200": {description: The definition, content: {application/json: {schema: {type: object}}}}
+        "200":
+          description: The definition
+          content:
+            application/json: {schema: {type: object, required: [service_code, attributes]}}
+            text/xml: {schema: {type: object, xml: {name: service_definition}}}
         "404": Errors
         "429": Errors
     """
@@ -214,7 +240,13 @@ def requests_list(fmt):
       responses:
         "200":
           description: The reports
-          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}}
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}
+            text/xml:
+              schema:
+                type: array
+                xml: {name: service_requests, wrapped: true}
+                items: {$ref: "#/components/schemas/Request"}
         "400": Errors
         "403": Errors
         "429": Errors
@@ -247,7 +279,13 @@ def request_one(service_request_id, fmt):
       responses:
         "200":
           description: The report
-          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}}
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}
+            text/xml:
+              schema:
+                type: array
+                xml: {name: service_requests, wrapped: true}
+                items: {$ref: "#/components/schemas/Request"}
         "403": Errors
         "404": Errors
         "429": Errors
@@ -272,9 +310,13 @@ def request_new(fmt):
       parameters: [fmt]
       requestBody:
         required: true
+        description: >-
+          Form fields as the spec names them. Every problem of a request is answered at once (a 400 with a list).
+          address_string is kept for staff and never published. With multipart/form-data a photo may come as
+          media; it is sanitised (re-encoded, metadata removed) and seen by staff only.
         content:
           application/x-www-form-urlencoded:
-            schema:
+            schema: &new_request
               type: object
               required: [api_key, service_code, lat, long, description]
               properties:
@@ -288,20 +330,28 @@ def request_new(fmt):
                 attribute[when]: {type: string, enum: [nu, eerder]}
                 attribute[incident_at]: {type: string, format: date-time}
                 attribute[email_consent]: {type: string, enum: ["true", "false"]}
+          multipart/form-data:
+            schema:
+              allOf:
+                - *new_request
+                - {type: object, properties: {media: {type: string, format: binary}}}
       responses:
         "201":
           description: Received
           content:
             application/json:
-              schema:
+              schema: &received
                 type: array
+                xml: {name: service_requests, wrapped: true}
                 items:
                   type: object
+                  xml: {name: request}
                   required: [service_request_id]
                   properties:
                     service_request_id: {type: string}
                     service_notice: {type: string}
                     account_id: {nullable: true}
+            text/xml: {schema: *received}
         "400": Errors
         "403": Errors
         "429": Errors
@@ -309,16 +359,20 @@ def request_new(fmt):
     key = keys.key_for(_presented_key())
     if key is None:
         raise Open311Error(403, _("A valid api_key is required; this one is missing, unknown or revoked."))
-    category = georeport.listed_category(request.form.get("service_code", ""))
-    if category is None:
-        raise Open311Error(400, _("Unknown service_code. GET services.%(fmt)s lists them.", fmt=fmt))
-    new = _new_report(category)
+    new, problems = _new_report(fmt)
+    if problems:
+        # Every problem at once, as the form shows them: what the request could not say, then the domain's checks
+        # on the rest (a part already named is not named twice).
+        try:
+            check_report(new)
+        except SubmissionRejected as rejected:
+            problems = _named(rejected) | problems
+        raise Open311Error(400, *problems.values())
     try:
         receipt = submit_report(new)
     except SubmissionRejected as rejected:
         db.session.rollback()
-        raise Open311Error(400, *(f"{PARTS.get(part, part)}: {message}"
-                                  for part, message in rejected.problems.items())) from None  # fmt: skip
+        raise Open311Error(400, *_named(rejected).values()) from None
     keys.record_use(key, f"POST {request.path}: {receipt.reference}", report_id=receipt.report_id)
     db.session.commit()
     notice = _("Thank you. Your report was received under reference %(ref)s.", ref=receipt.reference)
@@ -409,35 +463,54 @@ def _coordinate(name: str) -> float | None:
     return value
 
 
-def _new_report(category) -> NewReport:
-    problems = []
+def _named(rejected: SubmissionRejected) -> dict[str, str]:
+    """The domain's problems, each under the name the client sent that part as."""
+    named = {PARTS.get(part, part): message for part, message in rejected.problems.items()}
+    return {name: f"{name}: {message}" for name, message in named.items()}
+
+
+def _new_report(fmt: str) -> tuple[NewReport, dict[str, str]]:
+    """The request as a NewReport, and what it could not say (each problem under the part's name, as sent)."""
+    problems = {}
+    code = request.form.get("service_code", "")
+    category = georeport.listed_category(code)
+    if category is None:
+        problems["service_code"] = _("Unknown service_code. GET services.%(fmt)s lists them.", fmt=fmt)
     lat, lon = _coordinate("lat"), _coordinate("long")
     position = None
     if lat is None or lon is None:
-        problems.append(_("lat/long: give the position as lat and long (WGS84 decimal degrees)."))
+        problems["lat/long"] = _("lat/long: give the position as lat and long (WGS84 decimal degrees).")
     else:
         try:
             position = LatLon(lat, lon)
         except ValueError:
-            problems.append(_("lat/long: this is not a position on earth."))
-    is_incident = georeport.KINDS[category.kind].is_incident
+            problems["lat/long"] = _("lat/long: this is not a position on earth.")
+    is_incident = category is not None and georeport.KINDS[category.kind].is_incident
     when = request.form.get("attribute[when]", "")
     incident_at = None
     if is_incident:
+        # Under incident_at's name: the domain's "enter the time" is the same problem.
         if when not in ("nu", "eerder"):
-            problems.append(_("attribute[when] is required: nu (just now) or eerder (earlier)."))
+            problems["attribute[incident_at]"] = _("attribute[when] is required: nu (just now) or eerder (earlier).")
         elif when == "eerder":
             raw = request.form.get("attribute[incident_at]", "")
             incident_at = _parse_w3c(raw) if raw else None
             if raw and incident_at is None:
-                problems.append(_("attribute[incident_at] is not a date: use W3C format."))
-    answers, answer_problems = georeport.answers_from_attributes(category, _attribute_values)
-    problems += answer_problems
-    if problems:
-        raise Open311Error(400, *problems)
-    return NewReport(
-        kind=category.kind,
-        category_code=category.code,
+                problems["attribute[incident_at]"] = _("attribute[incident_at] is not a date: use W3C format.")
+    answers = {}
+    if category is not None:
+        answers, answer_problems = georeport.answers_from_attributes(category, _attribute_values)
+        problems |= {problem.partition(":")[0]: problem for problem in answer_problems}
+    photo_tokens = []
+    if media := request.files.get("media"):  # a FileStorage is false without a file name: no file chosen
+        try:
+            photo_tokens.append(_kept_media(media))
+        except PhotoRejected as rejected:
+            problems["media"] = f"media: {rejected.message}"
+    new = NewReport(
+        # An unlisted (e.g. restricted) category is checked as no category: its rules are nobody's business here.
+        kind=category.kind if category is not None else "",
+        category_code=code,
         description=request.form.get("description", ""),
         position=position,
         location_method="map",
@@ -448,8 +521,18 @@ def _new_report(category) -> NewReport:
         email=request.form.get("email") or None,
         email_consent=request.form.get("attribute[email_consent]") == "true",
         locale=str(get_locale()),
+        pending_photo_tokens=photo_tokens,
         channel="api",
     )
+    return new, problems
+
+
+def _kept_media(upload) -> str:
+    """A photo sent as `media` (multipart), sanitised like the form's (re-encoded, no metadata) and kept until the
+    report is stored with it; the pending token."""
+    limit = current_app.config["PHOTO_MAX_BYTES"]
+    clean = sanitise_photo(upload.read(limit + 1), max_bytes=limit, max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
+    return photo_store().save_pending(clean)
 
 
 def _attribute_values(code: str) -> list[str]:
@@ -470,7 +553,7 @@ def _request_row(r: georeport.PublicRequest) -> dict:
         "requested_datetime": _w3c(r.requested_datetime),
         "updated_datetime": _w3c(r.updated_datetime),
         "expected_datetime": _w3c(r.expected_datetime),
-        "address": None,
+        "address": r.address,
         "address_id": None,
         "zipcode": None,
         "lat": r.lat,

@@ -41,7 +41,7 @@ from meldpunt.reports.drafts import DRAFT_LIFETIME_S, Draft, draft_store, fields
 from meldpunt.reports.elsewhere import ELSEWHERE, elsewhere_for, elsewhere_for_kind, for_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category, Report
-from meldpunt.reports.photos import PhotoRejected, photo_store, sanitise_photo
+from meldpunt.reports.photos import PhotoNotStored, PhotoRejected, photo_store, sanitise_photo
 from meldpunt.reports.submission import (
     LOCATION_MISSING,
     VILLAGE_NOT_SPOT,
@@ -50,6 +50,7 @@ from meldpunt.reports.submission import (
     check_report,
     submit_report,
 )
+from meldpunt.web.errors import DATABASE_UNAVAILABLE, after_database_outage, unavailable
 from meldpunt.web.report_forms import LinkMailForm, ReportForm, answers_from, form_for_kind, safety_feeling_from
 from meldpunt.web.staff_forms import EmptyForm
 
@@ -155,7 +156,8 @@ def report_form(kind, category_code):
         _keep_draft(form, kind, category_code)
         return redirect(_local_target(request.form.get("next"), request.path), code=303)
     if action == "edit":
-        _keep_draft(form, kind, category_code)
+        if not _keep_draft(form, kind, category_code):  # the page below is then the only copy
+            return _render_form(form, kind_def, category)
         return redirect(url_for("public.report_form", kind=kind, category_code=category_code), code=303)
 
     form_ok = _form_ok(form)
@@ -172,8 +174,8 @@ def report_form(kind, category_code):
         _keep_receipt(receipt, kind_def, category, new_report)
         return redirect(url_for("public.confirmation"), code=303)
     complete = form_ok and _checked(form, new_report) is not None
-    _keep_draft(form, kind, category_code, step="review" if complete else "form")
-    if action == "review" and complete:
+    kept = _keep_draft(form, kind, category_code, step="review" if complete else "form")
+    if action == "review" and complete and kept:
         # Post/redirect/get: the review is a page of its own, so Back, a link away and a language switch all
         # come back to it intact (rendered from the draft).
         return redirect(url_for("public.review", kind=kind, category_code=category_code), code=303)
@@ -209,6 +211,29 @@ def too_many_sends(error):
     return _review_or_form(form, _form_ok(form), _new_report(form, category), kind_def, category, retry_after=wait)
 
 
+def database_unavailable(error):
+    """The database went away while a report was checked or sent (a restart, a failover): nothing was stored, or
+    the report was stored and its reply lost. Everything typed is kept, in the draft and on the page, with the same
+    submission key, so trying again stores the report once. This page needs no database: the category may be
+    what could not be read."""
+    after_database_outage(error)
+    kind_def = KINDS.get((request.view_args or {}).get("kind", ""))
+    if request.endpoint != "public.report_form" or request.method != "POST" or kind_def is None:
+        return unavailable(render_template("errors/503.html"))
+    category_code = request.view_args["category_code"]
+    form = form_for_kind(kind_def.code)
+    _keep_photo(form)
+    _keep_draft(form, kind_def.code, category_code)
+    action = "send" if request.form.get("action") == "send" else "review"
+    page = render_template("public/try_again.html", form=form, kind=kind_def, category_code=category_code,
+                           action=action)  # fmt: skip
+    return unavailable(page)
+
+
+for _outage in DATABASE_UNAVAILABLE:
+    bp.register_error_handler(_outage, database_unavailable)
+
+
 # -- the report in progress (reports/drafts.py): one per session, found through the session cookie only ------
 
 
@@ -227,22 +252,29 @@ def _form_from(kind: str, draft: Draft | None, category: Category) -> ReportForm
                          category=category)  # fmt: skip
 
 
-def _keep_draft(form: ReportForm, kind: str, category_code: str, step: str = "form") -> None:
+def _keep_draft(form: ReportForm, kind: str, category_code: str, step: str = "form") -> bool:
     """What the form holds now, including what the server decided (a chosen place, the kept photo). Only a form
-    with a valid CSRF token is kept: another site must not be able to plant a report in someone's session."""
+    with a valid CSRF token is kept: another site must not be able to plant a report in someone's session. False
+    when it was not kept: the page answering this request must then carry everything itself."""
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         try:
             validate_csrf(request.form.get("csrf_token"))
         except ValidationError:
-            return
+            return False
     fields = fields_from(request.form)
-    for name in ("lat", "lon", "location_method", "location_precision", "photo_token", "photo_name"):
+    for name in ("lat", "lon", "location_method", "location_precision", "photo_token", "photo_name",
+                 "photo_not_stored"):  # fmt: skip
         fields[name] = [getattr(form, name).data or ""]
     fields.pop("remove_photo", None)
     draft_id = session.get("draft_id")
     if not draft_id:
         draft_id = session["draft_id"] = new_draft_id()
-    draft_store().save(draft_id, Draft(kind, category_code, fields, step))
+    try:
+        draft_store().save(draft_id, Draft(kind, category_code, fields, step))
+    except OSError as error:  # a full disk
+        current_app.logger.warning("report draft not kept: %s", error.strerror)
+        return False
+    return True
 
 
 def _drop_draft() -> None:
@@ -346,13 +378,18 @@ def _render_form(form, kind_def, category, places=(), *, restored=False, place_c
 
 def _keep_photo(form: ReportForm) -> None:
     """Sanitise a newly chosen photo at once and keep it for this form, so a rejected form does not lose it. The
-    same file sent again (the browser still holds it) is recognised and not processed again."""
+    same file sent again (the browser still holds it) is recognised and not processed again. A photo that could not
+    be kept for lack of room holds the report back until the reporter agrees to send it without the photo."""
     store = photo_store()
     if form.remove_photo.data:
         form.photo_token.data = form.photo_name.data = ""
         form.remove_photo.data = False
+    if form.photo_not_stored.data and form.without_photo.data:
+        form.photo_token.data = form.photo_name.data = ""
+        return  # agreed: the photo the browser may send again is not tried again
     upload = request.files.get("photo")
     if upload and upload.filename:
+        upload.stream.seek(0)  # from the start: after the view, an error handler keeps the photo again
         raw = upload.read(current_app.config["PHOTO_MAX_BYTES"] + 1)
         token = store.pending_token(raw, form.submission_key.data)
         if not store.has_pending(token):
@@ -360,13 +397,20 @@ def _keep_photo(form: ReportForm) -> None:
                 clean = sanitise_photo(raw, max_bytes=current_app.config["PHOTO_MAX_BYTES"],
                                        max_pixels=current_app.config["PHOTO_MAX_PIXELS"])  # fmt: skip
                 store.save_pending(clean, token)
+            except PhotoNotStored as not_stored:
+                form.photo.errors = [str(not_stored.message)]
+                form.photo_not_stored.data, form.without_photo.data = "1", False
+                return
             except PhotoRejected as rejected:
                 form.photo.errors = [str(rejected.message)]
                 return
         form.photo_token.data = token
         form.photo_name.data = secure_filename(upload.filename)[:80] or "foto.jpg"
+        form.photo_not_stored.data = ""
     elif form.photo_token.data and not store.has_pending(form.photo_token.data):
         form.photo_token.data = form.photo_name.data = ""
+    elif form.photo_not_stored.data and not form.photo_token.data:
+        form.photo.errors = [str(PhotoNotStored().message)]  # not agreed yet: the question stays
 
 
 def _use_place(form: ReportForm, value: str) -> None:

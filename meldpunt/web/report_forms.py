@@ -95,6 +95,10 @@ class ReportForm(FlaskForm):
     photo_token = HiddenField()
     photo_name = HiddenField()
     remove_photo = BooleanField(_l("Remove this photo"))
+    # Set when a chosen photo could not be kept (no room): the report goes on only once the reporter has ticked
+    # without_photo, or a photo is kept after all.
+    photo_not_stored = HiddenField()
+    without_photo = BooleanField(_l("Send my report without the photo"))
 
     # Every kind asks it (issue 10): the seeds track veiligheidsbeleving next to the reports. The choice is checked
     # by check_report, so that a bad value gets the domain's message, not WTForms' own.
@@ -138,7 +142,7 @@ class ReportForm(FlaskForm):
         ]
 
 
-def _field(question: Question):
+def question_field(question: Question):
     """The form field of a declared question (reports/questions.py)."""
     if question.multiple:
         return MultiCheckboxField(question.label, choices=options(*question.choices), validators=[Optional()],
@@ -150,7 +154,7 @@ def _form_class(name: str, kind: str, doc: str, **fields) -> type:
     """A kind's form: the base form, the kind's questions as fields (in their declared order), and `fields`."""
     attributes = {"__doc__": doc, "KIND": kind,
                   "QUESTIONS": tuple((q.name, q.categories) for q in QUESTIONS[kind])}  # fmt: skip
-    attributes |= {q.name: _field(q) for q in QUESTIONS[kind]}
+    attributes |= {q.name: question_field(q) for q in QUESTIONS[kind]}
     return type(name, (ReportForm,), attributes | fields)
 
 

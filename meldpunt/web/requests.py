@@ -1,5 +1,6 @@
 """The request class: every query and form value arrives without control characters (see meldpunt/text.py), in
-every view and every form, before anything can store or echo it."""
+every view and every form, before anything can store or echo it; so does every value taken from the path
+(clean_view_args)."""
 
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
@@ -28,3 +29,10 @@ class CleanMultiDict(ImmutableMultiDict):
 
 class CleanRequest(Request):
     parameter_storage_class = CleanMultiDict
+
+
+def clean_view_args(_endpoint, values: dict | None) -> None:
+    """The URL's own values (a queue's code, a reference) cleaned like the query's: a NUL in a path would otherwise
+    reach the database, which PostgreSQL refuses with an error."""
+    for name, value in (values or {}).items():
+        values[name] = _clean(value)

@@ -11,6 +11,8 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from meldpunt.db_types import id_from, utcnow
+from meldpunt.events.planning import event_choices
+from meldpunt.events.tagging import events_of
 from meldpunt.extensions import db
 from meldpunt.feedback.satisfaction import satisfaction_figures, satisfaction_of, shared_comments
 from meldpunt.feedback.templates import outcomes_with_template, template_for, templates_for
@@ -105,6 +107,10 @@ def _bulk_form(queue: Queue, boas: list[User] | None = None) -> forms.BulkForm:
 @roles_required(*REPORT_ROLES)
 def queue(code, bulk_form=None):
     q = _queue_or_404(code)
+    if bulk_form is None and "page" in request.args:
+        # Pages used to be numbered; links now carry a row's place (keyset pagination). An old link or bookmark
+        # opens the first page of the same filters.
+        return redirect(url_for("staff.queue", code=q.code, **_filters_from_args().as_args()))
     # A refused bulk action shows the list it was sent from, with the same reports still ticked.
     filters = _filters_from_args(dict(parse_qsl(clean_query(request.form.get("terug", ""))))) if bulk_form else None
     filters = filters or _filters_from_args()
@@ -124,6 +130,7 @@ def queue(code, bulk_form=None):
         map_data_url=url_for("staff.queue_map_data", code=q.code, **filters.as_args()),
         categories=queries.visible_categories(current_user),
         areas=list(db.session.scalars(sa.select(Area).where(Area.kind != "gemeente").order_by(Area.name))),
+        events=event_choices(),
         boas=boas,
         kinds=KINDS,
         states=workflow.STATE_LABELS,
@@ -146,7 +153,40 @@ def queue(code, bulk_form=None):
 @bp.get("/wachtrij/<code>/kaart.geojson")
 @roles_required(*REPORT_ROLES)
 def queue_map_data(code):
-    """Every report that matches the queue's filters (not only the page shown), bounded: see queue_map_data."""
+    """Every report that matches the queue's filters (not only the page shown), bounded: see queue_map_data.
+    ---
+    get:
+      tags: [Staff]
+      security: [{staffSession: []}]
+      x-roles: [tnh-coordinator, oov]
+      description: >-
+        Single reports (properties reference, category, state, age, url) up to 2000; beyond that grid cells of
+        250 m with their count ("grouped": true). Which queues a role reads is the profile's (in Emmen OOV reads
+        both, the TNH coordinator the field queue).
+      parameters:
+        - {in: path, name: code, required: true, schema: {type: string}}
+        - {in: query, name: state, description: "a state, open (default) or alle", schema: {type: string}}
+        - {in: query, name: kind, schema: {type: string}}
+        - {in: query, name: category, schema: {type: string}}
+        - {in: query, name: area, schema: {type: string}}
+        - {in: query, name: assignee, description: "a user's id or geen", schema: {type: string}}
+        - {in: query, name: safety, schema: {type: string, enum: ["1"]}}
+        - {in: query, name: period, schema: {type: string, enum: [7d, 30d, 90d, 365d]}}
+        - {in: query, name: overdue, schema: {type: string, enum: ["1"]}}
+        - {in: query, name: sort, schema: {type: string}}
+      responses:
+        "200":
+          description: The reports on the map
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - {$ref: "#/components/schemas/FeatureCollection"}
+                  - {type: object, required: [grouped], properties: {grouped: {type: boolean}}}
+        "302": SignIn
+        "403": Forbidden
+        "404": NotFound
+    """
     q = _queue_or_404(code)
     filters = _filters_from_args()
     data = queries.queue_map_data(q, filters, current_user)
@@ -346,6 +386,7 @@ def report(report_id, forms_override=None, contact=False, refusal=None):
         map_css=MAP_CSS["picker"],
         map_js=MAP_JS["picker"],
         nearby=nearby_reports(r, current_user),
+        made_during=events_of(r),
         merged_here=merged_into(r, current_user),
         merge_forms=forms.EmptyForm(),
         answer=satisfaction_of(r),

@@ -4,17 +4,20 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 
@@ -113,3 +116,96 @@ class ApiKeyForm(FlaskForm):
         description=_l("For example: Wijkapp politie, Datalab Drenthe. Each use of the key is logged under it."),
         validators=[DataRequired(), Length(max=80)],
     )
+
+
+class AreaContactForm(FlaskForm):
+    """Who receives an area's monthly summary: an organisation and its address."""
+
+    area = SelectField(_l("Wijk or dorp"), validators=[InputRequired()])
+    organisation = StringField(
+        _l("Organisation"),
+        description=_l("For example the wijkplatform, the dorpsbelang or the ondernemersvereniging."),
+        validators=[DataRequired(message=_l("Name the organisation.")), Length(max=120)],
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(message=_l("Give the address the summary goes to.")),
+            Email(message=_l("This is not a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
+
+
+class IntakeForm(FlaskForm):
+    """A report filed for a resident (reports/intake.py). The choices are set by the view."""
+
+    submission_key = HiddenField()
+    channel = RadioField(
+        _l("How did the resident reach us?"),
+        validators=[InputRequired(message=_l("Choose how the resident reached us."))],
+    )
+    group = SelectField(_l("Which buurtpreventie group?"), validators=[Optional()])
+    category = SelectField(
+        _l("What does the resident report?"),
+        validators=[InputRequired(message=_l("Choose what the resident wants to report."))],
+    )
+    place_query = StringField(_l("Search a place"), validators=[Optional(), Length(max=120)])
+    place = RadioField(_l("Places found"), validate_choice=False, validators=[Optional()])
+    lat = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)])
+    lon = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)])
+    location_description = StringField(_l("Describe the spot (street, corner, landmark)"),
+                                       validators=[Optional(), Length(max=300)])  # fmt: skip
+    when = RadioField(
+        _l("When did it happen?"),
+        default="nu",
+        choices=[SelectChoice("nu", _l("Now, or just now")), SelectChoice("eerder", _l("Earlier"))],
+    )
+    incident_at = DateTimeLocalField(_l("Date and time"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    description = TextAreaField(_l("What happened, in the resident's words"), validators=[Optional()])
+    email = EmailField(_l("The resident's e-mail address (optional)"), validators=[Optional(), Length(max=254)])
+    email_consent = BooleanField(_l("The resident agrees that we e-mail them about this report"))
+    locale = SelectField(_l("Language for the e-mail"), default="nl")
+
+
+class ReportingGroupForm(FlaskForm):
+    """A buurtpreventie group registered as a channel (reports/channels.py)."""
+
+    name = StringField(_l("Name of the group"), validators=[DataRequired(message=_l("Name the group.")),
+                                                           Length(max=120)])  # fmt: skip
+    area = SelectField(_l("Wijk or dorp (optional)"), validators=[Optional()])
+
+
+OUTLINE_HINT = _l(
+    'Draw the outline on the map (tap its corners in turn), or paste GeoJSON, or type one "latitude, longitude" '
+    "per line (at least three points), for example 52.7858, 6.8975."
+)
+
+
+class OutlineFields(FlaskForm):
+    """Where an event or risk zone is: an area, or an outline drawn or pasted (meldpunt/geo/outlines.py)."""
+
+    area = SelectField(_l("Area"), validate_choice=False)
+    outline = TextAreaField(_l("Or its own outline"), description=OUTLINE_HINT, validators=[Optional()])
+
+
+class EventForm(OutlineFields):
+    name = StringField(
+        _l("Name of the event"),
+        description=_l("For example: Koningsdag, FC Emmen - Cambuur, TT-weekend."),
+        validators=[DataRequired(message=_l("Give the event a name.")), Length(max=120)],
+    )
+    starts = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M",
+                                validators=[DataRequired(message=_l("Enter the date and time."))])  # fmt: skip
+    ends = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M",
+                              validators=[DataRequired(message=_l("Enter the date and time."))])  # fmt: skip
+
+
+class RiskZoneForm(OutlineFields):
+    name = StringField(
+        _l("Name of the risk zone"),
+        description=_l("For example: Stationsplein, Marktplein."),
+        validators=[DataRequired(message=_l("Give the risk zone a name.")), Length(max=120)],
+    )
+    starts_on = DateField(_l("From"), validators=[DataRequired(message=_l("Enter a date."))])
+    ends_on = DateField(_l("Until (included)"), validators=[DataRequired(message=_l("Enter a date."))])

@@ -1,5 +1,6 @@
-// The analysis map: folium draws the base map; this fetches the layers (grid cells, heat, clusters) as GeoJSON from
-// the server, so the page never carries the reports themselves. Every figure is also in the tables on the page.
+// The analysis map: folium draws the base map; this fetches the grid and heat layers as GeoJSON from the server, so
+// the page never carries the reports themselves, and draws the clusters' hulls that come with the page. Every
+// figure is also in the tables on the page.
 (function () {
   "use strict";
   var box = document.getElementById("analysis-map");
@@ -48,14 +49,14 @@
         control.addOverlay(L.heatLayer(points, { radius: 25, blur: 20, max: most }), box.getAttribute("data-label-heat"));
       }));
     }
-    if (box.getAttribute("data-clusters-url")) {
-      loads.push(getJSON(box.getAttribute("data-clusters-url")).then(function (data) {
-        var layer = L.geoJSON(data, {
-          style: function () { return { color: "#08306b", weight: 3, fillOpacity: 0.1 }; },
-          onEachFeature: function (f, l) { l.bindTooltip(f.properties.count + " " + reports); }
-        }).addTo(map);
-        control.addOverlay(layer, box.getAttribute("data-label-clusters"));
-      }));
+    // The clusters come with the page (the table lists the same ones): no second clustering on the server.
+    var clusterData = document.getElementById("analysis-clusters");
+    if (clusterData) {
+      var clusters = L.geoJSON(JSON.parse(clusterData.textContent), {
+        style: function () { return { color: "#08306b", weight: 3, fillOpacity: 0.1 }; },
+        onEachFeature: function (f, l) { l.bindTooltip(f.properties.count + " " + reports); }
+      }).addTo(map);
+      control.addOverlay(clusters, box.getAttribute("data-label-clusters"));
     }
     Promise.all(loads).then(function () { say("done"); }, function () { say("failed"); });
   });

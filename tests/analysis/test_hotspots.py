@@ -62,6 +62,15 @@ def test_heat_points_weigh_each_cell(planted):
     assert all(52.7 < lat < 52.9 and 6.8 < lon < 7.0 for lat, lon, _ in points)
 
 
+@pytest.mark.only_backends("postgis")
+def test_clustering_leaves_the_rest_of_the_transaction_as_it_was(planted):
+    # The planner settings the clustering needs must not change how the request's later statements run.
+    names = ("enable_mergejoin", "work_mem", "jit")
+    before = [db.session.scalar(sa.select(sa.func.current_setting(name))) for name in names]
+    assert [c.count for c in clusters(planted.conditions(), eps_m=50, min_points=5)] == [12, 6]
+    assert [db.session.scalar(sa.select(sa.func.current_setting(name))) for name in names] == before
+
+
 def test_dbscan_finds_the_planted_clusters(planted):
     found = clusters(planted.conditions(), eps_m=50, min_points=5)
     assert [c.count for c in found] == [12, 6]

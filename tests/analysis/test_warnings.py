@@ -48,6 +48,17 @@ def test_three_reports_close_together_raise_one_signal(app, new_report, make_use
     assert signal.report_count == 4 and len(_signal_mails()) == 1
 
 
+def test_a_hotspot_stretched_along_a_street_keeps_its_one_signal(app, new_report, make_user):
+    make_user("olga", "oov").email = "olga@emmen.example"
+    db.session.commit()
+    for north_m in (0, 100, 180):  # the third raises the signal, centred ~93 m north
+        _harassment(new_report, STATION, north_m)
+    # 300 m north: within 200 m of the reports at 100 and 180 (already signalled), ~207 m from the signal's centre.
+    _harassment(new_report, STATION, 300)
+    [signal] = _signals()
+    assert signal.report_count == 4 and len(_signal_mails()) == 1
+
+
 def test_reports_too_far_apart_or_too_long_ago_raise_nothing(app, new_report):
     _harassment(new_report, STATION, 0, days_ago=20)  # outside the 14 days
     _harassment(new_report, STATION, 10)

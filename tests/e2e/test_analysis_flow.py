@@ -49,6 +49,7 @@ def test_the_analysis_map_and_figures(live_server, chromium, width):
     # The grid layer arrives as GeoJSON and is drawn: one cell with six reports.
     expect(page.locator("#analysis-map path.leaflet-interactive").first).to_be_attached(timeout=10000)
     expect(page.locator(".leaflet-control-layers")).to_contain_text("Rastercellen")
+    expect(page.locator(".leaflet-control-layers")).to_contain_text("Clusters")  # drawn from the page itself
     # The same figures without the map.
     expect(page.locator("table.week-matrix")).to_be_visible()
     expect(page.get_by_role("link", name="Trends en doelen")).to_be_visible()

@@ -65,6 +65,12 @@ PAGES = {
     **{f"categories {kind}": (lambda k: lambda page, base: page.goto(f"{base}/melden/{k}"))(kind) for kind in KINDS},
     "privacy": lambda page, base: page.goto(base + "/privacy"),
     "figures": lambda page, base: page.goto(base + "/cijfers/"),
+    "area summaries": lambda page, base: page.goto(base + "/cijfers/gebieden/"),
+    "area summary": lambda page, base: (
+        page.goto(base + "/cijfers/gebieden/"),
+        page.locator(".area-list a").first.click(),
+        page.wait_for_load_state(),
+    ),
     **{f"elsewhere {code}": (lambda c: lambda page, base: page.goto(f"{base}/elders/{c}"))(code) for code in ELSEWHERE},
     "not found": lambda page, base: page.goto(base + "/bestaat-niet"),
     # Where a redirect lands: a staff page asked for while signed out, a language switch on a form.

@@ -18,6 +18,7 @@ from meldpunt.reports.models import Report, StateChange
 from meldpunt.staff.accounts import create_user
 from meldpunt.staff.models import AuditEntry, User
 from tests.e2e.test_field_flow import _file
+from tests.fixtures.browser import assert_marks_the_middle
 from tests.fixtures.staff import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -229,6 +230,8 @@ def test_4_report_detail_answers_in_words_a_map_and_merge_into_this_one(live_ser
     expect(summary).to_contain_text("Elke week")
     expect(summary).not_to_contain_text("weapon")
     expect(desk.locator(".spot-map .leaflet-container")).to_be_visible()
+    assert_marks_the_middle(desk.locator(".spot-map .folium-map"), desk.locator(".spot-map path.leaflet-interactive"),
+                            pin=False)  # fmt: skip
     nearby = desk.locator("ul.nearby > li")
     expect(nearby.filter(has_text=same)).not_to_contain_text("Andere categorie")
     expect(nearby.filter(has_text=other)).to_contain_text("Andere categorie: Jeugd / hangjongeren")

@@ -15,6 +15,7 @@ from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.profiles import LOCAL_TZ, PROFILES
 from meldpunt.reports.models import Report
+from tests.fixtures.browser import assert_marks_the_middle
 from tests.fixtures.reports import jpeg_with_gps
 
 pytestmark = [
@@ -92,6 +93,8 @@ def check_and_send(page: Page, description: str) -> str:
     page.get_by_role("button", name=CHECK_MY_REPORT).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(CHECK_YOUR_REPORT)
     expect(page.locator("dd.description")).to_have_text(description)
+    assert_marks_the_middle(page.locator("#spot-map .folium-map"), page.locator("#spot-map .leaflet-marker-icon"),
+                            pin=True)  # fmt: skip
     page.get_by_role("button", name=SEND_REPORT).click()
     reference = page.locator("#reference")
     expect(reference).to_have_text(REFERENCE)

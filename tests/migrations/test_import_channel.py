@@ -10,17 +10,23 @@ from sqlalchemy.exc import IntegrityError
 
 from meldpunt.extensions import db
 from meldpunt.geo import WGS84
-from meldpunt.reports.bulk import ReportRow, insert_reports
 from meldpunt.reports.models import Category, Queue, Report
 
 
 def store(channel: str, reference: str) -> None:
+    """One report row, stored with only the columns of the downgraded schema: what the bulk path does after storing
+    a report (areas, events) needs tables of later revisions."""
     category = db.session.scalar(sa.select(Category).where(Category.code == "jeugd"))
     queue = db.session.scalar(sa.select(Queue).where(Queue.code == "TNH"))
-    row = ReportRow(row_no=1, reference=reference, kind="overlast", category_id=category.id, queue_id=queue.id,
-                    x=6.899, y=52.787, srid=WGS84, created_at=datetime(2023, 5, 5, 20, tzinfo=UTC), state="nieuw",
-                    incident_at=datetime(2023, 5, 5, 19, tzinfo=UTC), channel=channel)  # fmt: skip
-    insert_reports([row], actor="systeem", reason="test")
+    location = sa.func.ST_GeomFromText("POINT(6.899 52.787)", WGS84)
+    db.session.execute(
+        sa.insert(Report.__table__).values(
+            reference=reference, tracking_token_hash=reference, kind="overlast", category_id=category.id,
+            queue_id=queue.id, location=location, location_rd=sa.func.ST_Transform(location, 28992),
+            location_method="map", created_at=datetime(2023, 5, 5, 20, tzinfo=UTC), state="nieuw",
+            incident_at=datetime(2023, 5, 5, 19, tzinfo=UTC), channel=channel,
+        )
+    )  # fmt: skip
     db.session.commit()
 
 

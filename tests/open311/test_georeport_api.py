@@ -1,6 +1,7 @@
 """Open311 GeoReport v2: a partner's app lists the services, files a report that lands in its queue like a web
 report, and reads it back without personal data, in JSON and XML; refusals come in the spec's error format."""
 
+import io
 from datetime import timedelta
 from xml.etree import ElementTree as ET
 
@@ -12,9 +13,10 @@ from meldpunt.extensions import db
 from meldpunt.open311.keys import ApiKey, issue_key, revoke_key
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.reports.models import Report
+from meldpunt.reports.photos import photo_store
 from meldpunt.reports.submission import submit_report
 from meldpunt.staff.models import AuditEntry
-from tests.fixtures.reports import AMSTERDAM_DAM, COEVORDEN_CENTRE, EMMEN_CENTRE
+from tests.fixtures.reports import AMSTERDAM_DAM, COEVORDEN_CENTRE, EMMEN_CENTRE, jpeg_with_gps
 
 BASE = "/open311/v2"
 
@@ -30,6 +32,10 @@ def _post(client, key, fmt="json", **fields):
     data = {"api_key": key, "service_code": "verlichting", "lat": str(EMMEN_CENTRE[0]), "long": str(EMMEN_CENTRE[1]),
             "description": "De lantaarnpaal bij het fietspad is al een week kapot."} | fields  # fmt: skip
     return client.post(f"{BASE}/requests.{fmt}", data={k: v for k, v in data.items() if v is not None})
+
+
+def _descriptions(response) -> list[str]:
+    return [error["description"] for error in response.get_json()]
 
 
 def _report(reference) -> Report:
@@ -258,3 +264,51 @@ def test_discovery_names_the_endpoint_in_both_formats(client):
     assert endpoint["url"].endswith("/open311/v2") and endpoint["formats"] == ["application/json", "text/xml"]
     xml = ET.fromstring(client.get(f"{BASE}/discovery.xml").data)
     assert xml.tag == "discovery" and xml.find("endpoints/endpoint/specification").text.endswith("GeoReport_v2")
+
+
+def test_every_problem_of_a_post_comes_at_once_in_the_spec_error_list(client, api_key):
+    response = _post(client, api_key, service_code="naroepen", lat=None, long=None, description="",
+                     email="bewoner@example.org", **{"attribute[weapon]": "bazooka"})  # fmt: skip
+    assert response.status_code == 400
+    named = [d.split()[0].rstrip(":") for d in _descriptions(response)]
+    assert sorted(named) == sorted(["description", "lat/long", "attribute[when]", "attribute[email_consent]",
+                                    "attribute[weapon]"]), named  # fmt: skip
+    assert all(e["code"] == 400 for e in response.get_json())
+    unknown = _post(client, api_key, service_code="bestaat-niet", lat="52,78", description=" ")
+    [service_code, description, position] = _descriptions(unknown)
+    assert "service_code" in service_code and description.startswith("description:")
+    assert position.startswith("lat/long:")
+    restricted = _post(client, api_key, service_code="hennep", lat=None)
+    assert len(_descriptions(restricted)) == 2  # its own rules (a time, no e-mail) are not told
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == 0
+
+
+def test_address_is_the_place_near_the_cell_never_the_reporters_own_words(client, api_key):
+    typed = "Voor mijn huis, Hoofdstraat 12"
+    place = _post(client, api_key, address_string=typed).get_json()[0]["service_request_id"]
+    assert _report(place).location_description == typed  # kept for staff
+    shout = _post(client, api_key, service_code="naroepen", description="Nageroepen.", address_string=typed,
+                  **{"attribute[when]": "nu"}).get_json()[0]["service_request_id"]  # fmt: skip
+    for reference in (place, shout):
+        [row] = client.get(f"{BASE}/requests/{reference}.json").get_json()
+        assert row["address"] == "bij Emmen", row
+        assert "Hoofdstraat" not in client.get(f"{BASE}/requests/{reference}.xml").get_data(as_text=True)
+    english = client.get(f"{BASE}/requests/{place}.json", headers={"Accept-Language": "en"}).get_json()
+    assert english[0]["address"] == "near Emmen"
+
+
+def test_a_photo_sent_as_media_is_stored_clean_for_staff_and_never_published(client, api_key):
+    data = {"api_key": api_key, "service_code": "verlichting", "lat": str(EMMEN_CENTRE[0]),
+            "long": str(EMMEN_CENTRE[1]), "description": "Lamp kapot, zie foto.",
+            "media": (io.BytesIO(jpeg_with_gps()), "IMG_2041.jpg")}  # fmt: skip
+    response = client.post(f"{BASE}/requests.json", data=data, content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    reference = response.get_json()[0]["service_request_id"]
+    [photo] = _report(reference).photos
+    assert b"Exif" not in photo_store().path_of(photo.storage_key).read_bytes()
+    [row] = client.get(f"{BASE}/requests/{reference}.json").get_json()
+    assert row["media_url"] is None
+    not_a_photo = data | {"media": (io.BytesIO(b"%PDF-1.4 factuur"), "factuur.pdf"), "description": ""}
+    refused = client.post(f"{BASE}/requests.json", data=not_a_photo, content_type="multipart/form-data")
+    assert refused.status_code == 400
+    assert {d.partition(":")[0] for d in _descriptions(refused)} == {"media", "description"}

@@ -1,9 +1,10 @@
 """An independent Open311 client from PyPI (georeport) against the app served over HTTP: it lists the services and
 reads a filed report back, in JSON and in XML, without personal data.
 
-georeport 0.3.1 only reads (get_service_list, get_service_definition, get_service_requests, get_service_request);
-it has no call that files a report. The report is therefore filed with plain `requests`, form-encoded as the spec
-describes, over HTTP: still no Flask test client and none of our code on the client side."""
+georeport 0.3.1 only reads (get_service_list, get_service_definition, get_service_requests, get_service_request:
+each a requests.get; see its georeport.py); it has no call that files a report. The report is therefore filed by a
+second independent means, plain `requests`, form-encoded exactly as the spec shows, over HTTP: still no Flask test
+client and none of our code on the client side."""
 
 import pytest
 import requests
@@ -39,6 +40,7 @@ def test_an_independent_client_lists_files_and_reads_back_without_personal_data(
         f"{root}/requests.{output_format}",
         data={"api_key": key, "service_code": "verlichting", "lat": EMMEN_CENTRE[0], "long": EMMEN_CENTRE[1],
               "description": "Lantaarnpaal kapot bij de brug.", "email": "bewoner@example.org",
+              "address_string": "Naast mijn huis, Hoofdstraat 12",
               "attribute[email_consent]": "true"},
         timeout=30,
     )  # fmt: skip
@@ -48,7 +50,7 @@ def test_an_independent_client_lists_files_and_reads_back_without_personal_data(
 
     one = client.get_service_request(reference)
     assert one["service_request_id"] == reference and one["status"] == "open"
-    assert one["service_code"] == "verlichting"
+    assert one["service_code"] == "verlichting" and one["address"] == "bij Emmen"  # a place, not what was typed
     with app.app_context():
         report = db.session.scalar(sa.select(Report).where(Report.reference == reference))
         assert report.channel == "api" and one["agency_responsible"] == report.queue.name("nl")
@@ -56,7 +58,7 @@ def test_an_independent_client_lists_files_and_reads_back_without_personal_data(
     listed = listed if isinstance(listed, list) else [listed]  # xmltodict: one element is not a list
     assert reference in {r["service_request_id"] for r in listed}
     everything = requests.get(f"{root}/requests.{output_format}", timeout=30).text
-    assert "bewoner@example.org" not in everything
+    assert "bewoner@example.org" not in everything and "Hoofdstraat" not in everything
 
 
 def test_a_revoked_key_is_refused_over_http(served):

@@ -4,7 +4,7 @@ report. Exports are pseudonymised and audited."""
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.profiles import LOCAL_TZ
+from meldpunt.reports.models import Queue, Report
 from meldpunt.reports.submission import submit_report
 from meldpunt.staff.models import AuditEntry
 from tests.analysis.test_hotspots import STATION, offset
@@ -54,6 +55,13 @@ def test_the_overview_shows_hotspots_patterns_and_top_7(oov):
     assert "Naroepen, nafluiten" in body or "naroepen" in body.lower()
     assert "<td>8</td>" in body  # the cluster of eight, also without the map
     _scan(page.get_data())
+
+
+def test_the_overview_clusters_once_and_draws_the_same_clusters_on_the_map(oov):
+    body = oov.get("/analyse/?afstand=50&minimum=5").get_data(as_text=True)
+    assert "data-clusters-url" not in body  # the map does not ask the server to cluster again
+    layer = body.split('<script type="application/json" id="analysis-clusters">')[1].split("</script>")[0]
+    assert [f["properties"]["count"] for f in json.loads(layer)["features"]] == [8]
 
 
 def test_the_map_layers_are_geojson_without_single_reports(oov):
@@ -125,3 +133,50 @@ def test_the_filters_keep_the_map_settings_and_the_compared_spot(oov):
     unsafe = oov.get("/analyse/onveilige-plekken?plek=1-1&maatregel=2026-05-01").get_data(as_text=True)
     assert '<input type="hidden" name="plek" value="1-1">' in unsafe
     assert '<input type="hidden" name="maatregel" value="2026-05-01">' in unsafe
+
+
+def _sheet_rows(workbook, name):
+    return list(workbook[name].values)
+
+
+def test_the_monthly_summary_compares_with_the_calendar_month_before_in_the_analysts_words(client, staff, login,
+                                                                                          new_report):  # fmt: skip
+    # March against February: the 31 days before 1 March would reach back to 29 January and count January's report.
+    for day, count in ((date(2026, 1, 30), 2), (date(2026, 2, 10), 1), (date(2026, 3, 5), 4)):
+        at = datetime.combine(day, time(12), LOCAL_TZ)
+        for _ in range(count):
+            submit_report(new_report(lat=STATION[0], lon=STATION[1]), now=at)
+    db.session.commit()
+    march = db.session.scalars(sa.select(Report).where(Report.created_at >= datetime(2026, 3, 1, tzinfo=LOCAL_TZ)))
+    for report in march:
+        report.first_response_at = report.created_at + timedelta(hours=2)
+    db.session.commit()
+    login(client, staff["oov"])
+
+    page = client.get("/analyse/").get_data(as_text=True)
+    assert '<select id="summary-month" name="maand">' in page  # the analyst picks the month
+    workbook = load_workbook(io.BytesIO(client.get("/analyse/maandoverzicht.xlsx?maand=2026-03").get_data()))
+    assert _sheet_rows(workbook, "Top 7")[0][0] == "Maandoverzicht maart 2026"
+    header, *rows = _sheet_rows(workbook, "Trends")
+    assert header[:3] == ("Categorie", "Deze maand", "Vorige maand")
+    naroepen = db.session.scalars(sa.select(Report).limit(1)).one().category.name("nl")
+    assert [row[:3] for row in rows] == [(naroepen, 4, 1)]
+    _, *lead = _sheet_rows(workbook, "Doorlooptijden")
+    queue = db.session.scalars(sa.select(Report).where(Report.first_response_at.is_not(None))).first().queue
+    assert [row[:2] for row in lead] == [(queue.name("nl"), naroepen)] and lead[0][2] == pytest.approx(2)
+    assert queue.name("nl") != queue.code
+
+
+def test_the_overdue_list_links_to_the_queues_the_user_may_open(app, client, login, make_user, reports):
+    field = db.session.scalars(sa.select(Queue).where(Queue.is_field.is_(True))).first()
+    for report in db.session.scalars(sa.select(Report)):
+        report.queue_id, report.due_at = field.id, utcnow() - timedelta(days=1)
+    db.session.commit()
+    link = f'href="/medewerkers/wachtrij/{field.code}?overdue=1'
+    # An analyst who also coordinates the field team opens that queue; an analyst alone has no queue to open.
+    login(client, make_user("cijfers-tnh", "analist", "tnh-coordinator"))
+    assert link in client.get("/analyse/doorlooptijden").get_data(as_text=True)
+    analyst = app.test_client()
+    login(analyst, make_user("cijfers", "analist"))
+    page = analyst.get("/analyse/doorlooptijden").get_data(as_text=True)
+    assert field.name("nl") in page and link not in page

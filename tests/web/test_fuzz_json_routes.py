@@ -38,7 +38,10 @@ QUEUE_FILTERS = {
     "period": any_text,
     "overdue": st.sampled_from(["1", "0", ""]),
     "sort": st.one_of(st.sampled_from(["newest", "oldest", "due"]), any_text),
-    "page": query_ints,
+    "page": query_ints,  # old numbered links: redirected to the first page
+    "after": st.one_of(any_text, st.builds("{}~{}".format, st.datetimes(timezones=st.timezones()), query_ints)),
+    "before": st.one_of(any_text, st.builds("{}~{}~{}".format, any_text, st.datetimes(), query_ints)),
+    "last": st.sampled_from(["1", "0", ""]),
 }
 
 
@@ -87,9 +90,11 @@ def test_analysis_pages_answer_any_filters(client, staff, login, some_reports, p
 
 @FUZZ
 @given(queue=st.sampled_from(["TNH", "OOV"]), args=st.fixed_dictionaries({}, optional=QUEUE_FILTERS))
+@example(queue="TNH", args={"after": "0001-01-01T00:00:00+05:00~1"})
+@example(queue="TNH", args={"before": "9999-12-31T23:59:59-05:00~1", "sort": "oldest"})
 def test_the_queue_answers_any_filters(client, staff, login, some_reports, queue, args):
     login(client, staff["oov"])
-    response = client.get(f"/medewerkers/wachtrij/{queue}", query_string=args)
+    response = client.get(f"/medewerkers/wachtrij/{queue}", query_string=args, follow_redirects=True)
     assert response.status_code == 200
     assert_no_markup_from(response.get_data(as_text=True))
 

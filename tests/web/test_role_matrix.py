@@ -50,6 +50,32 @@ MATRIX = [
     ("GET", "/medewerkers/tevredenheid", {"oov"}),
     ("GET", "/medewerkers/vaste-boas", {"tnh"}),
     ("POST", "/medewerkers/vaste-boas/{area}", {"tnh"}),
+    ("GET", "/medewerkers/gebiedscontacten/", {"oov"}),
+    ("GET", "/medewerkers/melding-opnemen/", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/melding-opnemen/", {"oov", "tnh", "boa"}),
+    ("GET", "/medewerkers/melding-opnemen/groepen", {"oov"}),
+    ("POST", "/medewerkers/melding-opnemen/groepen", {"oov"}),
+    ("POST", "/medewerkers/melding-opnemen/groepen/{group}/actief", {"oov"}),
+    ("GET", "/medewerkers/schouw/", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/schouw/", {"oov", "tnh", "boa"}),
+    ("GET", "/medewerkers/schouw/{schouw}", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/schouw/{schouw}/plek", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/schouw/{schouw}/afronden", {"oov", "tnh", "boa"}),
+    ("GET", "/medewerkers/schouw/{schouw}/verslag", {"oov", "tnh", "boa"}),
+    ("POST", "/medewerkers/gebiedscontacten/", {"oov"}),
+    ("POST", "/medewerkers/gebiedscontacten/{contact}/verwijderen", {"oov"}),
+    ("GET", "/medewerkers/evenementen", {"oov", "beheerder"}),
+    ("GET", "/medewerkers/evenementen/nieuw", {"oov", "beheerder"}),
+    ("POST", "/medewerkers/evenementen/nieuw", {"oov", "beheerder"}),
+    ("GET", "/medewerkers/evenementen/{event}", {"oov", "beheerder"}),
+    ("POST", "/medewerkers/evenementen/{event}", {"oov", "beheerder"}),
+    ("POST", "/medewerkers/evenementen/{event}/verwijderen", {"oov", "beheerder"}),
+    ("GET", "/medewerkers/risicogebieden", {"oov", "tnh"}),
+    ("GET", "/medewerkers/risicogebieden/nieuw", {"oov", "tnh"}),
+    ("POST", "/medewerkers/risicogebieden/nieuw", {"oov", "tnh"}),
+    ("GET", "/medewerkers/risicogebieden/{zone}", {"oov", "tnh"}),
+    ("POST", "/medewerkers/risicogebieden/{zone}", {"oov", "tnh"}),
+    ("POST", "/medewerkers/risicogebieden/{zone}/verwijderen", {"oov", "tnh"}),
     ("GET", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/account/tweestaps", ALL_STAFF),
     ("POST", "/medewerkers/uitloggen", ALL_STAFF),
@@ -126,6 +152,11 @@ def _rule_of(url: str) -> str:
         .replace("{filter}", "<int:filter_id>")
         .replace("{area}", "<int:area_id>")
         .replace("{api_key}", "<int:key_id>")
+        .replace("{contact}", "<int:contact_id>")
+        .replace("{schouw}", "<int:schouw_id>")
+        .replace("{group}", "<int:group_id>")
+        .replace("{event}", "<int:event_id>")
+        .replace("{zone}", "<int:zone_id>")
     )
 
 
@@ -175,7 +206,43 @@ def world(app, staff, new_report):
     from meldpunt.geo.models import Area
 
     area = db.session.scalar(sa.select(Area.id).where(Area.kind == "dorp").limit(1))
-    return {"area": area, "tnh": tnh.report_id, "oov": oov.report_id, "photo": photo.id, "user": staff["beheerder"].id,
+    from meldpunt.feedback.area_contacts import AreaContact
+
+    contact = AreaContact(area_id=area, organisation="Dorpsbelang", email="dorpsbelang@example.org")
+    db.session.add(contact)
+    from meldpunt.reports.schouw import Schouw
+
+    schouw = Schouw(name="Schouw", participants=[], led_by_id=staff["oov"].id)
+    db.session.add(schouw)
+    from meldpunt.reports.channels import ReportingGroup
+
+    group = ReportingGroup(name="Buurtpreventie")
+    db.session.add(group)
+    from meldpunt.events.planning import save_event
+    from meldpunt.events.risk_zones import save_zone
+    from meldpunt.geo.outlines import Outline
+
+    place = Outline(area=db.session.get(Area, area))
+    event, _tagged = save_event(
+        None,
+        name="Koningsdag",
+        starts_at=utcnow() - timedelta(days=3),
+        ends_at=utcnow() - timedelta(days=1),
+        outline=place,
+        actor=staff["oov"],
+    )
+    zone = save_zone(
+        None,
+        name="Stationsplein",
+        starts_on=utcnow().date(),
+        ends_on=utcnow().date(),
+        outline=place,
+        actor=staff["oov"],
+    )
+    db.session.commit()
+    return {"area": area, "event": event.id, "zone": zone.id, "tnh": tnh.report_id, "oov": oov.report_id,
+            "contact": contact.id, "schouw": schouw.id, "group": group.id,
+            "photo": photo.id, "user": staff["beheerder"].id,
             "mail": mail, "signal": signal, "filter": saved.id, "api_key": api_key.id}  # fmt: skip
 
 

@@ -99,7 +99,7 @@ def test_the_aggregate_shows_an_area_from_five_answers_and_hides_one_with_four(a
     _answers(new_report, EMMERHOUT, [1, 1, 1, 1])
     _answers(new_report, EMMERHOUT, [None, None])  # no answer: not counted
     db.session.commit()
-    view = safety_feeling_per_area(_filters())
+    view = safety_feeling_per_area(_filters(), "wijk")
     rows = _wijk_rows(view)
     centre_name = db.session.scalar(sa.select(Area.name).where(Area.kind == "wijk", Area.name.like("%Centrum%")))
     assert set(rows) == {centre_name}
@@ -113,9 +113,9 @@ def test_the_aggregate_shows_an_area_from_five_answers_and_hides_one_with_four(a
 def test_the_aggregate_follows_the_shared_filters(app, new_report, wijken):
     _answers(new_report, EMMEN_CENTRE, [3, 3, 3, 3, 3])
     db.session.commit()
-    assert _wijk_rows(safety_feeling_per_area(_filters()))
+    assert _wijk_rows(safety_feeling_per_area(_filters(), "wijk"))
     other_kind = AnalysisFilters.from_args({"soort": "overlast"}, today=utcnow().astimezone(LOCAL_TZ).date())
-    assert not _wijk_rows(safety_feeling_per_area(other_kind))
+    assert not _wijk_rows(safety_feeling_per_area(other_kind, "wijk"))
 
 
 @pytest.mark.parametrize("role", ["oov", "analist"])
@@ -124,10 +124,28 @@ def test_the_page_for_oov_and_analist_shows_areas_never_reports(client, new_repo
     _answers(new_report, EMMERHOUT, [5, 5])
     db.session.commit()
     login(client, make_user(f"{role}-beleving", role))
-    page = client.get("/analyse/veiligheidsbeleving")
+    page = client.get("/analyse/veiligheidsbeleving?niveau=wijk")
     assert page.status_code == 200
     body = html.unescape(page.get_data(as_text=True))
     assert "Hoe veilig mensen zich voelen" in body
     assert "<td>2.8</td>" in body or "<td>2,8</td>" in body
     assert "Emmerhout</th>" not in body  # two answers only
     assert "Een man riep mij na" not in body  # never a report's text
+
+
+def test_one_level_of_areas_at_a_time_so_no_small_group_shows_as_a_difference(client, new_report, wijken, make_user,
+                                                                             login):  # fmt: skip
+    # Five answers in the Centrum wijk and two more just outside it: the dorp Emmen holds all seven. Shown side by
+    # side, dorp minus wijk would give away the two.
+    _answers(new_report, EMMEN_CENTRE, [3, 3, 3, 3, 3])
+    _answers(new_report, EMMERHOUT, [1, 1])
+    db.session.commit()
+    login(client, make_user("analist-niveau", "analist"))
+    for level, other in (("dorp", "wijk"), ("wijk", "dorp")):
+        body = html.unescape(client.get(f"/analyse/veiligheidsbeleving?niveau={level}").get_data(as_text=True))
+        shown = set(db.session.scalars(sa.select(Area.name).where(Area.kind == level)))
+        hidden = set(db.session.scalars(sa.select(Area.name).where(Area.kind == other)))
+        rows = {name for name in shown | hidden if f"{name}</th>" in body or f"{name} (bij benadering)</th>" in body}
+        assert rows and rows <= shown, (level, rows)
+    default = html.unescape(client.get("/analyse/veiligheidsbeleving").get_data(as_text=True))
+    assert '<option value="dorp" selected>' in default  # the public page's level unless the analyst picks another

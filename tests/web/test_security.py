@@ -116,3 +116,14 @@ def test_an_unhandled_error_logs_the_route_not_the_secret_path(make_app, new_rep
     logged = "\n".join(r.getMessage() + str(r.exc_info or "") for r in caplog.records)
     assert "tracking.track" in logged
     assert receipt.tracking_token not in logged and receipt.tracking_token not in caplog.text
+
+
+def test_a_nul_in_a_path_or_a_queued_send_never_reaches_the_database(client, staff, login):
+    """Found by schemathesis on PostgreSQL (which refuses NUL in text): query and form values were cleaned, the
+    URL's own values and the queued send's JSON were not, and answered 500."""
+    assert client.get("/open311/v2/requests/EMN-AB%00CD.json").status_code == 404
+    body = {"kind": "overlast", "category": "jeugd\x00", "fields": {"submission_key": "k" * 24}}
+    queued = client.post("/melden/wachtend", headers={"X-Samen-Alert-Queued": "1"}, json=body)
+    assert queued.status_code in (404, 422)
+    login(client, staff["oov"])
+    assert client.get("/medewerkers/wachtrij/OO%00V/kaart.geojson").status_code in (200, 404)

@@ -1,5 +1,6 @@
 """The staff workspace through the test client."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -83,10 +84,11 @@ def test_queue_paging(client, staff, login, new_report):
         submit_report(new_report(kind="onveilige_plek", category_code="donker"))
     login(client, staff["oov"])
     first = _text(client.get("/medewerkers/wachtrij/OOV"))
-    second = _text(client.get("/medewerkers/wachtrij/OOV?page=2"))
+    following = re.search(r'<a href="(\?[^"]*)" rel="next">Volgende</a>', first).group(1)
+    second = _text(client.get("/medewerkers/wachtrij/OOV" + html.unescape(following)))
     assert first.count('<td><a href="/medewerkers/meldingen/') == 25
     assert second.count('<td><a href="/medewerkers/meldingen/') == 2
-    assert "Pagina 2 van 2" in second
+    assert 'rel="next"' not in second and 'rel="prev">Vorige</a>' in second
 
 
 def test_overdue_filter(client, staff, login, new_report):

@@ -92,3 +92,29 @@ def test_without_five_closed_reports_no_median_is_shown(client, make_user, new_r
     body = client.get("/cijfers/").get_data(as_text=True)
     assert "de helft van de meldingen" not in body
     assert "Nog niet genoeg afgehandelde meldingen." in body
+
+
+def test_the_figures_are_made_once_a_day(client, reports, new_report, monkeypatch):
+    from meldpunt.web import transparency
+
+    def counts():
+        return [
+            f["properties"]["count"] for f in json.loads(client.get("/cijfers/cellen.geojson").get_data())["features"]
+        ]
+
+    assert counts() == [6]
+    now = utcnow()
+    for i in range(5):  # the centre's four become nine: a cell of its own, but only in tomorrow's figures
+        lat, lon = offset(CENTRE, -i * 5 - 2, 0)
+        submit_report(new_report(lat=lat, lon=lon, incident_at=now - timedelta(hours=3)), now=now - timedelta(hours=2))
+    db.session.commit()
+    assert counts() == [6] and "Emmen" in client.get("/cijfers/").get_data(as_text=True)
+    tomorrow = transparency._today() + timedelta(days=1)
+    monkeypatch.setattr(transparency, "_today", lambda: tomorrow)
+    assert counts() == [9, 6]
+
+
+def test_the_public_figures_are_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", RATELIMIT_PUBLIC_FIGURES="2 per minute")
+    client = app.test_client()
+    assert [client.get("/cijfers/").status_code for _ in range(3)] == [200, 200, 429]
