@@ -2,15 +2,15 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from meldpunt.db_types import id_from
 from meldpunt.dialect_sql import LocalHour, LocalWeekday
 from meldpunt.events.models import report_ids_in_event
+from meldpunt.filter_days import filter_day, local_midnight
 from meldpunt.geo.areas import report_ids_in_area
-from meldpunt.profiles import LOCAL_TZ
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import OPEN_STATES, Category, Report
 from meldpunt.reports.queries import unrestricted
@@ -18,17 +18,6 @@ from meldpunt.reports.queries import unrestricted
 # When it happened: the incident time, or for a lasting condition (an unsafe place) when it was reported.
 MOMENT = sa.func.coalesce(Report.incident_at, Report.created_at)
 DEFAULT_DAYS = 365
-# Dates from a query string are held to these, so that local midnights, "a year earlier" and "the day after" stay
-# within what Python's dates and the databases can hold (0001-01-01 or 9999-12-31 would overflow).
-EARLIEST = date(2000, 1, 1)
-LATEST = date(2100, 12, 31)
-
-
-def _date(text) -> date | None:
-    try:
-        return min(max(date.fromisoformat(str(text)), EARLIEST), LATEST)
-    except ValueError:
-        return None
 
 
 def _int_in(text, low, high) -> int | None:
@@ -37,10 +26,6 @@ def _int_in(text, low, high) -> int | None:
     except (TypeError, ValueError):
         return None
     return value if low <= value <= high else None
-
-
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL_TZ)
 
 
 def report_scope() -> list:
@@ -63,8 +48,8 @@ class AnalysisFilters:
     @classmethod
     def from_args(cls, args: Mapping, *, today: date) -> "AnalysisFilters":
         """From a query string; anything unusable is ignored. Without dates: the last year up to today."""
-        date_to = _date(args.get("tot")) or today
-        date_from = _date(args.get("van")) or date_to - timedelta(days=DEFAULT_DAYS - 1)
+        date_to = filter_day(args.get("tot")) or today
+        date_from = filter_day(args.get("van")) or date_to - timedelta(days=DEFAULT_DAYS - 1)
         if date_from > date_to:
             date_from, date_to = date_to, date_from
         return cls(

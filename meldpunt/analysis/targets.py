@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from meldpunt.analysis.filters import local_midnight, report_scope
+from meldpunt.analysis.filters import report_scope
 from meldpunt.analysis.models import Target
 from meldpunt.extensions import db
+from meldpunt.filter_days import local_midnight
 from meldpunt.reports.models import Category, Report
 from meldpunt.translated_data import completed_names, names_in
 

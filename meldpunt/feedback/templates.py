@@ -113,7 +113,21 @@ def template_for(category_code: str, outcome: str, locale: str) -> FeedbackTempl
     return None
 
 
+def outcomes_with_template() -> set[str]:
+    """The outcomes some template is written for: the ones a bulk close can offer."""
+    return set(db.session.scalars(sa.select(FeedbackTemplate.outcome).distinct()))
+
+
 def templates_for(category_code: str, locale: str) -> list[FeedbackTemplate]:
-    outcomes = db.session.scalars(sa.select(FeedbackTemplate.outcome).distinct()).all()
-    found = [template_for(category_code, outcome, locale) for outcome in sorted(outcomes)]
-    return [t for t in found if t is not None]
+    """Per outcome, the template template_for would choose (in the reporter's language, else Dutch; the category's
+    own before the general one), by outcome; in one query."""
+    candidates = db.session.scalars(
+        sa.select(FeedbackTemplate).where(
+            FeedbackTemplate.locale.in_({locale, FALLBACK_LOCALE}),
+            sa.or_(FeedbackTemplate.category_code == category_code, FeedbackTemplate.category_code.is_(None)),
+        )
+    )
+    chosen: dict[str, FeedbackTemplate] = {}
+    for template in sorted(candidates, key=lambda t: (t.locale != locale, t.category_code is None)):
+        chosen.setdefault(template.outcome, template)
+    return [chosen[outcome] for outcome in sorted(chosen)]

@@ -39,8 +39,12 @@ class Area(db.Model):
     source: so.Mapped[str] = so.mapped_column(sa.String(20), default="import", server_default="import")
     # The area this one is part of, by code: a buurt names its wijk (CBS wijkcode), a wijk its gemeente.
     parent_code: so.Mapped[str | None] = so.mapped_column(sa.String(60))
-    geom = so.mapped_column(Geometry("MULTIPOLYGON", srid=WGS84, spatial_index=True), nullable=False)
-    geom_rd = so.mapped_column(Geometry("MULTIPOLYGON", srid=RD_NEW, spatial_index=False), nullable=False)
+    # An outline can be megabytes (a CBS buurt, an imported zone) and lists, filters and a report's area need the
+    # name only: loaded when read, never with the row. The spatial work uses the columns in SQL (geo/areas.py).
+    geom = so.mapped_column(Geometry("MULTIPOLYGON", srid=WGS84, spatial_index=True), nullable=False, deferred=True)
+    geom_rd = so.mapped_column(
+        Geometry("MULTIPOLYGON", srid=RD_NEW, spatial_index=False), nullable=False, deferred=True
+    )
 
     __table_args__ = (
         sa.CheckConstraint(f"kind IN {AREA_KINDS!r}", name="kind"),

@@ -181,6 +181,15 @@ def _visible(viewer) -> sa.ColumnElement:
     return unrestricted()
 
 
+def visible_categories(viewer) -> list[Category]:
+    """The categories this staff member may see, in the report form's order. Even the name of a restricted category
+    stays with those who may see restricted reports."""
+    categories = sa.select(Category).order_by(Category.kind, Category.position)
+    if not viewer.sees_restricted:
+        categories = categories.where(Category.restricted.is_(False))
+    return list(db.session.scalars(categories))
+
+
 def readable_queues(viewer) -> list[Queue]:
     """The queues this staff member may read, policy queues first."""
     queues = db.session.scalars(sa.select(Queue).order_by(Queue.is_field, Queue.id))

@@ -329,18 +329,42 @@ def claim(report, boa: User, *, expected_version=None, now=None, safety_step: st
     _move(report, target, boa, event="claim", reason=reason, now=now or utcnow())
 
 
-def hand_back(report, boa: User, reason: str, *, expected_version=None, now=None):
-    """The officer cannot go after all: the report goes back to the field queue, unassigned, with the reason in
-    the history, so a colleague or the coordinator picks it up."""
+# Why an officer hands a report back: the common reasons as one tap each; the history gets the team's words.
+HAND_BACK_REASONS = {
+    "andere_melding": _l("Another report comes first"),
+    "einde_dienst": _l("End of my shift"),
+    "niet_alleen": _l("I cannot go alone"),
+    "anders": _l("Other reason (explain below)"),
+}
+HAND_BACK_HISTORY = {
+    "andere_melding": "Een andere melding gaat voor",
+    "einde_dienst": "Einde dienst",
+    "niet_alleen": "Kan niet alleen gaan",
+    "anders": "Anders",
+}
+
+
+def may_hand_back(report, boa: User) -> bool:
+    """Only the officer who claimed a report hands it back."""
+    return _assignee_id(report) == boa.id
+
+
+def hand_back(report, boa: User, reason: str, explanation: str = "", *, expected_version=None, now=None):
+    """The officer cannot go after all: the report goes back to the field queue, unassigned, with the reason (one of
+    HAND_BACK_REASONS, and for "anders" an explanation) in the history, so a colleague or the coordinator picks it
+    up."""
     _check(report, boa, expected_version, field_action=True)
-    if _assignee_id(report) != boa.id:
+    if not may_hand_back(report, boa):
         raise WorkflowError(_l("You can only hand back a report you claimed."))
-    if not reason or not reason.strip():
+    if reason not in HAND_BACK_REASONS:
+        raise WorkflowError(_l("Choose a reason."))
+    explanation = (explanation or "").strip()
+    if reason == "anders" and not explanation:
         raise WorkflowError(_l("Give a reason for handing the report back."))
+    told = f"{HAND_BACK_HISTORY[reason]}: {explanation}" if explanation else HAND_BACK_HISTORY[reason]
     report.assigned_to = None
     report.on_site_at = None
-    _move(report, report.state, boa, event="hand_back", reason=f"Teruggegeven: {reason.strip()}",
-          now=now or utcnow())  # fmt: skip
+    _move(report, report.state, boa, event="hand_back", reason=f"Teruggegeven: {told}", now=now or utcnow())
 
 
 def mark_on_site(report, boa: User, *, expected_version=None, now=None):

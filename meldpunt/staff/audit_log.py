@@ -2,13 +2,13 @@
 reference and the action's name in the reader's language."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from meldpunt.extensions import db
-from meldpunt.profiles import LOCAL_TZ
+from meldpunt.filter_days import local_midnight
 from meldpunt.reports.models import Report
 from meldpunt.reports.workflow import STATE_LABELS
 from meldpunt.staff.models import AuditEntry, User
@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "report_state": _l("Report: state changed"),
     "report_assign": _l("Report: assigned"),
     "report_claim": _l("Report: claimed by a field officer"),
+    "report_hand_back": _l("Report: handed back by the field officer"),
     "report_on_site": _l("Report: on site"),
     "report_reroute": _l("Report: moved to another queue"),
     "report_merge": _l("Report: merged"),
@@ -78,10 +79,6 @@ class AuditLine:
     report_id: int | None
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
-
-
 def audit_lines(filters: AuditFilters, *, page: int = 1, size: int = PAGE_SIZE) -> list[AuditLine]:
     """Newest first. An unknown reference finds nothing (not everything)."""
     stmt = sa.select(AuditEntry, Report.reference).outerjoin(Report, Report.id == AuditEntry.report_id)
@@ -92,9 +89,9 @@ def audit_lines(filters: AuditFilters, *, page: int = 1, size: int = PAGE_SIZE) 
     if filters.reference:
         stmt = stmt.where(Report.reference == filters.reference.strip().upper())
     if filters.start:
-        stmt = stmt.where(AuditEntry.at >= _local_midnight(filters.start))
+        stmt = stmt.where(AuditEntry.at >= local_midnight(filters.start))
     if filters.end:
-        stmt = stmt.where(AuditEntry.at < _local_midnight(filters.end + timedelta(days=1)))
+        stmt = stmt.where(AuditEntry.at < local_midnight(filters.end + timedelta(days=1)))
     rows = db.session.execute(stmt.order_by(AuditEntry.id.desc()).limit(size).offset((max(page, 1) - 1) * size))
     return [AuditLine(entry, reference, entry.report_id) for entry, reference in rows]
 

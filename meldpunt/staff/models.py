@@ -126,8 +126,20 @@ def _audit_is_append_only(_mapper, _connection, target):
     raise PermissionError(f"audit entry {target.id} is append-only")
 
 
+# Every action the audit log records, besides a report's events ("report_" + a history event, reports/history.py).
+# The log's reader names each in words (staff/audit_log.py); a test holds the labels to this list.
+AUDIT_ACTIONS = frozenset(
+    {"login", "signed_out_everywhere", "totp_enabled", "password_set", "user_created", "user_changed",
+     "restricted_access_requested", "restricted_access_granted", "restricted_access_refused",
+     "restricted_access_revoked", "contact_viewed", "export", "signal_acknowledged", "mail_retried", "vaste_boa",
+     "api_key_issued", "api_key_revoked", "api_key_used"}
+)  # fmt: skip
+
+
 def audit(user, action: str, report=None, detail: str | None = None, *, report_id: int | None = None) -> AuditEntry:
     """One line of the audit log; `user` None for a use of an API key (the detail names the key)."""
+    if action not in AUDIT_ACTIONS and not action.startswith("report_"):
+        raise ValueError(f"unknown audit action {action!r}: add it to AUDIT_ACTIONS and give it a label")
     entry = AuditEntry(
         user_id=user.id if user is not None else None,
         action=action,

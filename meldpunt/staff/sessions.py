@@ -96,7 +96,8 @@ def check(token: str | None, *, pending: bool = False) -> Check:
     if row is None or row.pending != pending:
         return Check(None, "unknown")
     if row.ended_at is not None:
-        return Check(None, "ended")
+        # Ended by a poll (whose answer leaves the cookie alone, see web/access.py): the next page still says why.
+        return Check(None, row.end_reason if row.end_reason in (IDLE, EXPIRED) else "ended")
     now = utcnow()
     absolute, idle = (PENDING_LIFETIME, PENDING_LIFETIME) if pending else (absolute_limit(), idle_timeout())
     if now - row.created_at >= absolute:

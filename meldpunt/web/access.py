@@ -4,6 +4,7 @@
 from functools import wraps
 
 from flask import Flask, abort, flash, g, jsonify, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_url
@@ -23,6 +24,18 @@ PENDING_KEY = "pending_sign_in"  # the token of a session waiting for the second
 # Fetched by a page's script every few seconds: signed out, these answer 401 (the script goes to the sign-in page)
 # instead of a sign-in page the script would put into the list.
 POLLED_ENDPOINTS = {"field.fragment"}
+
+
+class PollsLeaveTheCookie(SecureCookieSessionInterface):
+    """The answer to a poll never writes the session cookie. A poll sent with the cookie of before a new sign-in
+    (bad signal, a busy server, another tab) can come back after it: writing its session, refreshed or cleared,
+    would replace the new cookie, and the next form would be refused (CSRF) or the officer signed out. A poll has
+    nothing to keep in the cookie: the session itself, last seen included, is on the server."""
+
+    def save_session(self, app, session, response):
+        if request.endpoint in POLLED_ENDPOINTS:
+            return
+        super().save_session(app, session, response)
 
 
 def current_session() -> StaffSession | None:
@@ -87,6 +100,7 @@ def roles_required(*roles: str):
 
 def init_access(app: Flask) -> None:
     login_manager.init_app(app)
+    app.session_interface = PollsLeaveTheCookie()
 
     @app.before_request
     def check_staff_session():

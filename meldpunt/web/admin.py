@@ -1,7 +1,5 @@
 """Beheerder pages: users and roles, the audit log, Open311 API keys."""
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +7,7 @@ from flask_login import current_user
 
 from meldpunt.db_types import id_from
 from meldpunt.extensions import db
+from meldpunt.filter_days import filter_day, out_of_range_message, outside_range
 from meldpunt.open311 import keys as api_keys
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.outbox.worker import retry_dead_letter
@@ -139,13 +138,6 @@ def refuse_restricted(user_id):
     return redirect(url_for("admin.users"))
 
 
-def _day(text) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 @bp.get("/audit")
 @roles_required(BEHEERDER)
 def audit_log():
@@ -158,8 +150,8 @@ def audit_log():
         user_id=id_from(args.get("person")),
         action=args.get("action") if args.get("action") in ACTION_LABELS else None,
         reference=(args.get("reference") or "").strip()[:16] or None,
-        start=_day(args.get("from")),
-        end=_day(args.get("to")),
+        start=filter_day(args.get("from")),
+        end=filter_day(args.get("to")),
     )
     kept = {k: v for k, v in args.items() if k != "page" and v}
     return render_template(
@@ -173,6 +165,7 @@ def audit_log():
         kept=kept,
         page=page,
         size=AUDIT_PAGE,
+        date_problem=outside_range(args.get("from"), args.get("to")) and out_of_range_message(),
     )
 
 

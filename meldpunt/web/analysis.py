@@ -32,6 +32,7 @@ from meldpunt.analysis.unsafe_spots import before_and_after, unsafe_spots
 from meldpunt.analysis.woonoverlast import woonoverlast_view
 from meldpunt.events.planning import event_choices
 from meldpunt.extensions import db
+from meldpunt.filter_days import filter_day, out_of_range_message, outside_range
 from meldpunt.geo.models import Area
 from meldpunt.maps.assets import HEAT, LEAFLET
 from meldpunt.maps.picker import analysis_map
@@ -269,11 +270,7 @@ def acknowledge_signal(signal_id):
 @roles_required(*ANALYSIS_ROLES)
 def unsafe_spot_page():
     filters = _filters()
-    spot, measure_on = request.args.get("plek", ""), None
-    try:
-        measure_on = date.fromisoformat(request.args.get("maatregel", ""))
-    except ValueError:
-        pass
+    spot, measure_on = request.args.get("plek", ""), filter_day(request.args.get("maatregel"))
     return render_template(
         "analysis/unsafe_spots.html",
         filters=filters,
@@ -282,6 +279,7 @@ def unsafe_spot_page():
         spots=unsafe_spots(filters),
         spot=spot,
         measure_on=measure_on,
+        date_problem=outside_range(request.args.get("maatregel")) and out_of_range_message(),
         extra_fields={name: value for name, value in (("plek", spot), ("maatregel", measure_on)) if value},
         comparison=before_and_after(spot, measure_on) if spot and measure_on else None,
     )

@@ -17,8 +17,10 @@ BULK_ACTION_LABELS = {
 # The history's events, as staff read them (StateChange.event).
 HISTORY_EVENT_LABELS = {
     "created": _l("received"),
+    "state": _l("state changed"),
     "assign": _l("assigned"),
     "claim": _l("claimed by a field officer"),
+    "hand_back": _l("handed back by the field officer"),
     "reroute": _l("moved to another queue"),
     "merge": _l("merged"),
     "on_site": _l("on site"),
@@ -27,6 +29,7 @@ HISTORY_EVENT_LABELS = {
     "close": _l("closed"),
     "reopen": _l("reopened"),
     "cancel": _l("cancelled"),
+    "withdrawn": _l("withdrawn by the reporter"),
 }
 
 
@@ -62,7 +65,13 @@ def bulk_summary(result: BulkResult) -> str:
         "reroute": ngettext("%(num)d report moved.", "%(num)d reports moved.", n),
         "close": ngettext("%(num)d report closed.", "%(num)d reports closed.", n),
     }[result.action]
-    if not result.refused:
-        return done
-    refused = "; ".join(f"{ref}: {reason}" for ref, reason in result.refused)
-    return done + " " + _("Refused: %(list)s.", list=refused)
+    parts = [done]
+    if result.refused:
+        refused = "; ".join(f"{ref}: {reason}" for ref, reason in result.refused)
+        parts.append(_("Refused: %(list)s.", list=refused))
+    if result.unseen:
+        parts.append(
+            ngettext("%(num)d selected report is no longer in a queue you can read.",
+                     "%(num)d selected reports are no longer in a queue you can read.", result.unseen)
+        )  # fmt: skip
+    return " ".join(parts)

@@ -320,7 +320,7 @@ def _closed_answer():
 
 def _hand_back_form(form=None, report=None):
     form = form or field_forms.HandBackForm(data={"version": report.version})
-    form.reason.choices = [(k, str(label)) for k, (_text, label) in field_forms.HAND_BACK_REASONS.items()]
+    form.reason.choices = [(code, str(label)) for code, label in workflow.HAND_BACK_REASONS.items()]
     return form
 
 
@@ -328,12 +328,14 @@ def _hand_back_form(form=None, report=None):
 @roles_required(BOA)
 def hand_back(report_id):
     report = _field_report_or_404(report_id)
-    if report.assigned_to_id != current_user.id:
+    if not workflow.may_hand_back(report, current_user):
         return redirect(url_for("field.report", report_id=report.id))
     form = _hand_back_form(field_forms.HandBackForm() if request.method == "POST" else None, report)
     if request.method == "POST":
         if form.validate_on_submit() and commit_action(
-            lambda: workflow.hand_back(report, current_user, form.reason_text(), expected_version=form.version.data),
+            lambda: workflow.hand_back(
+                report, current_user, form.reason.data, form.explanation.data, expected_version=form.version.data
+            ),
             form,
         ):
             flash(_("You handed the report back. It is open for your colleagues again."))

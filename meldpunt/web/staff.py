@@ -14,9 +14,8 @@ from meldpunt.db_types import id_from, utcnow
 from meldpunt.events.planning import event_choices
 from meldpunt.events.tagging import events_of
 from meldpunt.extensions import db
-from meldpunt.feedback.models import FeedbackTemplate
 from meldpunt.feedback.satisfaction import satisfaction_figures, satisfaction_of, shared_comments
-from meldpunt.feedback.templates import template_for, templates_for
+from meldpunt.feedback.templates import outcomes_with_template, template_for, templates_for
 from meldpunt.geo.models import Area
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
 from meldpunt.maps.staff_maps import queue_map, spot_map
@@ -89,16 +88,16 @@ def _boas() -> list[User]:
     return [u for u in users if u.has_role(BOA)]
 
 
-def _bulk_form(queue: Queue) -> forms.BulkForm:
+def _bulk_form(queue: Queue, boas: list[User] | None = None) -> forms.BulkForm:
     form = forms.BulkForm()
     form.action.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in BULK_ACTION_LABELS.items()
                                                  if k != "assign" or queue.is_field]  # fmt: skip
-    form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in _boas()]
+    form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in (_boas() if boas is None else boas)]
     form.boa.label.text = str(current_profile().field_worker)
     locale = str(get_locale() or "nl")
     others = [x for x in db.session.scalars(sa.select(Queue)) if x.id != queue.id]
     form.queue.choices = [("", _("Choose…"))] + [(x.code, x.name(locale)) for x in others]
-    with_template = {t for t in db.session.scalars(sa.select(FeedbackTemplate.outcome).distinct())}
+    with_template = outcomes_with_template()
     form.outcome.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in workflow.OUTCOMES.items()
                                                   if k in with_template]  # fmt: skip
     return form
@@ -118,11 +117,8 @@ def queue(code, bulk_form=None):
     page = queue_page(q, filters, current_user)
     profile = current_profile()
     parts = queue_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"])
-    categories = sa.select(Category).order_by(Category.kind, Category.position)
-    if not current_user.sees_restricted:  # even the name of a restricted category stays with those who may see it
-        categories = categories.where(Category.restricted.is_(False))
-    categories = db.session.scalars(categories)
     back = clean_query(filters.as_args())
+    boas = _boas()
     return render_template(
         "staff/queue.html",
         queue=q,
@@ -132,10 +128,10 @@ def queue(code, bulk_form=None):
         args=filters.as_args(),
         back=back,
         map_data_url=url_for("staff.queue_map_data", code=q.code, **filters.as_args()),
-        categories=list(categories),
+        categories=queries.visible_categories(current_user),
         areas=list(db.session.scalars(sa.select(Area).where(Area.kind != "gemeente").order_by(Area.name))),
         events=event_choices(),
-        boas=_boas(),
+        boas=boas,
         kinds=KINDS,
         states=workflow.STATE_LABELS,
         periods=PERIODS,
@@ -144,7 +140,7 @@ def queue(code, bulk_form=None):
         saved=filters_of(current_user, q.code),
         save_form=forms.SaveFilterForm(query=back),
         delete_form=forms.EmptyForm(),
-        bulk=bulk_form or _bulk_form(q),
+        bulk=bulk_form or _bulk_form(q, boas),
         ticked=set(request.form.getlist("report")) if bulk_form else set(),
         can_act=can_handle_queue(current_user.role_set, q),
         now=utcnow(),
@@ -223,15 +219,15 @@ def bulk(code):
     back = clean_query(request.form.get("terug", ""))
     if not form.validate_on_submit():
         return queue(code, bulk_form=form)
-    selected = []
+    versions = {}
     for value in request.form.getlist("report")[: bulk_actions.MAX_REPORTS + 1]:
         report_id, _sep, version = value.partition(":")
-        report = db.session.get(Report, id_from(report_id)) if id_from(report_id) else None
-        if report is not None and report.queue_id == q.id and can_read_report(current_user, report):
-            selected.append((report, id_from(version)))
+        if id_from(report_id):
+            versions[id_from(report_id)] = id_from(version)
+    selection = bulk_actions.load_selection(q, versions, current_user)
     try:
         result = bulk_actions.apply_to_many(
-            form.action.data, selected, current_user,
+            form.action.data, selection.reports, current_user, elsewhere=selection.elsewhere, unseen=selection.unseen,
             boa=db.session.get(User, id_from(form.boa.data)) if id_from(form.boa.data) else None,
             queue=db.session.scalar(sa.select(Queue).where(Queue.code == form.queue.data)) if form.queue.data else None,
             reason=form.reason.data, outcome=form.outcome.data or None,
@@ -340,9 +336,8 @@ def _report_or_404(report_id: int) -> Report:
 
 def _action_forms(report: Report) -> dict:
     version = {"version": report.version}
-    boas = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
     assign = forms.AssignForm(data=version)
-    assign.boa.choices = [(u.id, u.name) for u in boas if u.has_role(BOA)]
+    assign.boa.choices = [(u.id, u.name) for u in _boas()]
     assign.boa.label.text = str(current_profile().field_worker)
     reroute = forms.RerouteForm(data=version)
     queues = db.session.scalars(sa.select(Queue))
@@ -371,7 +366,7 @@ def _action_forms(report: Report) -> dict:
 
 @bp.get("/meldingen/<int:report_id>")
 @roles_required(*REPORT_ROLES)
-def report(report_id, forms_override=None, contact=False):
+def report(report_id, forms_override=None, contact=False, refusal=None):
     r = _report_or_404(report_id)
     action_forms = _action_forms(r)
     action_forms.update(forms_override or {})
@@ -411,7 +406,8 @@ def report(report_id, forms_override=None, contact=False):
         keep={"terug": back} if back else {},
         previous_id=previous_id,
         next_id=next_id,
-    ), 200 if not forms_override else 422
+        refusal=refusal,
+    ), 200 if not (forms_override or refusal) else 422
 
 
 @bp.post("/meldingen/<int:report_id>/contact")
@@ -439,12 +435,22 @@ def photo(photo_id):
     return response
 
 
+def _merge_here_page(name: str) -> int | None:
+    """ "Merge … into this one" is sent from the original's page (?naar=): the page a refusal is shown on."""
+    original = db.session.get(Report, id_from(request.args.get("naar")) or 0) if name == "merge" else None
+    return original.id if original is not None and can_read_report(current_user, original) else None
+
+
 def _act(report_id: int, form_cls, name: str, apply):
     """Validate the action's form, apply it through the workflow, commit; on a problem show the report again
-    with the message and what was typed."""
-    r = _report_or_404(report_id)
-    if not can_handle_queue(current_user.role_set, r.queue):
-        abort(403)
+    with the message and what was typed (for "merge into this one": the original's page, with the message)."""
+    page_id = _merge_here_page(name)
+    r = db.session.get(Report, report_id) or abort(404)
+    if not can_read_report(current_user, r) or not can_handle_queue(current_user.role_set, r.queue):
+        if page_id is None:
+            abort(403)
+        # Moved meanwhile to a queue this user does not handle: its reference may no longer be theirs to see.
+        return report(page_id, refusal=_("That report is no longer in a queue you handle; nothing was merged."))
     from_queue = r.queue.code
     form = form_cls()
     if name in ("assign", "reroute", "forward", "close"):
@@ -456,6 +462,9 @@ def _act(report_id: int, form_cls, name: str, apply):
         flash(action_done_message(name, r))
         return redirect(_after_action(r, from_queue))
     db.session.expire_all()
+    if page_id is not None:
+        refusal = " ".join([*map(str, form.form_errors), *(str(e) for errors in form.errors.values() for e in errors)])
+        return report(page_id, refusal=refusal or _("Nothing was merged."))
     # The page now shows the report as it is; sending the form again is a deliberate choice on that version.
     current = db.session.get(Report, report_id).version
     form.version.data, form.version.raw_data = current, [str(current)]

@@ -2,19 +2,45 @@
 // reporters can have its own scope). Network first, always: with a connection the officer sees the server's
 // answer. Without one, the pages and files kept from earlier visits are shown (the last list, the opened reports).
 // Never kept: the polled list (the page keeps its own last copy), other sites (map tiles), anything but a plain
-// successful same-origin GET, and anything at all after signing out (the page empties the cache then).
+// successful same-origin GET, anything the server marks no-store (a report's photos: a face or a number plate on a
+// shared phone), and anything at all after signing out (the page empties the cache then).
+// Field mode's own pages are marked no-store too, for the browser's HTTP cache (their forms hold a CSRF token); this
+// worker keeps them all the same, on purpose: they are what the officer reads offline.
 "use strict";
 
 var CACHE = "samen-alert-veld";
 
 self.addEventListener("install", function () { self.skipWaiting(); });
-self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+self.addEventListener("activate", function (event) {
+  event.waitUntil(Promise.all([self.clients.claim(), forgetWhatIsNotKeepable()]));
+});
+
+function fieldPage(url, response) {
+  var type = response.headers.get("Content-Type") || "";
+  return url.pathname.indexOf("/veld/") === 0 && type.indexOf("text/html") === 0;
+}
 
 function keepable(request, response) {
   var url = new URL(request.url);
-  return request.method === "GET" && url.origin === self.location.origin && !url.pathname.endsWith("/lijst") &&
-    url.pathname !== "/veld/sw.js" && response && response.ok && !response.redirected &&
-    response.type === "basic";
+  if (!(request.method === "GET" && url.origin === self.location.origin && !url.pathname.endsWith("/lijst") &&
+        url.pathname !== "/veld/sw.js" && response && response.ok && !response.redirected &&
+        response.type === "basic")) {
+    return false;
+  }
+  return !/no-store/i.test(response.headers.get("Cache-Control") || "") || fieldPage(url, response);
+}
+
+// What an earlier version of this worker kept (photos among it) goes when this one takes over.
+function forgetWhatIsNotKeepable() {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      return Promise.all(requests.map(function (request) {
+        return cache.match(request).then(function (response) {
+          return keepable(request, response) ? null : cache.delete(request);
+        });
+      }));
+    });
+  });
 }
 
 // The page asks to keep itself and its files, also when it was loaded before this worker took over.

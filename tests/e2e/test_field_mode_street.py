@@ -401,3 +401,39 @@ def test_8_every_tap_target_on_the_field_pages_is_at_least_44_px(live_server, ph
         phone.wait_for_load_state("networkidle")
         too_small = phone.evaluate(TAP_TARGETS)
         assert not too_small, (path, too_small)
+
+
+def test_6_photos_are_shown_but_never_kept_on_the_phone(live_server, phone):
+    """A photo can show a face or a number plate, and a field phone is shared: the server marks it no-store, and the
+    worker keeps it nowhere, while the page itself stays readable offline."""
+    from meldpunt.reports.photos import CleanPhoto, photo_store
+    from tests.fixtures.reports import jpeg_with_gps
+
+    app, base_url = live_server
+    _boa(app)
+    with app.app_context():
+        token = photo_store().save_pending(CleanPhoto(jpeg_with_gps(), 64, 48))
+    report_id = _file(app, description="Graffiti op de gevel", pending_photo_tokens=[token])
+    _sign_in(phone, base_url)
+    _wait_for_the_service_worker(phone)
+    phone.goto(f"{base_url}/veld/meldingen/{report_id}")
+    photo = phone.locator("img.field-photo")
+    expect(photo).to_be_visible()
+    phone.wait_for_function("() => document.querySelector('img.field-photo').naturalWidth > 0", timeout=15000)
+    # Once more through the worker, then a file it does keep: when that is in the cache, the photo's turn is past.
+    phone.evaluate(
+        "src => fetch(src).then(r => r.blob()).then(() => fetch('/static/js/field.js?na-de-foto'))",
+        photo.get_attribute("src"),
+    )
+    phone.wait_for_function(
+        "() => caches.open('samen-alert-veld').then(c => Promise.all([c.match(location.href),"
+        " c.match('/static/js/field.js?na-de-foto')])).then(found => found.every(Boolean))",
+        timeout=15000,
+    )
+    kept = phone.evaluate("() => caches.open('samen-alert-veld').then(c => c.keys()).then(ks => ks.map(k => k.url))")
+    assert not [url for url in kept if "/fotos/" in url], kept
+    phone.context.set_offline(True)
+    phone.reload()
+    expect(phone.get_by_text("Graffiti op de gevel")).to_be_visible()
+    assert phone.evaluate("() => document.querySelector('img.field-photo').naturalWidth") == 0
+    phone.context.set_offline(False)

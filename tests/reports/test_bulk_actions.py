@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.reports import workflow
-from meldpunt.reports.bulk_actions import apply_to_many
+from meldpunt.reports.bulk_actions import apply_to_many, load_selection
 from meldpunt.reports.models import Queue, Report, StateChange
 from meldpunt.reports.submission import submit_report
 from meldpunt.staff.models import AuditEntry
@@ -100,3 +100,18 @@ def test_a_report_of_a_queue_the_actor_does_not_handle_is_refused(app, new_repor
     result = apply_to_many("take", [(report, report.version)], staff["tnh"])
     assert result.done == [] and result.refused[0][0] == report.reference
     assert report.state == "nieuw"
+
+
+def test_a_selected_report_moved_to_another_queue_meanwhile_is_named_not_done(field_reports, make_user, staff):
+    both = make_user("regie", "tnh-coordinator", "oov")
+    kept, moved = field_reports(2)
+    tnh, oov = (db.session.scalar(sa.select(Queue).where(Queue.code == code)) for code in ("TNH", "OOV"))
+    workflow.reroute(moved, oov, "Geen veldwerk", both)
+    db.session.commit()
+    selection = load_selection(tnh, {kept.id: kept.version, moved.id: moved.version, 10**9: 1}, both)
+    assert selection.reports == [(kept, kept.version)] and selection.elsewhere == [moved.reference]
+    assert selection.unseen == 1  # an id that is not there
+    result = apply_to_many("take", selection.reports, both, elsewhere=selection.elsewhere, unseen=selection.unseen)
+    assert result.done == [kept.reference]
+    assert result.refused == [(moved.reference, "niet meer in deze wachtrij")]
+    assert moved.state == "nieuw"

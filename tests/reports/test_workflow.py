@@ -258,16 +258,20 @@ def test_handing_back_puts_the_report_in_the_queue_unassigned_with_the_reason(tn
     boa = staff["boa"]
     workflow.claim(tnh_report, boa)
     workflow.mark_on_site(tnh_report, boa)
+    assert workflow.may_hand_back(tnh_report, boa) and not workflow.may_hand_back(tnh_report, staff["boa2"])
     with pytest.raises(workflow.WorkflowError):
-        workflow.hand_back(tnh_report, staff["boa2"], "Einde dienst")  # not theirs
+        workflow.hand_back(tnh_report, staff["boa2"], "einde_dienst")  # not theirs
     with pytest.raises(workflow.WorkflowError):
-        workflow.hand_back(tnh_report, boa, "  ")
-    workflow.hand_back(tnh_report, boa, "Einde dienst")
+        workflow.hand_back(tnh_report, boa, "geen_zin")  # not one of the reasons
+    with pytest.raises(workflow.WorkflowError):
+        workflow.hand_back(tnh_report, boa, "anders", "  ")  # "other" needs its explanation
+    workflow.hand_back(tnh_report, boa, "einde_dienst")
     db.session.commit()
     assert tnh_report.assigned_to_id is None and tnh_report.on_site_at is None
     assert tnh_report.state == "in_behandeling"
     line = tnh_report.history[-1]
     assert (line.event, line.reason, line.actor) == ("hand_back", "Teruggegeven: Einde dienst", "Bram Boa")
+    assert not workflow.may_hand_back(tnh_report, boa)
     assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "report_hand_back")) is not None
     workflow.claim(tnh_report, staff["boa2"])  # a colleague can take it now
     assert tnh_report.assigned_to == staff["boa2"]

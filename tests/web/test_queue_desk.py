@@ -1,6 +1,7 @@
 """The desk through the test client: bulk actions and their summary, map data, saved filters, merge warnings,
 no dead ends, satisfaction, the audit log."""
 
+import re
 from datetime import timedelta
 
 import pyotp
@@ -12,9 +13,10 @@ from meldpunt.extensions import db
 from meldpunt.feedback.satisfaction import record_answer
 from meldpunt.feedback.templates import default_templates
 from meldpunt.reports import workflow
-from meldpunt.reports.models import Category, Report
+from meldpunt.reports.models import Category, Queue, Report
 from meldpunt.reports.submission import submit_report
 from meldpunt.staff.models import AuditEntry, SavedQueueFilter, User
+from tests.fixtures.sql import recorded_statements
 from tests.fixtures.staff import PASSWORD
 
 
@@ -39,6 +41,45 @@ def test_bulk_assign_says_how_many_and_names_each_refusal(client, staff, login, 
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "3 meldingen toegewezen." in page
     assert f"Geweigerd: {reports[3].reference}: Deze melding is niet meer open." in page
+
+
+def test_bulk_loads_the_selection_at_once_and_says_a_report_moved_away_meanwhile(client, staff, login, new_report):
+    reports = [_field(new_report) for _ in range(5)]
+    moved = reports[4]
+    workflow.reroute(moved, db.session.scalar(sa.select(Queue).where(Queue.code == "OOV")), "Geen veldwerk",
+                     staff["tnh"])  # fmt: skip
+    db.session.commit()
+    login(client, staff["tnh"])
+    selected = [f"{r.id}:{r.version}" for r in reports]
+    with recorded_statements() as statements:
+        response = client.post("/medewerkers/wachtrij/TNH/bulk", data={"action": "take", "report": selected})
+    assert response.status_code == 302
+    loads = [s for s in statements if s.lstrip().startswith("SELECT") and re.search(r"FROM report\b", s)]
+    assert len(loads) == 1, "\n\n".join(loads)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "4 meldingen in behandeling genomen." in page
+    # Moved to a queue the coordinator cannot read: counted, not named.
+    assert "1 geselecteerde melding staat niet meer in een wachtrij die u kunt lezen." in page
+    assert moved.reference not in page
+
+
+def test_the_desk_asks_the_database_once_for_each_list_it_shows(client, staff, login, new_report):
+    report = _field(new_report)
+    workflow.take_in_handling(report, staff["tnh"])
+    db.session.commit()
+    login(client, staff["tnh"])
+    with recorded_statements() as queue_sql:
+        assert client.get("/medewerkers/wachtrij/TNH").status_code == 200
+    with recorded_statements() as report_sql:
+        page = client.get(f"/medewerkers/meldingen/{report.id}")
+    assert page.status_code == 200 and '<option value="opgelost"' in page.get_data(as_text=True)
+
+    def count(statements, pattern):
+        return len([s for s in statements if re.search(pattern, s)])
+
+    assert count(queue_sql, r"WHERE staff_user\.active") == 1  # the field officers, for the filter and the form
+    assert count(report_sql, r"WHERE staff_user\.active") == 1
+    assert count(report_sql, r"FROM feedback_template") == 1  # every template offered, not one query per outcome
 
 
 def test_bulk_without_a_choice_keeps_the_page_and_says_why(client, staff, login, new_report):
@@ -102,6 +143,33 @@ def test_merging_another_category_needs_a_confirmation(client, staff, login, new
     assert done.headers["Location"].endswith(f"/medewerkers/meldingen/{original.id}")
     page = client.get(f"/medewerkers/meldingen/{other.id}").get_data(as_text=True)
     assert f'Samengevoegd met <a href="/medewerkers/meldingen/{original.id}">{original.reference}</a>' in page
+
+
+def test_a_refused_merge_here_says_why_on_the_page_it_was_sent_from(client, staff, login, new_report):
+    oov = db.session.scalar(sa.select(Queue).where(Queue.code == "OOV"))
+    original, closed, duplicate, moved = (_field(new_report) for _ in range(4))
+    workflow.cancel(closed, "Dubbel", staff["tnh"])
+    workflow.reroute(moved, oov, "Geen veldwerk", staff["tnh"])
+    db.session.commit()
+    login(client, staff["tnh"])
+
+    def merge_here(other, into):
+        url = f"/medewerkers/meldingen/{other.id}/merge?naar={into.id}"
+        response = client.post(url, data={"version": other.version, "original": into.reference})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422, page[:500]
+        assert f"<h1>{into.reference} · " in page  # still the page it was sent from
+        return page[page.index('<div class="error-summary"') :][:600]
+
+    assert "Voeg samen met een open melding die u kunt zien." in merge_here(duplicate, closed)
+    assert "Een melding kan niet met zichzelf worden samengevoegd." in merge_here(original, original)
+    # Moved meanwhile to a queue the coordinator does not handle (nor read): said, not a 403.
+    assert "Die melding staat niet meer in een wachtrij die u behandelt; er is niets samengevoegd." in merge_here(
+        moved, original
+    )
+    db.session.expire_all()
+    assert db.session.get(Report, duplicate.id).merged_into_id is None
+    assert db.session.get(Report, moved.id).merged_into_id is None
 
 
 def test_answers_show_with_their_questions_in_the_staff_language(client, staff, login, new_report):

@@ -169,3 +169,23 @@ def test_a_pending_second_step_ends_with_a_password_change(app, staff, login):
     response = client.post("/medewerkers/inloggen/code", data={"code": totp_now(beheerder)})
     assert _to_sign_in(response)
     assert _to_sign_in(client.get("/beheer/gebruikers"))
+
+
+def _session_cookie_set(response) -> bool:
+    return any(value.startswith("session=") for value in response.headers.getlist("Set-Cookie"))
+
+
+def test_the_field_poll_never_writes_the_session_cookie_and_the_next_page_says_why_it_ended(
+    client, staff, login, clock
+):
+    login(client, staff["boa"])
+    assert client.get("/veld/").status_code == 200
+    clock.advance(minutes=5)
+    polled = client.get("/veld/lijst")
+    assert polled.status_code == 200 and not _session_cookie_set(polled)
+    clock.advance(minutes=31)
+    ended = client.get("/veld/lijst")  # the poll is what notices the idle session
+    assert ended.status_code == 401 and not _session_cookie_set(ended)
+    page = client.get("/veld/")
+    assert _to_sign_in(page)
+    assert "niets heeft gedaan" in client.get(page.headers["Location"]).get_data(as_text=True)

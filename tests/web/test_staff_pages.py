@@ -5,13 +5,19 @@ import re
 from datetime import timedelta
 
 import pyotp
+import pytest
 import sqlalchemy as sa
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
+from meldpunt.reports import workflow
+from meldpunt.reports.history import EVENTS, STAFF_EVENTS, record_change
 from meldpunt.reports.models import Report
 from meldpunt.reports.submission import submit_report
-from meldpunt.staff.models import AuditEntry, User
+from meldpunt.staff.audit_log import action_label
+from meldpunt.staff.models import AUDIT_ACTIONS, AuditEntry, User, audit
+from meldpunt.web.desk_messages import HISTORY_EVENT_LABELS
+from tests.fixtures.sql import recorded_statements
 from tests.fixtures.staff import PASSWORD
 
 
@@ -247,3 +253,69 @@ def test_after_a_stale_refusal_the_same_form_can_be_sent_deliberately(client, st
     assert version and version.group(1) == "2"
     again = client.post(f"/medewerkers/meldingen/{report.id}/cancel", data={"version": 2, "reason": "spam"})
     assert again.status_code == 302
+
+
+def test_an_out_of_range_date_in_the_audit_log_filter_is_named_not_a_server_error(client, staff, login):
+    login(client, staff["beheerder"])
+    for query in ("to=9999-12-31", "from=0001-01-01", "from=0001-01-01&to=9999-12-31"):
+        response = client.get(f"/beheer/audit?{query}")
+        assert response.status_code == 200, query
+        assert "Kies een datum tussen 1 januari 2000 en 31 december 2100." in _text(response), query
+    assert "Kies een datum tussen" not in _text(client.get("/beheer/audit?from=2020-01-01&to=2020-01-02"))
+
+
+def test_an_out_of_range_measure_date_on_the_unsafe_spots_page_is_not_a_server_error(client, staff, login):
+    login(client, staff["oov"])
+    for day in ("9999-12-31", "0001-01-01"):
+        response = client.get(f"/analyse/onveilige-plekken?maatregel={day}&plek=1-1")
+        assert response.status_code == 200
+        assert "Kies een datum tussen 1 januari 2000 en 31 december 2100." in _text(response)
+
+
+def test_a_hand_back_reads_in_words_in_the_history_and_the_audit_log(client, staff, login, new_report):
+    report = _field_report(new_report)
+    workflow.claim(report, staff["boa"])
+    workflow.hand_back(report, staff["boa"], "einde_dienst")
+    db.session.commit()
+    login(client, staff["tnh"])
+    history = _text(client.get(f"/medewerkers/meldingen/{report.id}"))
+    assert "(teruggegeven door de boa)" in history and "hand_back" not in history
+    beheerder = client.application.test_client()
+    login(beheerder, staff["beheerder"])
+    log = _text(beheerder.get("/beheer/audit?action=report_hand_back"))
+    assert "<td>Melding: teruggegeven door de boa</td>" in log and "report_hand_back</td>" not in log
+
+
+def test_every_history_event_and_audit_action_has_a_label(app):
+    from flask_babel import force_locale
+
+    assert EVENTS and AUDIT_ACTIONS
+    report_actions = {f"report_{event}" for event in STAFF_EVENTS}
+    with app.test_request_context(), force_locale("nl"):
+        for event in EVENTS:
+            assert str(HISTORY_EVENT_LABELS.get(event, event)) != event, event
+        for action in AUDIT_ACTIONS | report_actions:
+            assert action_label(action) != action, action
+
+
+def test_an_event_or_action_not_in_the_lists_is_refused(app, staff, new_report):
+    report = _field_report(new_report)
+    with pytest.raises(ValueError):
+        record_change(report, event="teleport", to_state=report.state, actor="test", now=utcnow())
+    with pytest.raises(ValueError):
+        audit(staff["tnh"], "teleported")
+
+
+def test_lists_of_areas_do_not_load_their_outlines(client, staff, login, new_report):
+    """An area's outline can be megabytes (a CBS buurt, an imported zone); lists, filters and a report's area
+    need its name only."""
+    report = _field_report(new_report)
+    with recorded_statements() as statements:
+        login(client, staff["tnh"])
+        for path in ("/medewerkers/wachtrij/TNH", "/medewerkers/vaste-boas", f"/medewerkers/meldingen/{report.id}"):
+            assert client.get(path).status_code == 200, path
+        oov = client.application.test_client()
+        login(oov, staff["oov"])
+        assert oov.get("/analyse/").status_code == 200
+    assert any("FROM area" in s for s in statements)
+    assert not [s for s in statements if re.search(r"AsEWKB\(area\.geom", s)]
