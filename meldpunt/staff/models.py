@@ -132,7 +132,10 @@ AUDIT_ACTIONS = frozenset(
     {"login", "signed_out_everywhere", "totp_enabled", "password_set", "user_created", "user_changed",
      "restricted_access_requested", "restricted_access_granted", "restricted_access_refused",
      "restricted_access_revoked", "contact_viewed", "export", "signal_acknowledged", "mail_retried", "vaste_boa",
-     "api_key_issued", "api_key_revoked", "api_key_used"}
+     "api_key_issued", "api_key_revoked", "api_key_used", "event_created", "event_changed", "event_deleted",
+     "risk_zone_created", "risk_zone_changed", "risk_zone_deleted", "area_contact_add", "area_contact_remove",
+     "group_registered", "group_activated", "group_deactivated", "schouw_started", "schouw_spot",
+     "schouw_finished"}
 )  # fmt: skip
 
 
