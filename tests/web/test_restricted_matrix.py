@@ -61,7 +61,8 @@ def _body(response) -> bytes:
 
 def _urls(world):
     values = {"tnh": world["report"], "oov": world["report"], "photo": world["photo"], "user": 1, "mail": 1,
-              "signal": 1, "filter": 1, "area": 1, "api_key": 1, "event": 1, "zone": 1}  # fmt: skip
+              "signal": 1, "filter": 1, "area": 1, "api_key": 1, "event": 1, "zone": 1, "contact": 1, "schouw": 1,
+              "group": 1}  # fmt: skip
     for method, template, _ in MATRIX:
         if template in SIGN_OUT_ROUTES:
             continue
