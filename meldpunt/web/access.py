@@ -24,16 +24,21 @@ PENDING_KEY = "pending_sign_in"  # the token of a session waiting for the second
 # Fetched by a page's script every few seconds: signed out, these answer 401 (the script goes to the sign-in page)
 # instead of a sign-in page the script would put into the list.
 POLLED_ENDPOINTS = {"field.fragment"}
+# Sent by the field service worker when it fetches a page to keep it for offline reading (static/js/field-sw.js):
+# not the officer's doing either, and it may run just after a sign-out.
+KEEP_HEADER = "X-Field-Keep"
 
 
 class PollsLeaveTheCookie(SecureCookieSessionInterface):
     """The answer to a poll never writes the session cookie. A poll sent with the cookie of before a new sign-in
     (bad signal, a busy server, another tab) can come back after it: writing its session, refreshed or cleared,
     would replace the new cookie, and the next form would be refused (CSRF) or the officer signed out. A poll has
-    nothing to keep in the cookie: the session itself, last seen included, is on the server."""
+    nothing to keep in the cookie: the session itself, last seen included, is on the server. The same holds for the
+    service worker's fetch of a page to keep: after a sign-out it was redirected to the sign-in page, and that
+    page's cookie could land after the one of the sign-in page the officer sees, whose form was then refused."""
 
     def save_session(self, app, session, response):
-        if request.endpoint in POLLED_ENDPOINTS:
+        if request.endpoint in POLLED_ENDPOINTS or request.headers.get(KEEP_HEADER):
             return
         super().save_session(app, session, response)
 

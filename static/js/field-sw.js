@@ -48,7 +48,9 @@ self.addEventListener("message", function (event) {
   var urls = (event.data && event.data.keep) || [];
   event.waitUntil(caches.open(CACHE).then(function (cache) {
     return Promise.all(urls.map(function (url) {
-      var request = new Request(url, { credentials: "same-origin" });
+      // Not followed to the sign-in page after a sign-out, and marked so that the answer leaves the session
+      // cookie alone (web/access.py KEEP_HEADER): only the page the officer sees sets it.
+      var request = new Request(url, { credentials: "same-origin", redirect: "manual", headers: { "X-Field-Keep": "1" } });
       if (new URL(request.url).origin !== self.location.origin) { return null; }
       return fetch(request).then(function (response) {
         return keepable(request, response) ? cache.put(request, response) : null;

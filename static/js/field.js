@@ -42,7 +42,12 @@
   }
 
   // Signed out (logout elsewhere, idle, or the 12-hour limit): go to the sign-in page, and back here after.
+  // Once: two answers that both say "signed out" (the list poll and a send) would start two page loads of the
+  // sign-in page, and the one whose cookie arrives last need not be the page shown: its form is refused (CSRF).
+  var leaving = false;
   function signIn(response) {
+    if (leaving) { return; }
+    leaving = true;
     var fallback = "/medewerkers/inloggen?next=" + encodeURIComponent("/veld/");
     var go = function (target) {
       var local = typeof target === "string" && target.charAt(0) === "/" && target.charAt(1) !== "/";
