@@ -58,6 +58,20 @@
     response.json().then(function (body) { go(body && body.sign_in); }).catch(function () { go(fallback); });
   }
 
+  // ---- The map without tiles is blank: say so, and point to the words and the navigate button. Listened for at
+  // once, not when the page has loaded: this script comes before the map's, and a refused tile can fail before
+  // DOMContentLoaded (it did on a slow page, and the notice never showed).
+  (function () {
+    var map = document.getElementById("field-map");
+    var failed = document.getElementById("map-failed");
+    if (!map || !failed) { return; }
+    map.addEventListener("error", function (event) {
+      if (event.target && event.target.classList && event.target.classList.contains("leaflet-tile")) {
+        failed.hidden = false;
+      }
+    }, true);
+  })();
+
   document.addEventListener("DOMContentLoaded", function () {
     var status = document.getElementById("field-connection");
     if (!status) { return; }
@@ -206,17 +220,6 @@
       var pad = function () { document.body.style.paddingBottom = bar.offsetHeight + 16 + "px"; };
       pad();
       window.addEventListener("resize", pad);
-    }
-
-    // ---- The map without tiles is blank: say so, and point to the words and the navigate button.
-    var map = document.getElementById("field-map");
-    var failed = document.getElementById("map-failed");
-    if (map && failed) {
-      map.addEventListener("error", function (event) {
-        if (event.target && event.target.classList && event.target.classList.contains("leaflet-tile")) {
-          failed.hidden = false;
-        }
-      }, true);
     }
 
     // ---- The list: fresh every few seconds, sorted by position; reports that arrived are marked.
