@@ -11,10 +11,31 @@ from meldpunt.extensions import db
 # SQLite's "database is locked"): a moment later the same request works, so the person is asked to try again.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_S = 30
+# PostgreSQL's SQLSTATE classes of a passing trouble: connection exception, operator intervention (shutdown,
+# cancelled statement), insufficient resources (too many connections) and a transaction rollback (deadlock).
+TRANSIENT_SQLSTATE_CLASSES = ("08", "57", "53", "40")
+# SQLite's errors that pass: another writer holds the file, or it cannot be opened or read for a moment.
+TRANSIENT_SQLITE_ERRORS = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR")
+
+
+def is_database_outage(error) -> bool:
+    """Is this database error the database being away for a moment (try again), or a bug that surfaced as one? A
+    missing table is OperationalError on SQLite too, and must not be hidden behind a "try again" page."""
+    if isinstance(error, InterfaceError) or getattr(error, "connection_invalidated", False):
+        return True
+    cause = getattr(error, "orig", error)
+    if hasattr(cause, "sqlite_errorname"):  # sqlite3 or pysqlite3: the primary result code names the trouble
+        return (cause.sqlite_errorname or "").startswith(TRANSIENT_SQLITE_ERRORS)
+    sqlstate = getattr(cause, "sqlstate", None)
+    # No SQLSTATE: the server never answered (refused or broken connection).
+    return sqlstate is None or sqlstate.startswith(TRANSIENT_SQLSTATE_CLASSES)
 
 
 def after_database_outage(error) -> None:
-    """Log the outage and end the failed transaction, so that nothing of it is used again."""
+    """Log the outage and end the failed transaction, so that nothing of it is used again. A bug that surfaced as a
+    database error is raised again: the server-error page, logged as an error."""
+    if not is_database_outage(error):
+        raise error
     # Name the route, never the path (see MeldpuntFlask.log_exception); the traceback tells a bug from an outage.
     current_app.logger.warning("database unavailable on %s [%s]: %s", request.endpoint, request.method,
                                type(getattr(error, "orig", error)).__name__, exc_info=error)  # fmt: skip
