@@ -533,6 +533,19 @@ def _put_problems_on(form, rejected: SubmissionRejected) -> None:
             field.errors = [str(message)]
 
 
+@bp.route("/snel-weg", methods=["GET", "POST"])
+@csrf.exempt  # it only forgets what this browser's own session holds; another site can do no more than that
+def quick_exit():
+    """The quick exit: forget the report in progress and the receipt, so that whoever takes the phone next and opens
+    the site finds nothing. quick-exit.js sends a POST as it leaves for the neutral page; without JavaScript the
+    link comes here and is sent on."""
+    _drop_draft()
+    session.pop("receipt", None)
+    if request.method == "POST":
+        return "", 204
+    return redirect(current_app.config["QUICK_EXIT_URL"]), 302, {"Referrer-Policy": "no-referrer"}
+
+
 @bp.get("/melding/ontvangen")
 def confirmation():
     receipt = session.get("receipt") or abort(404)

@@ -1,19 +1,21 @@
 // Quick exit: leave for a neutral page without a history entry (Back does not return here). The button, or
-// Escape three times within two seconds. Loaded on every public page; the link works without it.
+// Escape three times within two seconds. Loaded on every public page; the link works without it (/snel-weg).
 (function () {
   "use strict";
   var presses = [];
 
-  function leave(url) {
+  function leave(link) {
     document.documentElement.hidden = true; // nothing of the page stays on screen while the next one loads
-    window.location.replace(url);
+    // The site forgets the report in progress and the receipt; the beacon outlives this page.
+    if (navigator.sendBeacon) { navigator.sendBeacon(link.getAttribute("href")); }
+    window.location.replace(link.getAttribute("data-exit-url"));
   }
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("#quick-exit") : null;
     if (!link) { return; }
     event.preventDefault();
-    leave(link.getAttribute("data-exit-url"));
+    leave(link);
   });
 
   document.addEventListener("keydown", function (event) {
@@ -22,6 +24,6 @@
     presses = presses.filter(function (t) { return now - t < 2000; });
     presses.push(now);
     var link = document.getElementById("quick-exit");
-    if (presses.length >= 3 && link) { leave(link.getAttribute("data-exit-url")); }
+    if (presses.length >= 3 && link) { leave(link); }
   });
 }());

@@ -304,3 +304,19 @@ def test_quick_exit_replaces_the_page_and_leaves_no_way_back(live_server, phone)
     for _ in range(3):
         phone.keyboard.press("Escape")
     expect(phone).to_have_url(neutral)
+
+
+def test_after_a_quick_exit_the_site_has_forgotten_the_report_in_progress(live_server, phone, tmp_path):
+    """Whoever takes the phone next and opens the site again finds an empty form, not what was typed."""
+    app, base_url = live_server
+    neutral = f"{base_url}/static/img/tile.png"
+    app.config["QUICK_EXIT_URL"] = neutral
+    open_form(phone, base_url, STRAATINTIMIDATIE, NAROEPEN)
+    fill_report(phone, tmp_path, photo=False)
+    to_review(phone)  # the report in progress is now kept on the server
+    review_url = phone.url
+
+    phone.get_by_role("link", name=re.compile(rf"^{QUICK_EXIT}")).click()
+    expect(phone).to_have_url(neutral)
+    phone.goto(review_url)
+    expect(phone.get_by_label(WHAT_HAPPENED)).to_have_value("")

@@ -85,15 +85,50 @@ def test_the_confirmation_mail_subject_says_nothing_about_what_happened(app, cli
 )
 def test_every_public_page_has_the_quick_exit(client, path):
     page = text(client.get(path))
-    assert re.search(r'<a class="quick-exit" id="quick-exit" href="https://www\.knmi\.nl/[^"]*"', page)
+    # Without JavaScript the link forgets the report in progress on its way (/snel-weg); with it, quick-exit.js
+    # tells the site to forget and goes straight to the neutral page.
+    assert re.search(r'<a class="quick-exit" id="quick-exit" href="/snel-weg"[^>]*data-exit-url="https://www\.knmi\.nl/[^"]*"',
+                     page)  # fmt: skip
     assert "js/quick-exit.js" in page
 
 
 def test_the_quick_exit_goes_where_the_municipality_configured(make_app):
     app = make_app(QUICK_EXIT_URL="https://www.buienradar.nl/")
     with app.app_context():
-        assert 'href="https://www.buienradar.nl/"' in text(app.test_client().get("/"))
+        assert 'data-exit-url="https://www.buienradar.nl/"' in text(app.test_client().get("/"))
 
 
 def test_staff_pages_have_no_quick_exit(client):
     assert "quick-exit" not in text(client.get("/medewerkers/inloggen"))
+
+
+# -- What the quick exit forgets: someone who takes the phone afterwards and opens the site finds nothing ----------
+
+
+def _a_report_in_progress(client) -> Reporter:
+    reporter = Reporter(client)
+    review = reporter.post(description="Hij volgde mij tot aan mijn voordeur.")
+    assert "Hij volgde mij tot aan mijn voordeur." in text(review)
+    assert "Hij volgde mij" in text(client.get(reporter.url))  # kept on the server, found through the cookie
+    return reporter
+
+
+def test_the_quick_exit_forgets_the_report_in_progress(client):
+    reporter = _a_report_in_progress(client)
+    assert client.post("/snel-weg").status_code == 204  # what quick-exit.js sends as it leaves
+    assert "Hij volgde mij" not in text(client.get(reporter.url))
+
+
+def test_the_quick_exit_forgets_the_receipt(client):
+    sent = Reporter(client).send()
+    assert client.get(sent.headers["Location"]).status_code == 200
+    client.post("/snel-weg")
+    assert client.get("/melding/ontvangen").status_code == 404
+
+
+def test_the_quick_exit_link_without_javascript_forgets_and_leaves(app, client):
+    reporter = _a_report_in_progress(client)
+    left = client.get("/snel-weg")
+    assert left.status_code == 302 and left.headers["Location"] == app.config["QUICK_EXIT_URL"]
+    assert left.headers["Referrer-Policy"] == "no-referrer"
+    assert "Hij volgde mij" not in text(client.get(reporter.url))
