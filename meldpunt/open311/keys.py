@@ -79,5 +79,11 @@ def record_use(record: ApiKey, what: str, *, report_id: int | None = None, now: 
     audit(None, "api_key_used", detail=f"{record.name}: {what}"[:500], report_id=report_id)
 
 
+def submission_key(record: ApiKey, idempotency_key: str) -> str:
+    """The submission key of a report filed with an Idempotency-Key: the partner's key id is part of it, so that one
+    partner's key never finds another partner's report (the form's keys are random and have no colon)."""
+    return f"open311:{record.id}:{idempotency_key}"
+
+
 def all_keys() -> list[ApiKey]:
     return list(db.session.scalars(sa.select(ApiKey).order_by(ApiKey.revoked_at.is_not(None), ApiKey.name)))

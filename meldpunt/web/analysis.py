@@ -146,14 +146,7 @@ def grid_layer():
       x-roles: [oov, analist]
       parameters:
         - {in: query, name: cel, description: cell size in metres, schema: {type: integer, enum: [100, 250, 500]}}
-        - soort
-        - categorie
-        - van
-        - tot
-        - weekdag
-        - uur
-        - gebied
-        - status
+        - AnalysisFilters
       responses:
         "200":
           description: One feature per cell with reports (properties count and cell_m)
@@ -174,15 +167,7 @@ def heat_layer():
       tags: [Analysis]
       security: [{staffSession: []}]
       x-roles: [oov, analist]
-      parameters:
-        - soort
-        - categorie
-        - van
-        - tot
-        - weekdag
-        - uur
-        - gebied
-        - status
+      parameters: [AnalysisFilters]
       responses:
         "200":
           description: The points
@@ -207,14 +192,7 @@ def cluster_layer():
       parameters:
         - {in: query, name: afstand, description: metres to a neighbour, schema: {type: integer, enum: [50, 100, 200]}}
         - {in: query, name: minimum, description: reports in a cluster, schema: {type: integer, enum: [3, 5, 10]}}
-        - soort
-        - categorie
-        - van
-        - tot
-        - weekdag
-        - uur
-        - gebied
-        - status
+        - AnalysisFilters
       responses:
         "200":
           description: One feature per cluster
@@ -367,14 +345,7 @@ def export(fmt):
       x-roles: [oov, analist]
       parameters:
         - {in: path, name: fmt, required: true, schema: {type: string, enum: [csv, geojson, xlsx]}}
-        - soort
-        - categorie
-        - van
-        - tot
-        - weekdag
-        - uur
-        - gebied
-        - status
+        - AnalysisFilters
       responses:
         "200":
           description: The reports, as a download

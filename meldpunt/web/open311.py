@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 under /open311/v2/ (http://wiki.open311.org/GeoReport_v2), JSON and XML. Thin: the privacy
 rules are in open311/georeport.py, the rules of a new report in reports/submission.py, keys in open311/keys.py."""
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
@@ -21,6 +22,9 @@ from meldpunt.web.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_S, after_datab
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 FORMATS = "<any(json, xml):fmt>"
 SPEC = "http://wiki.open311.org/GeoReport_v2"
+# The Idempotency-Key header (IETF draft-ietf-httpapi-idempotency-key-header): a structured-field string, quoted;
+# a bare value is taken as well. Printable ASCII, at most 255 characters.
+IDEMPOTENCY_KEY_RE = re.compile(r"[\x20-\x7e]{1,255}")
 # The parts of a rejected report, named as the client sent them.
 PARTS = {"category": "service_code", "description": "description", "location": "lat/long",
          "location_description": "address_string", "incident_at": "attribute[incident_at]", "email": "email",
@@ -230,7 +234,7 @@ def requests_list(fmt):
       tags: [Open311]
       parameters:
         - fmt
-        - {in: query, name: api_key, schema: {type: string}}
+        - ApiKey
         - {in: query, name: service_request_id, schema: {type: string}}
         - {in: query, name: service_code, schema: {type: string}}
         - {in: query, name: start_date, schema: {type: string, format: date-time}}
@@ -238,15 +242,7 @@ def requests_list(fmt):
         - {in: query, name: status, schema: {type: string, enum: [open, closed]}}
         - {in: query, name: page, schema: {type: integer, minimum: 1, maximum: 10000}}
       responses:
-        "200":
-          description: The reports
-          content:
-            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}
-            text/xml:
-              schema:
-                type: array
-                xml: {name: service_requests, wrapped: true}
-                items: {$ref: "#/components/schemas/Request"}
+        "200": Requests
         "400": Errors
         "403": Errors
         "429": Errors
@@ -275,17 +271,9 @@ def request_one(service_request_id, fmt):
       parameters:
         - {in: path, name: service_request_id, required: true, schema: {type: string}}
         - fmt
-        - {in: query, name: api_key, schema: {type: string}}
+        - ApiKey
       responses:
-        "200":
-          description: The report
-          content:
-            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Request"}}}
-            text/xml:
-              schema:
-                type: array
-                xml: {name: service_requests, wrapped: true}
-                items: {$ref: "#/components/schemas/Request"}
+        "200": Requests
         "403": Errors
         "404": Errors
         "429": Errors
@@ -307,7 +295,7 @@ def request_new(fmt):
     ---
     post:
       tags: [Open311]
-      parameters: [fmt]
+      parameters: [fmt, IdempotencyKey]
       requestBody:
         required: true
         description: >-
@@ -359,7 +347,10 @@ def request_new(fmt):
     key = keys.key_for(_presented_key())
     if key is None:
         raise Open311Error(403, _("A valid api_key is required; this one is missing, unknown or revoked."))
+    idempotency_key = _idempotency_key()
     new, problems = _new_report(fmt)
+    if idempotency_key is not None:
+        new.submission_key = keys.submission_key(key, idempotency_key)
     if problems:
         # Every problem at once, as the form shows them: what the request could not say, then the domain's checks
         # on the rest (a part already named is not named twice).
@@ -373,7 +364,8 @@ def request_new(fmt):
     except SubmissionRejected as rejected:
         db.session.rollback()
         raise Open311Error(400, *_named(rejected).values()) from None
-    keys.record_use(key, f"POST {request.path}: {receipt.reference}", report_id=receipt.report_id)
+    again = "" if receipt.created else " (Idempotency-Key: stored before)"
+    keys.record_use(key, f"POST {request.path}: {receipt.reference}{again}", report_id=receipt.report_id)
     db.session.commit()
     notice = _("Thank you. Your report was received under reference %(ref)s.", ref=receipt.reference)
     rows = [{"service_request_id": receipt.reference, "service_notice": notice, "account_id": None}]
@@ -398,6 +390,18 @@ def _optional_key():
     if key is None:
         raise Open311Error(403, _("This api_key is unknown or revoked."))
     return key
+
+
+def _idempotency_key() -> str | None:
+    """The Idempotency-Key header's value, without the quotes of a structured-field string; None when not sent."""
+    raw = request.headers.get("Idempotency-Key")
+    if raw is None:
+        return None
+    raw = raw.strip()
+    value = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw
+    if not IDEMPOTENCY_KEY_RE.fullmatch(value) or not value.strip():
+        raise Open311Error(400, _("Idempotency-Key: give 1 to 255 printable ASCII characters, e.g. a UUID."))
+    return value
 
 
 def _path_without_key() -> str:

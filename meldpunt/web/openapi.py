@@ -59,7 +59,8 @@ SCHEMAS = {
                   "properties": {"signed_out": {"type": "boolean", "enum": [True]}, "sign_in": {"type": "string"}}},
 }  # fmt: skip
 
-# The analysis pages' filters (analysis/filters.py AnalysisFilters.from_args; anything unusable is ignored).
+# The analysis pages' filters (analysis/filters.py AnalysisFilters.from_args; anything unusable is ignored): one
+# parameter, an object whose properties are sent as query parameters of their own (form style, exploded).
 ANALYSIS_FILTERS = {
     "soort": ("a kind of report", {"type": "string"}),
     "categorie": ("a category's code", {"type": "string"}),
@@ -71,10 +72,37 @@ ANALYSIS_FILTERS = {
     "status": ("open or closed reports", {"type": "string", "enum": ["open", "closed"]}),
 }
 
+# Parameters shared by many routes, named in the views' YAML (parameters: [fmt, AnalysisFilters]).
+PARAMETERS = {
+    "fmt": {"in": "path", "name": "fmt", "required": True, "schema": {"type": "string", "enum": ["json", "xml"]},
+            "description": "json (application/json) or xml (text/xml)"},
+    "AnalysisFilters": {
+        "in": "query", "name": "filters", "style": "form", "explode": True,
+        "description": "The analysis filters, each a query parameter of its own (soort=…&van=…)",
+        "schema": {"type": "object", "additionalProperties": False,
+                   "properties": {name: schema | {"description": description}
+                                  for name, (description, schema) in ANALYSIS_FILTERS.items()}},
+    },
+    "ApiKey": {"in": "query", "name": "api_key", "schema": {"type": "string"},
+               "description": "Optional when reading; a key that is given must be valid (its use is audited)"},
+    "IdempotencyKey": {
+        "in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 257},
+        "description": "Optional (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII "
+                       "characters, quoted or not, e.g. a UUID, new for each report. A POST sent again with the "
+                       "same key and the same api_key stores nothing and answers the service_request_id of the "
+                       "first.",
+    },
+}  # fmt: skip
+
 # Answers shared by many routes, named in the views' YAML ("403": Forbidden).
 _HTML = {"text/html": {"schema": {"type": "string"}}}
 _OPEN311_ERRORS = {"type": "array", "items": {"$ref": "#/components/schemas/Error"}, "xml": {"name": "errors"}}
+_OPEN311_REQUESTS = {"type": "array", "items": {"$ref": "#/components/schemas/Request"},
+                     "xml": {"name": "service_requests", "wrapped": True}}  # fmt: skip
 RESPONSES = {
+    "Requests": {"description": "The reports, in the format asked for",
+                 "content": {"application/json": {"schema": _OPEN311_REQUESTS},
+                             "text/xml": {"schema": _OPEN311_REQUESTS}}},
     "Errors": {"description": "Errors in the spec's format (a list), in the format asked for",
                "content": {"application/json": {"schema": _OPEN311_ERRORS},
                            "text/xml": {"schema": _OPEN311_ERRORS}}},
@@ -96,12 +124,8 @@ def build_spec() -> dict:
         spec.components.schema(name, schema)
     for name, response in RESPONSES.items():
         spec.components.response(name, response)
-    spec.components.parameter("fmt", "path", {"name": "fmt", "in": "path", "required": True,
-                                              "schema": {"type": "string", "enum": ["json", "xml"]},
-                                              "description": "json (application/json) or xml (text/xml)"})  # fmt: skip
-    for name, (description, schema) in ANALYSIS_FILTERS.items():
-        spec.components.parameter(name, "query", {"name": name, "in": "query", "description": description,
-                                                  "schema": schema})  # fmt: skip
+    for name, parameter in PARAMETERS.items():
+        spec.components.parameter(name, parameter["in"], parameter)
     spec.components.security_scheme(
         "staffSession",
         {"type": "apiKey", "in": "cookie", "name": current_app.config["SESSION_COOKIE_NAME"],

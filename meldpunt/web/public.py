@@ -23,7 +23,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import validate_csrf
 from werkzeug.datastructures import MultiDict
-from werkzeug.utils import secure_filename
 from wtforms.validators import ValidationError
 
 from meldpunt.extensions import csrf, db, limiter
@@ -41,7 +40,6 @@ from meldpunt.reports.drafts import DRAFT_LIFETIME_S, Draft, draft_store, fields
 from meldpunt.reports.elsewhere import ELSEWHERE, elsewhere_for, elsewhere_for_kind, for_profile
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category, Report
-from meldpunt.reports.photos import PhotoNotStored, PhotoRejected, photo_store, sanitise_photo
 from meldpunt.reports.submission import (
     LOCATION_MISSING,
     VILLAGE_NOT_SPOT,
@@ -51,6 +49,7 @@ from meldpunt.reports.submission import (
     submit_report,
 )
 from meldpunt.web.errors import DATABASE_UNAVAILABLE, after_database_outage, unavailable
+from meldpunt.web.photo_keeping import keep_photo
 from meldpunt.web.report_forms import LinkMailForm, ReportForm, answers_from, form_for_kind, safety_feeling_from
 from meldpunt.web.staff_forms import EmptyForm
 
@@ -144,7 +143,7 @@ def report_form(kind, category_code):
 
     form: ReportForm = form_for_kind(kind, category=category)
     action = request.form.get("action", "review")
-    _keep_photo(form)
+    keep_photo(form)
     if action == "search":
         _keep_draft(form, kind, category_code)
         return _render_form(form, kind_def, category, places=_search_places(form.place_query.data))
@@ -204,7 +203,7 @@ def too_many_sends(error):
     kind_def = KINDS.get(request.view_args["kind"]) or abort(404)
     category = _category_or_404(kind_def.code, request.view_args["category_code"])
     form = form_for_kind(kind_def.code, category=category)
-    _keep_photo(form)
+    keep_photo(form)
     _keep_draft(form, kind_def.code, category.code)
     limit = limiter.current_limit
     wait = max(1, int(limit.reset_at - time.time())) if limit else 60
@@ -222,7 +221,7 @@ def database_unavailable(error):
         return unavailable(render_template("errors/503.html"))
     category_code = request.view_args["category_code"]
     form = form_for_kind(kind_def.code)
-    _keep_photo(form)
+    keep_photo(form)
     _keep_draft(form, kind_def.code, category_code)
     action = "send" if request.form.get("action") == "send" else "review"
     page = render_template("public/try_again.html", form=form, kind=kind_def, category_code=category_code,
@@ -374,43 +373,6 @@ def _render_form(form, kind_def, category, places=(), *, restored=False, place_c
         place_chosen=place_chosen,
         get_url=_get_url_of(kind_def.code, category.code, "public.report_form"),
     )
-
-
-def _keep_photo(form: ReportForm) -> None:
-    """Sanitise a newly chosen photo at once and keep it for this form, so a rejected form does not lose it. The
-    same file sent again (the browser still holds it) is recognised and not processed again. A photo that could not
-    be kept for lack of room holds the report back until the reporter agrees to send it without the photo."""
-    store = photo_store()
-    if form.remove_photo.data:
-        form.photo_token.data = form.photo_name.data = ""
-        form.remove_photo.data = False
-    if form.photo_not_stored.data and form.without_photo.data:
-        form.photo_token.data = form.photo_name.data = ""
-        return  # agreed: the photo the browser may send again is not tried again
-    upload = request.files.get("photo")
-    if upload and upload.filename:
-        upload.stream.seek(0)  # from the start: after the view, an error handler keeps the photo again
-        raw = upload.read(current_app.config["PHOTO_MAX_BYTES"] + 1)
-        token = store.pending_token(raw, form.submission_key.data)
-        if not store.has_pending(token):
-            try:
-                clean = sanitise_photo(raw, max_bytes=current_app.config["PHOTO_MAX_BYTES"],
-                                       max_pixels=current_app.config["PHOTO_MAX_PIXELS"])  # fmt: skip
-                store.save_pending(clean, token)
-            except PhotoNotStored as not_stored:
-                form.photo.errors = [str(not_stored.message)]
-                form.photo_not_stored.data, form.without_photo.data = "1", False
-                return
-            except PhotoRejected as rejected:
-                form.photo.errors = [str(rejected.message)]
-                return
-        form.photo_token.data = token
-        form.photo_name.data = secure_filename(upload.filename)[:80] or "foto.jpg"
-        form.photo_not_stored.data = ""
-    elif form.photo_token.data and not store.has_pending(form.photo_token.data):
-        form.photo_token.data = form.photo_name.data = ""
-    elif form.photo_not_stored.data and not form.photo_token.data:
-        form.photo.errors = [str(PhotoNotStored().message)]  # not agreed yet: the question stays
 
 
 def _use_place(form: ReportForm, value: str) -> None:

@@ -3,18 +3,16 @@ what it found, and read or print the report of the walk."""
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.utils import secure_filename
 from wtforms.fields.choices import SelectChoice
 
 from meldpunt.db_types import id_from
 from meldpunt.extensions import db
 from meldpunt.feedback.area_contacts import summary_areas
 from meldpunt.geo.models import Area
-from meldpunt.reports.photos import PhotoRejected, photo_store, sanitise_photo
 from meldpunt.reports.schouw import (
     SCHOUW_KIND,
     Schouw,
@@ -30,6 +28,7 @@ from meldpunt.reports.submission import NewReport, SubmissionRejected
 from meldpunt.reports.workflow import STATE_LABELS
 from meldpunt.staff.roles import BOA, OOV, TNH_COORDINATOR
 from meldpunt.web.access import roles_required
+from meldpunt.web.photo_keeping import keep_photo
 from meldpunt.web.report_forms import answer_lines
 from meldpunt.web.schouw_forms import SchouwFinishForm, SchouwSpotForm, SchouwStartForm
 from meldpunt.web.staff_location import chosen_position, fill_places
@@ -101,34 +100,13 @@ def walk(schouw_id):
     return _walk_page(schouw, form)
 
 
-def _keep_photo(form: SchouwSpotForm) -> None:
-    """Sanitise a chosen photo at once and keep it waiting for this spot, so a refused form does not lose it."""
-    upload = request.files.get("photo")
-    if not (upload and upload.filename):
-        if form.photo_token.data and not photo_store().has_pending(form.photo_token.data):
-            form.photo_token.data = form.photo_name.data = ""
-        return
-    store = photo_store()
-    raw = upload.read(current_app.config["PHOTO_MAX_BYTES"] + 1)
-    token = store.pending_token(raw, form.submission_key.data)
-    if not store.has_pending(token):
-        try:
-            store.save_pending(sanitise_photo(raw, max_bytes=current_app.config["PHOTO_MAX_BYTES"],
-                                              max_pixels=current_app.config["PHOTO_MAX_PIXELS"]), token)  # fmt: skip
-        except PhotoRejected as rejected:
-            form.photo.errors = [str(rejected.message)]
-            return
-    form.photo_token.data = token
-    form.photo_name.data = secure_filename(upload.filename)[:80] or "foto.jpg"
-
-
 @bp.post("/<int:schouw_id>/plek")
 @roles_required(*SCHOUW_ROLES)
 def spot(schouw_id):
     schouw = _schouw_or_404(schouw_id)
     form = _spot_form()
     search_message = fill_places(form)
-    _keep_photo(form)
+    keep_photo(form)
     if request.form.get("action") == "zoeken":
         return _walk_page(schouw, form, search_message)
     if not form.validate_on_submit() or form.photo.errors:

@@ -28,3 +28,29 @@ document.addEventListener("DOMContentLoaded", function () {
     (field || target).scrollIntoView({ block: "center" });
   });
 });
+
+// The staff navigation's menus (<details>, templates/staff/base.html) work without script; with it, one is open at a
+// time, Escape closes it (the focus back on its name), and a click or focus elsewhere closes it.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var menus = Array.prototype.slice.call(document.querySelectorAll(".staff-nav details"));
+  if (!menus.length) { return; }
+  function closeAll(except) {
+    menus.forEach(function (menu) { if (menu !== except) { menu.open = false; } });
+  }
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () { if (menu.open) { closeAll(menu); } });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest(".staff-nav details")) { closeAll(null); }
+  });
+  document.addEventListener("focusin", function (event) {
+    if (!event.target.closest(".staff-nav details")) { closeAll(null); }
+  });
+});

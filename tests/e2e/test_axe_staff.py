@@ -154,3 +154,64 @@ def test_api_keys_with_a_new_key_and_with_errors_are_accessible(signed_in, acces
     expect(page.locator("#new-api-key")).to_be_visible()  # the key, shown once, and the list with a revoke button
     assert_accessible(page, axe_source)
     page.close()
+
+
+def _menu(page, name):
+    return page.locator(".staff-nav details").filter(has=page.locator("summary", has_text=name))
+
+
+def test_staff_menus_work_with_the_keyboard_on_a_phone(signed_in, accessibility_site, axe_source):
+    """The navigation's menus at 360 px: closed at first, Enter opens one in place (no sideways scrolling), Tab
+    goes through its links, Escape closes it with the focus back on its name; one menu is open at a time."""
+    page = signed_in.new_page()
+    page.goto(accessibility_site["base_url"] + "/medewerkers/account/tweestaps")
+    management, analysis = _menu(page, "Beheer"), _menu(page, "Analyse en cijfers")
+    users = management.locator('a[href="/beheer/gebruikers"]')
+    expect(users).to_be_hidden()
+    management.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(users).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page, axe_source)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/medewerkers/vaste-boas"
+    page.keyboard.press("Escape")
+    expect(users).to_be_hidden()
+    assert page.evaluate("document.activeElement.textContent") == "Beheer"
+    page.keyboard.press("Enter")
+    analysis.locator("summary").click()
+    expect(analysis.locator('a[href="/analyse/"]')).to_be_visible()
+    expect(users).to_be_hidden()
+    analysis.locator('a[href="/analyse/"]').click()
+    expect(page).to_have_url(accessibility_site["base_url"] + "/analyse/")
+    page.close()
+
+
+def test_staff_menus_at_desktop_size_open_over_the_page(signed_in, accessibility_site, axe_source):
+    page = signed_in.new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(accessibility_site["base_url"] + "/medewerkers/account/tweestaps")
+    nav_height = page.locator("nav.staff-nav").bounding_box()["height"]
+    management = _menu(page, "Beheer")
+    management.locator("summary").click()
+    panel = management.locator("ul")
+    expect(panel).to_be_visible()
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, box
+    assert page.locator("nav.staff-nav").bounding_box()["height"] == nav_height  # over the page, not pushing it
+    assert_accessible(page, axe_source)
+    page.mouse.click(1270, 790)  # a click elsewhere (the panel lies over the heading) closes it
+    expect(panel).to_be_hidden()
+    page.close()
+
+
+def test_staff_menus_work_without_javascript(chromium, signed_in, accessibility_site):
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="nl-NL",
+                                   java_script_enabled=False, storage_state=signed_in.storage_state())  # fmt: skip
+    page = context.new_page()
+    page.goto(accessibility_site["base_url"] + "/medewerkers/account/tweestaps")
+    management = _menu(page, "Beheer")
+    management.locator("summary").click()
+    management.locator('a[href="/beheer/audit"]').click()
+    expect(page).to_have_url(accessibility_site["base_url"] + "/beheer/audit")
+    context.close()

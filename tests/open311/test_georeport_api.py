@@ -312,3 +312,61 @@ def test_a_photo_sent_as_media_is_stored_clean_for_staff_and_never_published(cli
     refused = client.post(f"{BASE}/requests.json", data=not_a_photo, content_type="multipart/form-data")
     assert refused.status_code == 400
     assert {d.partition(":")[0] for d in _descriptions(refused)} == {"media", "description"}
+
+
+def _count_reports() -> int:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Report))
+
+
+def _post_with_key(client, api_key, idempotency_key, fmt="json", **fields):
+    data = {"api_key": api_key, "service_code": "verlichting", "lat": str(EMMEN_CENTRE[0]),
+            "long": str(EMMEN_CENTRE[1]), "description": "De lantaarnpaal bij het fietspad is al een week kapot.",
+            "email": "bewoner@example.org", "attribute[email_consent]": "true"} | fields  # fmt: skip
+    return client.post(f"{BASE}/requests.{fmt}", data=data, headers={"Idempotency-Key": idempotency_key})
+
+
+def test_a_retried_post_with_the_same_idempotency_key_stores_one_report(client, api_key):
+    """A partner's app that lost the reply sends the same POST again: it hears the same service_request_id, and
+    nothing is stored (or mailed) twice."""
+    first = _post_with_key(client, api_key, '"8e03978e-40d5-43e8-bc93-6894a57f9324"')
+    assert first.status_code == 201, first.get_data(as_text=True)
+    again = _post_with_key(client, api_key, '"8e03978e-40d5-43e8-bc93-6894a57f9324"')
+    assert again.status_code == 201, again.get_data(as_text=True)
+    reference = first.get_json()[0]["service_request_id"]
+    assert again.get_json()[0]["service_request_id"] == reference
+    in_xml = _post_with_key(client, api_key, "8e03978e-40d5-43e8-bc93-6894a57f9324", fmt="xml")  # unquoted: the same
+    assert ET.fromstring(in_xml.data).find("request/service_request_id").text == reference
+    assert _count_reports() == 1
+    report = _report(reference)
+    mails = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.report_id == report.id)).all()
+    assert [m.kind for m in mails] == ["confirmation"]
+    uses = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.report_id == report.id)).all()
+    assert len(uses) == 3  # every use of the key is audited, the retries too
+
+    other = _post_with_key(client, api_key, "b1c2d3e4-second-report")
+    assert other.status_code == 201 and other.get_json()[0]["service_request_id"] != reference
+    without = _post(client, api_key)  # no key: every POST is a new report, as before
+    assert without.status_code == 201
+    assert _count_reports() == 3
+
+
+def test_the_same_idempotency_key_from_another_partner_is_another_report(client, api_key):
+    _record, other_key = issue_key("Datalab")
+    db.session.commit()
+    first = _post_with_key(client, api_key, "shared-key-0001").get_json()[0]["service_request_id"]
+    response = _post_with_key(client, other_key, "shared-key-0001", description="Een andere melding, ander park.")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    second = response.get_json()[0]["service_request_id"]
+    assert second != first and _count_reports() == 2
+    assert _report(second).description == "Een andere melding, ander park."
+
+
+@pytest.mark.parametrize("value", ["", '""', "x" * 256, "sleutel\u00e9"])
+def test_an_unusable_idempotency_key_is_refused_in_the_spec_format(client, api_key, value):
+    response = client.post(f"{BASE}/requests.json", headers={"Idempotency-Key": value},
+                           data={"api_key": api_key, "service_code": "verlichting", "lat": str(EMMEN_CENTRE[0]),
+                                 "long": str(EMMEN_CENTRE[1]), "description": "Lamp kapot."})  # fmt: skip
+    assert response.status_code == 400
+    assert _descriptions(response)[0].startswith("Idempotency-Key")
+    assert _count_reports() == 0

@@ -2,6 +2,7 @@
 test_every_staff_route_is_in_the_matrix until it is added here."""
 
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
@@ -321,3 +322,65 @@ def test_an_analist_never_receives_people(app, world, people, login):
         assert b"melder@example.org" not in body, url
         assert description not in body, url
         assert not content_type.startswith("image/"), url
+
+
+# The staff navigation per role: the links shown directly, then each menu (a <details>) with its links. A menu that
+# would hold one link is that link, shown directly.
+NAV = {
+    "boa": (["/veld/", "/medewerkers/melding-opnemen/", "/medewerkers/schouw/"], {}),
+    "tnh": (["/medewerkers/", "/medewerkers/melding-opnemen/", "/medewerkers/schouw/"],
+            {"Beheer": ["/medewerkers/vaste-boas", "/medewerkers/risicogebieden"]}),
+    "oov": (["/medewerkers/", "/medewerkers/melding-opnemen/", "/medewerkers/schouw/"],
+            {"Analyse en cijfers": ["/analyse/", "/medewerkers/tevredenheid"],
+             "Beheer": ["/medewerkers/evenementen", "/medewerkers/risicogebieden", "/medewerkers/gebiedscontacten/"]}),
+    "beheerder": ([], {"Beheer": ["/medewerkers/evenementen", "/beheer/gebruikers", "/beheer/audit", "/beheer/mail",
+                                  "/beheer/api-sleutels"]}),
+    "analist": (["/analyse/"], {}),
+}  # fmt: skip
+
+
+class _Nav(HTMLParser):
+    """The staff navigation's links: directly, or under the summary of the menu they are in."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_nav = self.in_summary = False
+        self.menu = None
+        self.direct, self.menus = [], {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "nav" and "staff-nav" in (attrs.get("class") or ""):
+            self.in_nav = True
+        elif self.in_nav and tag == "summary":
+            self.in_summary = True
+        elif self.in_nav and tag == "a":
+            (self.menus[self.menu] if self.menu else self.direct).append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self.in_nav = False
+        elif tag == "summary":
+            self.in_summary = False
+        elif tag == "details":
+            self.menu = None
+
+    def handle_data(self, data):
+        if self.in_summary and data.strip():
+            self.menu = data.strip()
+            self.menus[self.menu] = []
+
+
+@pytest.mark.parametrize("role", sorted(NAV))
+def test_the_navigation_groups_each_roles_own_links(app, people, login, role):
+    client = app.test_client()
+    login(client, people[role])
+    nav = _Nav()
+    nav.feed(client.get("/medewerkers/account/tweestaps").get_data(as_text=True))
+    direct, menus = NAV[role]
+    assert nav.direct == [*direct, "/medewerkers/account/tweestaps"]  # then the sign-out button
+    assert nav.menus == menus
+    # Every link is a page this role may open (the matrix above).
+    shown = set(nav.direct) | {href for links in nav.menus.values() for href in links}
+    allowed = {url for method, url, roles in MATRIX if method == "GET" and role in roles}
+    assert shown <= allowed
