@@ -151,3 +151,25 @@ def test_midden_drenthe_signals_go_to_the_team_where_oov_acts(make_app, new_repo
         report = db.session.get(Report, receipt.report_id)
         midden_drenthe = sa.select(Municipality.geom).where(Municipality.code == "GM1731").scalar_subquery()
         assert _inside(report.id, midden_drenthe)
+
+
+def test_a_signal_about_a_cbs_wijk_keeps_it_when_the_kaart_is_imported_again(app, signal):
+    """A wijk from the CBS kaart is offered; importing the kaart again (which re-links every report of the updated
+    areas by its point) leaves the signal with its wijk only, not the buurt its stand-in point lies in."""
+    from pathlib import Path
+
+    from meldpunt.geo.areas import import_areas
+
+    data = Path(__file__).resolve().parent.parent / "fixtures" / "data"
+    for name, kind in (("cbs_wijken_2023_rd.geojson", "wijk"), ("cbs_buurten_2023_rd.geojson", "buurt")):
+        import_areas(data / name, kind=kind, municipality_code="GM0114")
+    db.session.commit()
+    wijk = next(a for a in signal_area_choices() if a.kind == "wijk")
+    assert {a.kind for a in signal_area_choices()} == {"wijk", "dorp"}  # never a buurt
+    receipt = submit_report(signal(area_code=wijk.code))
+    db.session.commit()
+    for name, kind in (("cbs_wijken_2023_rd.geojson", "wijk"), ("cbs_buurten_2023_rd.geojson", "buurt")):
+        import_areas(data / name, kind=kind, municipality_code="GM0114")
+    db.session.commit()
+    report = db.session.get(Report, receipt.report_id)
+    assert [a.code for a in report.areas] == [wijk.code] and report.area_id == wijk.id
