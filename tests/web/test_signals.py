@@ -120,3 +120,19 @@ def test_open311_neither_lists_nor_takes_the_kind(app, new_report):
         "lat": str(EMMEN_CENTRE[0]), "long": str(EMMEN_CENTRE[1]), "attribute[when]": "nu"})  # fmt: skip
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == 0
+
+
+def test_a_signal_kept_on_the_phone_while_offline_is_sent_with_its_area(client):
+    """The queued send (web/offline.py) takes the same form: the area, no spot."""
+    import secrets
+
+    from tests.web.test_offline_reporting import send_waiting
+
+    dorp = signal_area_choices()[0]
+    fields = {"submission_key": [secrets.token_urlsafe(24)], "when": ["nu"], "description": [SIGNAL_TEXT],
+              "area_code": [dorp.code], "lat": [str(EMMEN_CENTRE[0])], "lon": [str(EMMEN_CENTRE[1])]}  # fmt: skip
+    response = send_waiting(client, {"kind": "spanningen", "category": "online_spanningen", "fields": fields})
+    assert response.status_code == 201, response.get_json()
+    [report] = reports()
+    assert report.location_method == "gebied" and [a.code for a in report.areas] == [dorp.code]
+    assert report.queue.code == "OOV"
