@@ -11,6 +11,7 @@ from meldpunt.analysis.filters import MOMENT
 from meldpunt.extensions import db
 from meldpunt.geo import RD_NEW, WGS84, spatial
 from meldpunt.reports.models import Report
+from meldpunt.reports.queries import with_spot
 
 CELL_SIZES = (100, 250, 500)
 HEAT_CELL_M = 50
@@ -31,7 +32,7 @@ def cell_counts(conditions: list, cell_m: int, *, min_count: int = 1):
     gx, gy = spatial.grid_cell(Report.location_rd, cell_m)
     return (
         sa.select(gx.label("gx"), gy.label("gy"), sa.func.count().label("n"))
-        .where(*conditions)
+        .where(*conditions, with_spot())  # a signal without a spot is in no cell
         .group_by(gx, gy)
         .having(sa.func.count() >= min_count)
         .subquery("cells")
@@ -70,7 +71,9 @@ class Cluster:
 def clusters(conditions: list, eps_m: int, min_points: int) -> list[Cluster]:
     """Density clusters of the filtered reports (DBSCAN in RD New), largest first."""
     # The filtered points (on PostgreSQL read from the created_at index alone, once, into the grid's own table).
-    points = sa.select(Report.id, Report.location_rd, MOMENT.label("moment")).where(*conditions).cte("points")
+    points = (
+        sa.select(Report.id, Report.location_rd, MOMENT.label("moment")).where(*conditions, with_spot()).cte("points")
+    )
     with spatial.dbscan_parts(db.session(), points, eps_m, min_points) as parts:
         n = sa.func.sum(parts.c.n)
         hull = sa.func.ST_Transform(

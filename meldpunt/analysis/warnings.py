@@ -14,7 +14,9 @@ from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_signal_mail
 from meldpunt.geo import WGS84, LatLon, spatial
+from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category, Report
+from meldpunt.reports.queries import with_spot
 from meldpunt.staff.models import User, audit
 from meldpunt.staff.roles import OOV
 from meldpunt.translated_data import completed_names, names_in
@@ -66,7 +68,7 @@ DERIVED = ["report_count", "last_report_at"]
 
 
 def _rule_matches(rule: WarningRule, report: Report) -> bool:
-    if report.category.restricted:
+    if report.category.restricted or not KINDS[report.kind].has_spot:  # a signal without a spot is near nothing
         return False
     if rule.kind and report.kind != rule.kind:
         return False
@@ -74,7 +76,7 @@ def _rule_matches(rule: WarningRule, report: Report) -> bool:
 
 
 def _rule_conditions(rule: WarningRule) -> list:
-    where = report_scope()
+    where = [*report_scope(), with_spot()]
     if rule.kind:
         where.append(Report.kind == rule.kind)
     if rule.category_codes:

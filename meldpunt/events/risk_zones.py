@@ -17,6 +17,7 @@ from meldpunt.geo.areas import contains
 from meldpunt.geo.outlines import Outline
 from meldpunt.profiles import LOCAL_TZ
 from meldpunt.reports.models import Report
+from meldpunt.reports.queries import with_spot
 from meldpunt.staff.models import audit
 
 NAME_MAX_LENGTH = 120
@@ -64,7 +65,7 @@ def in_active_risk_zones(report_ids: Iterable[int], now: datetime) -> set[int]:
     rows = db.session.scalars(
         sa.select(Report.id)
         .join(RiskZone, contains(RiskZone.geom_rd, Report.location_rd))
-        .where(Report.id.in_(report_ids), _active_on(local_day(now)))
+        .where(Report.id.in_(report_ids), with_spot(), _active_on(local_day(now)))
         .distinct()
     )
     return set(rows)

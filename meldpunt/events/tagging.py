@@ -12,10 +12,12 @@ from meldpunt.extensions import db
 from meldpunt.geo import spatial
 from meldpunt.geo.areas import contains
 from meldpunt.reports.models import Report
+from meldpunt.reports.queries import with_spot
 
 
 def _during(event_table=Event):
     return sa.and_(
+        with_spot(),  # a signal without a spot was made in no event's outline
         contains(event_table.geom_rd, Report.location_rd),
         MOMENT >= event_table.starts_at,
         MOMENT <= event_table.ends_at,

@@ -23,9 +23,11 @@ from meldpunt.extensions import db
 from meldpunt.geo import RD_NEW, WGS84, LatLon, spatial
 from meldpunt.geo.boundaries import BOUNDARY_TOLERANCE_M
 from meldpunt.geo.models import AREA_KINDS, Area, Municipality
-from meldpunt.reports.models import Report, report_area
+from meldpunt.reports.models import AREA_LOCATION_METHODS, Report, report_area
 
 SUPPORTED_SRIDS = (WGS84, RD_NEW)
+# What a signal without a spot may name instead (issue 10 item 6).
+SIGNAL_AREA_KINDS = ("wijk", "dorp")
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,29 @@ def areas_containing(position: LatLon) -> list[Area]:
     )
 
 
+def _has_spot(reports):
+    """A signal without a spot (location_method 'gebied' or 'gemeente') keeps the one area its reporter chose, or
+    none: its stand-in point must never link it to the buurt, dorp or zone that point happens to lie in."""
+    return reports.c.location_method.not_in(AREA_LOCATION_METHODS)
+
+
+def signal_area_choices() -> list[Area]:
+    """The wijken and dorpen a signal without a spot may name (kinds.Kind.has_spot), by kind and then name."""
+    kind_rank = sa.case({"wijk": 0, "dorp": 1}, value=Area.kind)
+    return list(db.session.scalars(sa.select(Area).where(Area.kind.in_(SIGNAL_AREA_KINDS))
+                                   .order_by(kind_rank, Area.name, Area.id)))  # fmt: skip
+
+
+def stand_in_point(area_id: int | None, cbs_code: str):
+    """SQL for the point a signal without a spot is stored with: a point on the surface of its wijk or dorp, or of
+    the municipality (inside it, unlike a centroid of a ragged outline). Made by the database."""
+    if area_id is not None:
+        return sa.select(sa.func.ST_PointOnSurface(Area.geom)).where(Area.id == area_id).scalar_subquery()
+    return (
+        sa.select(sa.func.ST_PointOnSurface(Municipality.geom)).where(Municipality.code == cbs_code).scalar_subquery()
+    )
+
+
 def link_report_areas(report_ids: Iterable[int] | None = None, *, area_ids: Iterable[int] | None = None) -> LinkResult:
     """Link reports to every area that contains them (idempotent; existing links stay), then set each report's
     `area` to the smallest of its areas. Without arguments: every report and every area. `report_ids` limits it
@@ -114,7 +139,7 @@ def link_report_areas(report_ids: Iterable[int] | None = None, *, area_ids: Iter
         # table grows (a million bulk reports took hours instead of minutes).
         chosen = (
             sa.select(reports.c.id, reports.c.location_rd)
-            .where(reports.c.id.in_(report_ids))
+            .where(reports.c.id.in_(report_ids), _has_spot(reports))
             .cte("chosen")
             .prefix_with("MATERIALIZED")
         )
@@ -129,7 +154,7 @@ def link_report_areas(report_ids: Iterable[int] | None = None, *, area_ids: Iter
             .select_from(
                 spatial.join_points_in_boxes(Area.__table__, Area.geom_rd, reports, reports.c.location_rd, dialect)
             )
-            .where(_contains(Area.geom_rd, reports.c.location_rd))
+            .where(_contains(Area.geom_rd, reports.c.location_rd), _has_spot(reports))
         )
         if report_ids is not None:
             pairs = pairs.where(reports.c.id.in_(report_ids))
@@ -337,8 +362,13 @@ def import_areas(
         if code in existing:
             area_id = existing[code]
             db.session.execute(sa.update(Area).where(Area.id == area_id).values(**values))
-            # Its outline may have changed: its reports are linked again below.
-            db.session.execute(sa.delete(report_area).where(report_area.c.area_id == area_id))
+            # Its outline may have changed: its reports are linked again below. A signal without a spot keeps the
+            # area its reporter named (it is linked by choice, not by its point).
+            without_spot = sa.select(Report.id).where(Report.location_method.in_(AREA_LOCATION_METHODS))
+            db.session.execute(
+                sa.delete(report_area).where(report_area.c.area_id == area_id,
+                                             report_area.c.report_id.not_in(without_spot))
+            )  # fmt: skip
             result.updated += 1
         else:
             area_id = db.session.execute(sa.insert(Area).values(code=code, **values).returning(Area.id)).scalar_one()

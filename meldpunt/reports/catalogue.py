@@ -53,6 +53,32 @@ CATEGORIES: tuple[CategorySeed, ...] = (
     CategorySeed("drugsafval", "verdachte_situatie", _l("Drug waste (do not touch it)"), 0, restricted=True),
     CategorySeed("loods_vakantiepark", "verdachte_situatie", _l("Suspicious shed or holiday park"), 0, restricted=True),
     CategorySeed("uitbuiting", "verdachte_situatie", _l("Signs of exploitation"), 0, restricted=True),
+    # Spanningen of polarisatie (also online): restricted like the above, and without a spot (kinds.has_spot).
+    CategorySeed(
+        "online_spanningen",
+        "spanningen",
+        _l("Hostile messages or calls online (social media, group chats)"),
+        0,
+        privacy_level="generic",
+        restricted=True,
+    ),
+    CategorySeed(
+        "spanningen_groepen",
+        "spanningen",
+        _l("Tensions between groups in the neighbourhood"),
+        0,
+        privacy_level="generic",
+        restricted=True,
+    ),
+    CategorySeed(
+        "polarisatie",
+        "spanningen",
+        _l("Signs that someone turns against society or other people"),
+        0,
+        privacy_level="generic",
+        restricted=True,
+    ),
+    CategorySeed("spanningen_anders", "spanningen", _l("Something else"), 0, privacy_level="generic", restricted=True),
 )
 
 # Help shown with a category: where to find support, how to file a police report.
@@ -81,5 +107,13 @@ CATEGORY_HELP: dict[str, str] = {
     ),
     "jeugd": _l("Young people may meet in public space. We act when it causes nuisance, damage or intimidation."),
     "drugsafval": _l("Do not touch drug waste: it can be toxic, flammable or explosive."),
+    "online_spanningen": _l(
+        "A threat or a call to violence can be a criminal offence: you can also file a police report (0900-8844). "
+        "Describe what you saw and where online."
+    ),
+    "polarisatie": _l(
+        "Worried that someone you know is turning against others? Tell us here; we treat it in confidence. "
+        "Is someone in danger now? Call 112."
+    ),
     "verkeer": _l("Reports about speeding are collected per location and discussed monthly with the police."),
 }

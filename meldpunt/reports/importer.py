@@ -190,6 +190,10 @@ class _Checker:
         kind = KINDS.get(row.get("kind").lower())
         if kind is None:
             row.refuse("kind", f"not a kind; one of {', '.join(KINDS)}")
+        elif not kind.has_spot:
+            # An old system's row has a spot (or a made-up one), while a signal of this kind has none: its point
+            # would put it on maps it must stay off. Such signals are made through the site only.
+            row.refuse("kind", f"{kind.code} is a signal without a spot and is not imported; only the site takes it")
         code = row.get("category")
         category = self.categories.get(self.category_map.get(code.lower(), code).lower())
         if category is None:

@@ -13,6 +13,10 @@ class Kind:
     is_incident: bool  # an incident has a time; an unsafe place is a lasting condition
     collects_contact: bool = True
     restricted: bool = False
+    # False: a signal without a spot (online tensions, polarisation). The reporter names a wijk or dorp, or none;
+    # the report's point is only a stand-in the schema needs (Report.location_method 'gebied' or 'gemeente'), so no
+    # view may show it as a place (DESIGN §6, issue 10 item 6).
+    has_spot: bool = True
 
 
 def asks_contact(kind: Kind, category) -> bool:
@@ -49,6 +53,15 @@ KINDS: dict[str, Kind] = {
             is_incident=True,
             collects_contact=False,
             restricted=True,
+        ),
+        Kind(
+            "spanningen",
+            _l("Tensions or polarisation (online too)"),
+            _l("Tensions between groups, hostile messages or calls online, signs that people turn against others."),
+            is_incident=True,
+            collects_contact=False,
+            restricted=True,
+            has_spot=False,
         ),
     )
 }

@@ -15,7 +15,10 @@ from meldpunt.reports.working_days import last_day_of_term
 KIND_CODES = tuple(KINDS)
 STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "afgehandeld", "geannuleerd", "heropend")
 OPEN_STATES = ("nieuw", "in_behandeling", "ingepland", "doorgezet", "heropend")
-LOCATION_METHODS = ("gps", "map", "search")
+# "gebied" and "gemeente": a signal without a spot (kinds.Kind.has_spot False). Its point is the chosen wijk's or
+# dorp's point on surface, or the municipality's, stored only because the schema needs one: never shown as a spot.
+AREA_LOCATION_METHODS = ("gebied", "gemeente")
+LOCATION_METHODS = ("gps", "map", "search", *AREA_LOCATION_METHODS)
 # "import": loaded from a municipality's old system (flask reports import); never mailed, no usable tracking link.
 # "api": filed by a partner's app through Open311 (the key's name is in the audit log with the report).
 CHANNELS = ("web", "telefoon", "spreekuur", "straat", "schouw", "import", "api", "groep")

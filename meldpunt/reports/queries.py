@@ -13,7 +13,8 @@ from meldpunt.extensions import db
 from meldpunt.geo import LatLon, spatial
 from meldpunt.geo.areas import report_ids_in_area
 from meldpunt.geo.models import Area
-from meldpunt.reports.models import OPEN_STATES, STATES, Category, Queue, Report
+from meldpunt.reports.kinds import KINDS
+from meldpunt.reports.models import AREA_LOCATION_METHODS, OPEN_STATES, STATES, Category, Queue, Report
 from meldpunt.staff.roles import can_read_queue
 
 PERIODS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
@@ -173,6 +174,15 @@ def unrestricted() -> sa.ColumnElement:
     """Reports outside the restricted categories (DESIGN §6): the condition every view and count without access to
     restricted reports starts from."""
     return Report.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))
+
+
+def with_spot() -> sa.ColumnElement:
+    """Reports that name a spot: not a signal without one (kinds.Kind.has_spot), whose stored point only stands in
+    for its wijk, dorp or the municipality. Every view that shows or counts reports as places starts from it: the
+    queue map, nearby reports, the field list, hotspots, clusters, grids and the public cells. Asked of the kind, which
+    decides it (submission stores such a kind's report with location_method 'gebied' or 'gemeente' only) and which
+    the analysis indexes hold, so that the analysis still reads its figures from the index alone."""
+    return Report.kind.not_in([kind.code for kind in KINDS.values() if not kind.has_spot])
 
 
 def _visible(viewer) -> sa.ColumnElement:
@@ -356,7 +366,7 @@ def queue_map_data(queue: Queue, filters: QueueFilters, viewer, *, limit: int = 
     """Every report that matches the filters, for the queue map, as GeoJSON: single reports (with what the popup
     shows) up to `limit`; beyond it grid cells of MAP_CELL_M metres with their count and the mean position of
     their reports, so the answer stays bounded however many reports match."""
-    where = queue_conditions(queue, filters, viewer)
+    where = [*queue_conditions(queue, filters, viewer), with_spot()]
     rows = db.session.execute(
         sa.select(Report.id, Report.reference, Report.category_id, Report.state, Report.created_at,
                   Report.merged_into_id, sa.func.ST_Y(Report.location), sa.func.ST_X(Report.location))
@@ -416,6 +426,8 @@ def nearby_reports(report: Report, viewer, *, now=None) -> list[tuple[Report, fl
     """Same kind, within 50 m, last 12 weeks: candidates for a duplicate (with the category and the original they
     were merged into, which the list shows, read in the same statement)."""
     now = now or utcnow()
+    if report.location_method in AREA_LOCATION_METHODS:  # no spot, so nothing is near it
+        return []
     other = sa.orm.aliased(Report)
     distance = spatial.planar_distance(Report.location_rd, other.location_rd)
     rows = db.session.execute(
@@ -426,6 +438,7 @@ def nearby_reports(report: Report, viewer, *, now=None) -> list[tuple[Report, fl
             Report.id != report.id,
             Report.kind == report.kind,
             Report.created_at >= now - NEARBY_WINDOW,
+            with_spot(),
             distance <= NEARBY_RADIUS_M,
             _visible(viewer),
             Report.queue_id.in_([q.id for q in readable_queues(viewer)]),
@@ -463,6 +476,7 @@ def _field_base():
             Queue.is_field.is_(True),
             Report.state.in_(OPEN_STATES),
             unrestricted(),
+            with_spot(),
         )
     )
 

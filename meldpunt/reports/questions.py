@@ -115,6 +115,14 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
         ),
     ),  # fmt: skip
     "verdachte_situatie": (_frequency(),),
+    "spanningen": (
+        Question(
+            "seen_where",
+            _l("Where did you see or hear it?"),
+            (("online", _l("Online")), ("in_de_buurt", _l("In the neighbourhood")), ("beide", _l("Both"))),
+        ),
+        _frequency(),
+    ),
 }
 
 

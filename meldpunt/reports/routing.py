@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from meldpunt.extensions import db
+from meldpunt.profiles import POLICY_ROLE, current_profile
 from meldpunt.reports.models import Queue, RoutingRule
 
 # "Happening now or less than an hour ago": a field officer can still act in the street.
@@ -70,3 +71,17 @@ def route_report(ctx: RoutingContext) -> RoutingDecision:
             raise LookupError("no queues configured: run `flask seed`")
     urgent_off_duty = ctx.is_recent and not ctx.field_team_on_duty and ctx.kind != "onveilige_plek"
     return RoutingDecision(queue, rule, urgent_off_duty)
+
+
+def policy_route() -> RoutingDecision:
+    """The policy team's queue, whatever the rules say: for a signal without a spot (kinds.Kind.has_spot), which no
+    field team can go and look at (DESIGN §6). The queue the profile has the policy role act on, a desk queue
+    before a field queue (Emmen and Coevorden: OOV; Midden-Drenthe: Team Veiligheid, where OOV acts too)."""
+    profile = current_profile()
+    own = {seed.code for seed in profile.queues}
+    queues = sorted(db.session.scalars(sa.select(Queue)), key=lambda q: (q.code not in own, q.is_field, q.id))
+    for queue in queues:  # the profile's own queues first (a database may hold another profile's too)
+        _readers, handlers = profile.queue_access(queue.code, queue.is_field)
+        if POLICY_ROLE in handlers:
+            return RoutingDecision(queue, None, urgent_outside_service_hours=False)
+    raise LookupError("no queue the policy team handles: run `flask seed`")

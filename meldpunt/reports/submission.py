@@ -19,18 +19,21 @@ from meldpunt.extensions import db
 from meldpunt.feedback.notifications import queue_confirmation
 from meldpunt.feedback.receipts import hash_secret, new_reference, tracking_token_for
 from meldpunt.geo import LatLon, spatial
-from meldpunt.geo.areas import areas_containing
+from meldpunt.geo.areas import SIGNAL_AREA_KINDS, areas_containing, stand_in_point
 from meldpunt.geo.boundaries import check_point_in_municipality
+from meldpunt.geo.models import Area
 from meldpunt.profiles import Profile, current_profile
 from meldpunt.reports.due import due_at_for
 from meldpunt.reports.history import record_change
 from meldpunt.reports.kinds import KINDS, Kind, asks_contact
-from meldpunt.reports.models import LOCATION_METHODS, Category, Report, ReportPhoto
+from meldpunt.reports.models import AREA_LOCATION_METHODS, LOCATION_METHODS, Category, Report, ReportPhoto
 from meldpunt.reports.photos import photo_store
-from meldpunt.reports.routing import RoutingContext, route_report
+from meldpunt.reports.routing import RoutingContext, policy_route, route_report
 from meldpunt.reports.safety import mentions_danger
 from meldpunt.text import without_control_characters
 
+# How a spot may have been chosen; the others say that a report has none.
+SPOT_LOCATION_METHODS = tuple(m for m in LOCATION_METHODS if m not in AREA_LOCATION_METHODS)
 # Phones' clocks drift; a time a few minutes "in the future" is the present.
 CLOCK_SKEW = timedelta(minutes=5)
 DESCRIPTION_MAX_LENGTH = 2000
@@ -39,8 +42,8 @@ LOCATION_DESCRIPTION_MAX_LENGTH = 300
 
 class SubmissionRejected(ValueError):
     """Bad input the reporter can fix. `problems` maps a part of the report to its message; the parts are
-    category, description, location, location_description, incident_at, email, email_consent and
-    safety_feeling."""
+    category, description, location, location_description, incident_at, email, email_consent, safety_feeling and
+    area."""
 
     def __init__(self, problems: dict):
         super().__init__("; ".join(f"{part}: {message}" for part, message in problems.items()))
@@ -69,6 +72,9 @@ class NewReport:
     # "How safe do you feel here?": 1 (very unsafe) to 5 (very safe); None or "" when not answered. A form's raw
     # text is passed as it came, so that check_report is the one place that decides what is valid.
     safety_feeling: int | str | None = None
+    # A signal without a spot (kinds.Kind.has_spot False): the code of the wijk or dorp it is about, or None for the
+    # whole municipality. `position` is then not used.
+    area_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,13 +84,14 @@ class CheckedReport:
     new: NewReport
     kind: Kind
     category: Category
-    position: LatLon
+    position: LatLon | None  # None: a signal without a spot
     description: str
     location_description: str | None
     incident_at: datetime | None
     email: str | None
     safety_flag: bool
     safety_feeling: int | None = None
+    area: Area | None = None  # the wijk or dorp a signal without a spot names
 
 
 @dataclass(frozen=True)
@@ -176,7 +183,16 @@ def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedRepor
         problems["description"] = _l("Please keep it shorter: at most %(max)d characters (you typed %(length)d).",
                                      max=DESCRIPTION_MAX_LENGTH, length=len(description))  # fmt: skip
     location_description = _clean(new.location_description)[:LOCATION_DESCRIPTION_MAX_LENGTH] or None
-    if new.position is None:
+    position, area = new.position, None
+    if kind is not None and not kind.has_spot:
+        # No spot, whatever was sent: only the wijk or dorp the reporter chose, if any.
+        position, location_description = None, None
+        area_code = _clean(new.area_code)
+        if area_code:
+            area = db.session.scalar(sa.select(Area).where(Area.code == area_code, Area.kind.in_(SIGNAL_AREA_KINDS)))
+            if area is None:
+                problems["area"] = _l("Choose a neighbourhood or village from the list, or none.")
+    elif new.position is None:
         problems["location"] = LOCATION_MISSING
     else:
         if problem := _location_problem(new.position, current_profile()):
@@ -201,13 +217,16 @@ def check_report(new: NewReport, *, now: datetime | None = None) -> CheckedRepor
     elif email and not new.email_consent:
         problems["email_consent"] = _l("Tick the box so we may e-mail you, or leave the e-mail address empty.")
     safety_feeling, valid = _safety_feeling(new.safety_feeling)
-    if not valid:
+    if known and not kind.has_spot:
+        safety_feeling = None  # "here" is no place: not asked, not kept
+    elif not valid:
         problems["safety_feeling"] = _l('Choose a number from 1 to 5, or "I\'d rather not say".')
     if problems:
         raise SubmissionRejected(problems)
-    return CheckedReport(new=new, kind=kind, category=category, position=new.position, description=description,
+    return CheckedReport(new=new, kind=kind, category=category, position=position, description=description,
                          location_description=location_description, incident_at=incident_at, email=email or None,
-                         safety_flag=mentions_danger(new.answers), safety_feeling=safety_feeling)  # fmt: skip
+                         safety_flag=mentions_danger(new.answers), safety_feeling=safety_feeling,
+                         area=area)  # fmt: skip
 
 
 def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
@@ -223,21 +242,30 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
         return _stored_before(existing, new, token)
 
     checked = check_report(new, now=now)
-    areas = areas_containing(checked.position)
     incident_at = checked.incident_at
     minutes_since = max((now - incident_at).total_seconds() / 60, 0) if incident_at else None
-    decision = route_report(
-        RoutingContext(
-            kind=checked.kind.code,
-            category_code=checked.category.code,
-            minutes_since_incident=minutes_since,
-            field_team_on_duty=profile.field_team_on_duty(now),
-            area_kinds=frozenset(a.kind for a in areas),
-            area_codes=frozenset(a.code for a in areas),
-            in_risk_zone=in_active_risk_zone(checked.position, now),
+    if checked.kind.has_spot:
+        areas = areas_containing(checked.position)
+        decision = route_report(
+            RoutingContext(
+                kind=checked.kind.code,
+                category_code=checked.category.code,
+                minutes_since_incident=minutes_since,
+                field_team_on_duty=profile.field_team_on_duty(now),
+                area_kinds=frozenset(a.kind for a in areas),
+                area_codes=frozenset(a.code for a in areas),
+                in_risk_zone=in_active_risk_zone(checked.position, now),
+            )
         )
-    )
-    location = spatial.point(checked.position)
+        location = spatial.point(checked.position)
+        location_method = new.location_method if new.location_method in SPOT_LOCATION_METHODS else "map"
+    else:
+        # A signal without a spot: in the one area its reporter chose (or none), at a stand-in point the schema
+        # needs, and with the policy team whatever the rules say (DESIGN §6, issue 10 item 6).
+        areas = [checked.area] if checked.area else []
+        decision = policy_route()
+        location = stand_in_point(checked.area.id if checked.area else None, profile.cbs_code)
+        location_method = "gebied" if checked.area else "gemeente"
     report = Report(
         reference=_unused_reference(profile.reference_prefix),
         tracking_token_hash=hash_secret(token),
@@ -250,7 +278,7 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
         safety_feeling=checked.safety_feeling,
         location=location,
         location_rd=spatial.to_rd(location),
-        location_method=new.location_method if new.location_method in LOCATION_METHODS else "map",
+        location_method=location_method,
         location_description=checked.location_description,
         area=areas[0] if areas else None,  # the smallest, for display
         areas=areas,  # every area it lies in, linked in this transaction
@@ -275,7 +303,11 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
         now=now,
         # Filed by the resident (through the site or a partner's app), or by staff on their behalf.
         actor="melder" if new.channel in ("web", "api") else "medewerker",
-        reason=f"Gerouteerd door regel: {decision.rule.description}" if decision.rule else "Geen regel",
+        reason=f"Gerouteerd door regel: {decision.rule.description}"
+        if decision.rule
+        else "Signaal zonder plek: altijd naar het beleidsteam"
+        if not checked.kind.has_spot
+        else "Geen regel",
     )
     store = photo_store()
     for photo_token in new.pending_photo_tokens:

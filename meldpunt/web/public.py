@@ -30,6 +30,7 @@ from meldpunt.feedback.links import tracking_url
 from meldpunt.feedback.notifications import queue_tracking_link
 from meldpunt.feedback.receipts import TOKEN_RE, hash_secret
 from meldpunt.geo import LatLon
+from meldpunt.geo.areas import signal_area_choices
 from meldpunt.geo.geocoder import GeocoderUnavailable, geocoder_for
 from meldpunt.geo.place_names import describe_location
 from meldpunt.maps.assets import MAP_CSS, MAP_JS
@@ -50,7 +51,14 @@ from meldpunt.reports.submission import (
 )
 from meldpunt.web.errors import DATABASE_UNAVAILABLE, after_database_outage, unavailable
 from meldpunt.web.photo_keeping import keep_photo
-from meldpunt.web.report_forms import LinkMailForm, ReportForm, answers_from, form_for_kind, safety_feeling_from
+from meldpunt.web.report_forms import (
+    LinkMailForm,
+    ReportForm,
+    answers_from,
+    form_for_kind,
+    safety_feeling_from,
+    set_area_choices,
+)
 from meldpunt.web.staff_forms import EmptyForm
 
 bp = Blueprint("public", __name__)
@@ -315,6 +323,7 @@ def _review_or_form(form, form_ok, new_report, kind_def, category, *, retry_afte
         form_ok = False
     if not form_ok:
         return _render_form(form, kind_def, category), 429 if retry_after else 422
+    spot = checked.position is not None  # a signal without a spot has none to show
     page = render_template(
         "public/review.html",
         form=form,
@@ -322,10 +331,12 @@ def _review_or_form(form, form_ok, new_report, kind_def, category, *, retry_afte
         category=category,
         report=checked,
         retry_after=retry_after,
-        place_name=describe_location(checked.position),
+        place_name=describe_location(checked.position) if spot else None,
         spot_map=spot_preview_map(
             current_profile(), current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"], checked.position
-        ),  # fmt: skip
+        )
+        if spot
+        else None,  # fmt: skip
         map_css=MAP_CSS["picker"],
         map_js=MAP_JS["picker"],
         get_url=_get_url_of(kind_def.code, category.code, "public.review"),
@@ -354,9 +365,13 @@ def _render_form(form, kind_def, category, places=(), *, restored=False, place_c
     """`places`: search results; None when the search service failed. `restored`: the form came back from the
     draft; `place_chosen`: a search result was chosen without JavaScript (the page opens at its confirmation)."""
     profile = current_profile()
-    center = None if form.lat.errors else LatLon.parse(form.lat.data, form.lon.data)
-    picker = location_picker_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"],
-                                 center=center)  # fmt: skip
+    picker = None
+    if kind_def.has_spot:
+        center = None if form.lat.errors else LatLon.parse(form.lat.data, form.lon.data)
+        picker = location_picker_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"],
+                                     center=center)  # fmt: skip
+    else:  # a wijk or dorp instead of the map
+        set_area_choices(form, signal_area_choices())
     return render_template(
         "public/form.html",
         form=form,
@@ -472,11 +487,12 @@ def _new_report(form: ReportForm, category) -> NewReport:
         locale=str(get_locale() or "nl"),
         submission_key=form.submission_key.data or None,
         pending_photo_tokens=[form.photo_token.data] if form.photo_token.data else [],
+        area_code=form.area_code.data if hasattr(form, "area_code") else None,
     )
 
 
 # Where each part of a report the domain rejects is shown on the form.
-FIELD_FOR_PART = {"location": "lat", "incident_at": "when_date", "category": "description"}
+FIELD_FOR_PART = {"location": "lat", "incident_at": "when_date", "category": "description", "area": "area_code"}
 # The same problems said to someone who saw no map (no JavaScript, or the tiles did not load): the domain's
 # messages mention tapping the map.
 WITHOUT_MAP = {

@@ -11,6 +11,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -172,10 +173,40 @@ OnveiligePlekForm = _form_class(
 VerdachteSituatieForm = _form_class(
     "VerdachteSituatieForm", "verdachte_situatie", "Restricted: asks for no contact data (DESIGN §2)."
 )
+NO_AREA = ""
+SpanningenForm = _form_class(
+    "SpanningenForm",
+    "spanningen",
+    "Restricted, and without a spot (kinds.Kind.has_spot): a wijk or dorp, or none, instead of the map. The choices "
+    "are the profile's areas (set_area_choices); whether the chosen one exists is checked by check_report.",
+    description=TextAreaField(
+        _l("What did you see or hear?"),
+        description=_l(
+            "Say what was said or done, and where: a website, an app, a group chat or a place. Please do not copy "
+            "other people's names, photos or personal details."
+        ),
+        validators=[DataRequired(message=_l("Please describe what happened.")), DESCRIPTION_LENGTH],
+    ),
+    area_code=SelectField(
+        _l("Which neighbourhood or village is it about? (optional)"),
+        description=_l("Choose none if it happens online only, or in more places."),
+        choices=[],
+        validate_choice=False,
+        default=NO_AREA,
+    ),
+)
+
+
+def set_area_choices(form: ReportForm, areas) -> None:
+    """The area select of a kind without a spot: 'none' first, then the given wijken and dorpen."""
+    if hasattr(form, "area_code"):
+        form.area_code.choices = options(
+            (NO_AREA, _l("None, or I'd rather not say")), *((a.code, a.display_name) for a in areas)
+        )
 
 
 FORMS_BY_KIND = {form.KIND: form for form in (StraatintimidatieForm, OverlastForm, OnveiligePlekForm,
-                                                VerdachteSituatieForm)}  # fmt: skip
+                                                VerdachteSituatieForm, SpanningenForm)}  # fmt: skip
 
 
 def form_for_kind(kind: str, formdata=None, *, category=None) -> ReportForm:

@@ -23,7 +23,7 @@ from meldpunt.privacy.contact import reveal_contact
 from meldpunt.profiles import LOCAL_TZ, PARTNER_LABELS, current_profile
 from meldpunt.reports import bulk_actions, queries, workflow
 from meldpunt.reports.kinds import KINDS
-from meldpunt.reports.models import Category, Queue, Report, ReportPhoto
+from meldpunt.reports.models import AREA_LOCATION_METHODS, Category, Queue, Report, ReportPhoto
 from meldpunt.reports.photos import photo_store
 from meldpunt.reports.queries import (
     ALL_STATES,
@@ -374,7 +374,8 @@ def report(report_id, forms_override=None, contact=False, refusal=None):
     previous_id = next_id = None
     if can_read_queue(current_user.role_set, r.queue):
         previous_id, next_id = queue_neighbours(r.queue, _filters_from_args(dict(parse_qsl(back))), current_user, r)
-    position = lat_lon(r)
+    # A signal without a spot: its stored point only stands in for its wijk, dorp or the municipality.
+    position = lat_lon(r) if r.location_method not in AREA_LOCATION_METHODS else None
     profile = current_profile()
     return render_template(
         "staff/report.html",
@@ -382,7 +383,9 @@ def report(report_id, forms_override=None, contact=False, refusal=None):
         kind=KINDS[r.kind],
         position=position,
         answers=answer_lines(r.kind, r.answers),
-        spot=spot_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"], position),
+        spot=spot_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"], position)
+        if position
+        else None,
         map_css=MAP_CSS["picker"],
         map_js=MAP_JS["picker"],
         nearby=nearby_reports(r, current_user),

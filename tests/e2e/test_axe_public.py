@@ -154,6 +154,22 @@ def test_tracking_pages_are_accessible(phone_page, axe_source):
     assert_accessible(page, axe_source)
 
 
+def test_signal_without_a_spot_review_and_receipt_are_accessible(phone_page, axe_source):
+    """Spanningen: the form with an area select instead of the map, its review (no map) and its receipt."""
+    page, base_url = phone_page
+    page.goto(base_url + "/melden/spanningen/online_spanningen")
+    expect(page.locator("#map-wrap")).to_have_count(0)
+    page.get_by_label("Over welke wijk of welk dorp gaat het? (niet verplicht)").select_option(index=1)
+    page.get_by_label("Wat zag of hoorde u?").fill("In een appgroep wordt opgeroepen om de nieuwe buren weg te pesten.")
+    page.get_by_role("button", name=CHECK_MY_REPORT).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Controleer uw melding")
+    expect(page.locator("#spot-map")).to_have_count(0)
+    assert_accessible(page, axe_source)
+    page.get_by_role("button", name=SEND_REPORT).click()
+    expect(page.locator("#reference")).to_be_visible()
+    assert_accessible(page, axe_source)
+
+
 def test_restricted_receipt_and_withdraw_link_are_accessible(phone_page, axe_source):
     """A verdachte situatie: the receipt with the choice, the link once chosen, the page that only withdraws."""
     page, base_url = phone_page

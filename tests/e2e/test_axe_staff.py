@@ -215,3 +215,36 @@ def test_staff_menus_work_without_javascript(chromium, signed_in, accessibility_
     management.locator('a[href="/beheer/audit"]').click()
     expect(page).to_have_url(accessibility_site["base_url"] + "/beheer/audit")
     context.close()
+
+
+def test_signal_without_a_spot_page_is_accessible(signed_in, accessibility_site, axe_source):
+    """A report page with no spot and no map (spanningen, issue 10 item 6), for a staff member with restricted
+    access; the access is taken back afterwards, so the other tests of the module see what they saw."""
+    from datetime import timedelta
+
+    from meldpunt.db_types import utcnow
+    from meldpunt.extensions import db
+    from meldpunt.reports.submission import NewReport, submit_report
+    from meldpunt.staff.models import User
+
+    app = accessibility_site["app"]
+    with app.app_context():
+        signal = submit_report(NewReport(kind="spanningen", category_code="online_spanningen", position=None,
+                                         description="Oproepen in een appgroep om de nieuwe buren weg te pesten.",
+                                         location_method="", incident_at=utcnow() - timedelta(hours=2)))  # fmt: skip
+        db.session.get(User, accessibility_site["user_id"]).sees_restricted = True
+        db.session.commit()
+        db.session.remove()
+    page = signed_in.new_page()
+    try:
+        response = page.goto(f"{accessibility_site['base_url']}/medewerkers/meldingen/{signal.report_id}")
+        assert response.status == 200
+        expect(page.locator("#no-spot")).to_be_visible()
+        expect(page.locator(".spot-map")).to_have_count(0)
+        assert_accessible(page, axe_source)
+    finally:
+        page.close()
+        with app.app_context():
+            db.session.get(User, accessibility_site["user_id"]).sees_restricted = False
+            db.session.commit()
+            db.session.remove()

@@ -151,6 +151,8 @@ BAD_ROWS = [
     (dict(lat="", lon="", x="52.78", y="6.89"), "x/y", "not RD New coordinates"),
     (dict(lat=str(52.661), lon=str(6.742)), "lat/lon", "lies in the municipality of Coevorden, not in Emmen"),
     (dict(lat="52.5", lon="7.0"), "lat/lon", "lies outside the Netherlands, not in Emmen"),
+    # A signal without a spot (issue 10 item 6): a point from an old system would put it on maps.
+    (dict(kind="spanningen", category="online_spanningen", queue="OOV"), "kind", "a signal without a spot"),
 ]
 
 

@@ -13,6 +13,7 @@ PUBLIC_PAGES = [
     "/melden/overlast/vernieling",
     "/melden/onveilige_plek/verlichting",
     "/melden/verdachte_situatie/hennep",
+    "/melden/spanningen/online_spanningen",
     "/privacy",
     "/cijfers/",
     "/elders/anoniem_misdrijf",
