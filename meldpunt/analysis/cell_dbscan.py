@@ -30,6 +30,7 @@ from datetime import datetime
 from functools import cached_property
 from itertools import product
 
+import numpy as np
 import sqlalchemy as sa
 
 from meldpunt.analysis.filters import MOMENT
@@ -37,8 +38,11 @@ from meldpunt.extensions import db
 from meldpunt.geo import spatial
 from meldpunt.reports.models import Report
 
-# Every cell whose points may lie within eps of a cell's points: with cells of eps/√2, two cells either way.
-_AROUND = [(dx, dy) for dx, dy in product(range(-2, 3), repeat=2) if (dx, dy) != (0, 0)]
+# Every cell whose points may lie within eps of a cell's points: with cells of eps/√2, two cells either way; those
+# side by side first, then the diagonal ones, then the rest.
+_AROUND = sorted(
+    ((dx, dy) for dx, dy in product(range(-2, 3), repeat=2) if (dx, dy) != (0, 0)), key=lambda d: d[0] ** 2 + d[1] ** 2
+)
 
 
 @dataclass
@@ -116,7 +120,7 @@ def _certainly_reaches(point, cell: _Cell, eps2: float) -> bool:
 
 
 class _Groups:
-    """Union-find over cells and points."""
+    """Union-find over cells and points (integers)."""
 
     def __init__(self):
         self.parent = {}
@@ -163,66 +167,108 @@ def cell_dbscan(conditions: list, eps_m: float, min_points: int) -> list[CellClu
     cell_m = eps_m / math.sqrt(2)
     eps2 = float(eps_m) ** 2
     cells = _cells(conditions, cell_m)
-    dense = {c for c, cell in cells.items() if cell.n >= min_points}
-
-    def around(c):
-        """The cells around c whose points may lie within eps of c's."""
-        for dx, dy in _AROUND:
-            other = (c[0] + dx, c[1] + dy)
-            if other in cells and _lower_bound(cells[c].bounds, cells[other].bounds) <= eps_m:
-                yield other
-
-    neighbours = {c: list(around(c)) for c in cells}
+    keys = list(cells)
+    counts = np.array([cells[c].n for c in keys], dtype=np.int64)
+    # Every pair of cells whose points may lie within eps of each other (both ways), side by side first.
+    a, b = _neighbour_pairs(keys, np.array([cells[c].bounds for c in keys], dtype=float).reshape(-1, 8), eps_m)
+    is_dense = counts >= min_points
     # Sparse cells with enough points around them that some of theirs may be core points.
-    maybe_core = {
-        c for c in cells if c not in dense and cells[c].n + sum(cells[o].n for o in neighbours[c]) >= min_points
-    }
-    # Sparse cells whose points may be core or border points: read point by point, with the dense cells next to them.
-    read_sparse = {
-        c
-        for c in cells
-        if c not in dense and (c in maybe_core or any(o in dense or o in maybe_core for o in neighbours[c]))
-    }
-    read = set(read_sparse)
-    for c in read_sparse:
-        read.update(o for o in neighbours[c] if o in dense)
+    around = np.bincount(a, weights=counts[b], minlength=len(keys)) if len(a) else np.zeros(len(keys))
+    is_maybe_core = ~is_dense & (counts + around >= min_points)
+    # Sparse cells whose points may be core or border points: read point by point.
+    touches = np.bincount(a, weights=(is_dense | is_maybe_core)[b], minlength=len(keys)) if len(a) else around
+    is_read = ~is_dense & (is_maybe_core | (touches > 0))
+    dense = {keys[k] for k in np.flatnonzero(is_dense).tolist()}
+    maybe_core = {keys[k] for k in np.flatnonzero(is_maybe_core).tolist()}
+    read_sparse = {keys[k] for k in np.flatnonzero(is_read).tolist()}
+    neighbours = defaultdict(list)
+    for k, o in zip(a[is_read[a]].tolist(), b[is_read[a]].tolist(), strict=True):
+        neighbours[keys[k]].append(keys[o])
 
+    # Groups of dense cells (by their index in keys) and sparse core points (by minus their id).
+    index = {c: k for k, c in enumerate(keys)}
     groups = _Groups()
-    for c in dense:
-        groups.find(("cell", c))
+    # Dense cells side by side first: most cells of a hotspot are joined that way, and the pairs further apart are
+    # then in one group already.
     open_pairs = []
-    for c in dense:
-        for o in neighbours[c]:
-            if o in dense and c < o and groups.find(("cell", c)) != groups.find(("cell", o)):
-                if _certainly_joined(cells[c], cells[o], eps2):
-                    groups.join(("cell", c), ("cell", o))
+    both_dense = is_dense[a] & is_dense[b] & (a < b)
+    for k, o in zip(a[both_dense].tolist(), b[both_dense].tolist(), strict=True):
+        if groups.find(k) != groups.find(o):
+            if _certainly_joined(cells[keys[k]], cells[keys[o]], eps2):
+                groups.join(k, o)
+            else:
+                open_pairs.append((keys[k], keys[o]))
+    open_pairs = [(c, o) for c, o in open_pairs if groups.find(index[c]) != groups.find(index[o])]
+
+    # First reading: the sparse cells' points, and those of dense cells left open within eps of the other cell.
+    windows = _Windows(cells, eps_m)
+    for c in read_sparse:
+        windows.whole(c)
+    for c, o in open_pairs:
+        windows.near(c, cells[o].bounds)
+        windows.near(o, cells[c].bounds)
+    points = _points(conditions, cell_m, windows.boxes())
+
+    # What the dense cells' counts settle for each sparse point, and what only their points can.
+    relations = {}  # (point id, dense cell) -> True: all of the cell within eps, False: some, None: unknown
+    for c in read_sparse:
+        for pid, x, y, _moment in points.get(c, ()):
+            for o in neighbours[c]:
+                if o not in dense or _lower_bound(_point_bounds(x, y), cells[o].bounds) > eps_m:
+                    continue
+                if all(_within((x, y), corner, eps2) for corner in cells[o].corners()):
+                    relations[pid, o] = True
+                elif _certainly_reaches((x, y), cells[o], eps2):
+                    relations[pid, o] = False
                 else:
-                    open_pairs.append((c, o))
-    open_pairs = [(c, o) for c, o in open_pairs if groups.find(("cell", c)) != groups.find(("cell", o))]
-    for pair in open_pairs:
-        read.update(pair)
+                    relations[pid, o] = None
+    # A sparse point whose core status the counts leave open, or that may reach a dense cell, needs that cell's
+    # points within eps of it: a second reading, of those parts of the dense cells only.
+    second = _Windows(cells, eps_m)
+    for c in read_sparse:
+        for pid, x, y, _moment in points.get(c, ()):
+            settled = c not in maybe_core or _core_bounds_settle(pid, x, y, c, neighbours, dense, cells, points,
+                                                                  relations, eps2, min_points)  # fmt: skip
+            for o in neighbours[c]:
+                relation = relations.get((pid, o), "far")
+                if relation is None or (relation is False and not settled):
+                    second.near(o, _point_bounds(x, y))
+    for cell, found in _points(conditions, cell_m, second.boxes()).items():
+        known = {pid for pid, *_ in points.get(cell, ())}
+        points.setdefault(cell, []).extend(p for p in found if p[0] not in known)
 
-    points = _points(conditions, cell_m, read) if read else {}
+    def within_count(x, y, o) -> int:
+        return sum(1 for _, qx, qy, _m in points.get(o, ()) if (qx - x) ** 2 + (qy - y) ** 2 <= eps2)
 
-    # Core points of the sparse cells: at least min_points points within eps, counted in the cells around.
+    # Core points of the sparse cells: at least min_points points within eps.
     core = {}  # id -> (x, y, cell)
     for c in maybe_core:
         for pid, x, y, _moment in points.get(c, ()):
             count = 0
             for o in (c, *neighbours[c]):
-                count += sum(1 for _, qx, qy, _m in points[o] if (qx - x) ** 2 + (qy - y) ** 2 <= eps2)
+                relation = relations.get((pid, o), "far") if o in dense else "sparse"
+                if relation is True:
+                    count += cells[o].n
+                elif relation != "far":
+                    count += within_count(x, y, o)
                 if count >= min_points:
                     core[pid] = (x, y, c)
-                    groups.find(("point", pid))
+                    groups.find(-pid)
                     break
 
-    def any_within(point, cell_points) -> bool:
-        return any((qx - point[0]) ** 2 + (qy - point[1]) ** 2 <= eps2 for _, qx, qy, _m in cell_points)
+    def reaches(pid, x, y, o) -> bool:
+        """Whether the sparse point is within eps of a point of dense cell o."""
+        relation = relations.get((pid, o), "far")
+        if relation == "far":
+            return False
+        return relation is not None or within_count(x, y, o) > 0
 
     # Dense cells left open: joined if any two of their points are within eps.
     for c, o in open_pairs:
-        if groups.find(("cell", c)) != groups.find(("cell", o)) and _any_pair_within(points[c], points[o], eps_m):
-            groups.join(("cell", c), ("cell", o))
+        if groups.find(index[c]) != groups.find(index[o]) and _any_pair_within(
+            points.get(c, ()), points.get(o, ()), eps_m
+        ):
+            groups.join(index[c], index[o])
     # Sparse core points: joined to the dense cells and the core points within eps.
     core_by_cell = defaultdict(list)
     for pid, (x, y, c) in core.items():
@@ -230,42 +276,119 @@ def cell_dbscan(conditions: list, eps_m: float, min_points: int) -> list[CellClu
     for pid, (x, y, c) in core.items():
         for o in (c, *neighbours[c]):
             if o in dense:
-                if _certainly_reaches((x, y), cells[o], eps2) or any_within((x, y), points[o]):
-                    groups.join(("point", pid), ("cell", o))
+                if reaches(pid, x, y, o):
+                    groups.join(-pid, index[o])
             else:
                 for qid, qx, qy in core_by_cell.get(o, ()):
                     if qid != pid and (qx - x) ** 2 + (qy - y) ** 2 <= eps2:
-                        groups.join(("point", pid), ("point", qid))
+                        groups.join(-pid, -qid)
 
     clusters: dict = defaultdict(CellCluster)
     for c in dense:
         cell = cells[c]
-        clusters[groups.find(("cell", c))].add(cell.n, cell.first, cell.last, cell.sx, cell.sy, cell.corners())
+        clusters[groups.find(index[c])].add(cell.n, cell.first, cell.last, cell.sx, cell.sy, cell.corners())
     for c in read_sparse:
         for pid, x, y, moment in points.get(c, ()):
             if pid in core:
-                root = groups.find(("point", pid))
+                root = groups.find(-pid)
             else:
-                root = _nearest_core_group(pid, x, y, c, neighbours, dense, points, core_by_cell, groups, eps2)
-                if root is None:
-                    continue  # noise
+                # A border point joins the cluster of the nearest core point within eps (of a sparse cell), else
+                # that of a dense cell it reaches; or it is noise.
+                near = [
+                    ((qx - x) ** 2 + (qy - y) ** 2, qid)
+                    for o in (c, *neighbours[c])
+                    for qid, qx, qy in core_by_cell.get(o, ())
+                    if (qx - x) ** 2 + (qy - y) ** 2 <= eps2
+                ]
+                if near:
+                    root = groups.find(-min(near)[1])
+                else:
+                    reached = [o for o in neighbours[c] if o in dense and reaches(pid, x, y, o)]
+                    if not reached:
+                        continue
+                    root = groups.find(index[min(reached)])
             clusters[root].add(1, moment, moment, x, y, [(x, y)])
     return sorted(clusters.values(), key=lambda cluster: -cluster.n)
 
 
-def _nearest_core_group(pid, x, y, c, neighbours, dense, points, core_by_cell, groups, eps2):
-    """The group of the nearest core point within eps of a point that is not a core point itself, or None."""
-    best, best_d2 = None, eps2
+def _neighbour_pairs(keys: list, bounds: np.ndarray, eps_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (a, b) of cells (indexes into keys) within two cells of each other whose octagons come within eps
+    (both ways round), in the order of _AROUND: cells side by side first."""
+    if not keys:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    gx = np.array([c[0] for c in keys], dtype=np.int64)
+    gy = np.array([c[1] for c in keys], dtype=np.int64)
+    code = gx * (1 << 32) + gy
+    order = np.argsort(code)
+    ordered = code[order]
+    firsts, seconds = [], []
+    for dx, dy in _AROUND:
+        wanted = (gx + dx) * (1 << 32) + (gy + dy)
+        at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+        found = ordered[at] == wanted
+        first, second = np.flatnonzero(found), order[at[found]]
+        near = _lower_bounds(bounds[first], bounds[second]) <= eps_m
+        firsts.append(first[near])
+        seconds.append(second[near])
+    return np.concatenate(firsts), np.concatenate(seconds)
+
+
+def _lower_bounds(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """_lower_bound for rows of octagon bounds."""
+
+    def gap(lo, hi):  # between a's and b's ranges of one coordinate (columns lo and hi)
+        return np.maximum(0.0, np.maximum(b[:, lo] - a[:, hi], a[:, lo] - b[:, hi]))
+
+    square = np.hypot(gap(0, 1), gap(2, 3))
+    return np.maximum(square, np.maximum(gap(4, 5), gap(6, 7)) / math.sqrt(2))
+
+
+def _core_bounds_settle(pid, x, y, c, neighbours, dense, cells, points, relations, eps2, min_points) -> bool:
+    """Whether a sparse point's core status follows without reading dense cells' points: the points within eps
+    that are known (its sparse neighbours', and dense cells wholly within eps) reach min_points, or even with
+    every point of the dense cells partly within eps it cannot."""
+    known = 0
+    possible = 0
     for o in (c, *neighbours[c]):
         if o in dense:
-            candidates = ((("cell", o), qx, qy) for _, qx, qy, _m in points[o])
+            relation = relations.get((pid, o), "far")
+            if relation is True:
+                known += cells[o].n
+            elif relation != "far":
+                possible += cells[o].n
         else:
-            candidates = ((("point", qid), qx, qy) for qid, qx, qy in core_by_cell.get(o, ()) if qid != pid)
-        for node, qx, qy in candidates:
-            d2 = (qx - x) ** 2 + (qy - y) ** 2
-            if d2 <= best_d2 and (best is None or d2 < best_d2 or node < best):
-                best, best_d2 = node, d2
-    return None if best is None else groups.find(best)
+            known += sum(1 for _, qx, qy, _m in points.get(o, ()) if (qx - x) ** 2 + (qy - y) ** 2 <= eps2)
+    return known >= min_points or known + possible < min_points
+
+
+class _Windows:
+    """The parts of cells to read point by point: per cell a rectangle (its own bounds, or the part within eps of
+    something), grown to hold every part asked for."""
+
+    def __init__(self, cells, eps_m: float):
+        self.cells, self.eps_m, self.rects = cells, eps_m, {}
+
+    def whole(self, c) -> None:
+        x0, x1, y0, y1 = self.cells[c].bounds[:4]
+        self._add(c, (x0, y0, x1, y1))
+
+    def near(self, c, bounds) -> None:
+        """The part of cell c within eps of the bounds' rectangle (as a rectangle: a little more)."""
+        x0, x1, y0, y1 = self.cells[c].bounds[:4]
+        bx0, bx1, by0, by1 = bounds[:4]
+        e = self.eps_m
+        rect = (max(x0, bx0 - e), max(y0, by0 - e), min(x1, bx1 + e), min(y1, by1 + e))
+        if rect[0] <= rect[2] and rect[1] <= rect[3]:
+            self._add(c, rect)
+
+    def _add(self, c, rect) -> None:
+        old = self.rects.get(c)
+        if old:
+            rect = (min(old[0], rect[0]), min(old[1], rect[1]), max(old[2], rect[2]), max(old[3], rect[3]))
+        self.rects[c] = rect
+
+    def boxes(self) -> dict:
+        return self.rects
 
 
 def _any_pair_within(a_points, b_points, eps_m: float) -> bool:
@@ -309,12 +432,14 @@ def _cells(conditions: list, cell_m: float) -> dict[tuple[int, int], _Cell]:
     }
 
 
-def _points(conditions: list, cell_m: float, wanted: set) -> dict[tuple[int, int], list]:
-    """The filtered reports in the wanted cells, point by point: (id, x, y, moment) per cell. Found through the
-    spatial index of location_rd (the cells' squares), not by reading the period again."""
+def _points(conditions: list, cell_m: float, rectangles: dict) -> dict[tuple[int, int], list]:
+    """The filtered reports in the given rectangles of cells, point by point: (id, x, y, moment) per cell. Found
+    through the spatial index of location_rd, not by reading the period again."""
+    if not rectangles:
+        return {}
     x, y = Report.rd_x, Report.rd_y
     cx, cy = spatial.grid_cell(x, y, cell_m)
-    boxes = spatial.cell_boxes(sorted(wanted), cell_m)
+    boxes = spatial.cell_boxes([(gx, gy, *rect) for (gx, gy), rect in sorted(rectangles.items())])
     report = Report.__table__
     dialect = db.session.get_bind().dialect.name
     query = (

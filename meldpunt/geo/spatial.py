@@ -276,17 +276,14 @@ def join_points_in_boxes(polygons, polygon_column, points, point_column, dialect
     return polygons.join(rtree, in_box).join(points, sa.literal_column(f"{points.name}.rowid") == rtree.c.pkid)
 
 
-def cell_boxes(cells, cell_m: float):
-    """A FROM clause of grid cells (gx, gy) of `cell_m` and their squares as RD geometries (`box`), a millimetre
-    wider on each side so that a point on a cell's edge is found whichever way the division rounds (the caller
-    keeps the points whose own cell it is). The cells' numbers are written into the statement: thousands of cells
-    would otherwise be more parameters than SQLite takes; they are a WITH clause, the one place SQLite names the
-    columns of a VALUES list. Join the points with join_points_in_boxes."""
+def cell_boxes(rectangles):
+    """A FROM clause of rectangles (gx, gy, x0, y0, x1, y1) in grid cells (gx, gy) as RD geometries (`box`), a
+    millimetre wider on each side so that a point on an edge is found whichever way a division rounds (the
+    caller keeps the points of the cell (gx, gy)). The numbers are written into the statement: thousands of
+    rectangles would otherwise be more parameters than SQLite takes; they are a WITH clause, the one place SQLite
+    names the columns of a VALUES list. Join the points with join_points_in_boxes."""
     margin = 0.001
-    rows = [
-        (gx, gy, gx * cell_m - margin, gy * cell_m - margin, (gx + 1) * cell_m + margin, (gy + 1) * cell_m + margin)
-        for gx, gy in cells
-    ]
+    rows = [(gx, gy, x0 - margin, y0 - margin, x1 + margin, y1 + margin) for gx, gy, x0, y0, x1, y1 in rectangles]
     columns = [sa.column(name, sa.Integer) for name in ("gx", "gy")]
     columns += [sa.column(name, sa.Float) for name in ("x0", "y0", "x1", "y1")]
     values = sa.values(*columns, name="cell_bounds", literal_binds=True).data(rows).cte("cell_bounds")
