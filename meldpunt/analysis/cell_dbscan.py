@@ -12,9 +12,12 @@ report.rd_x and rd_y): any two points in one cell are within eps of each other. 
 - two dense cells are joined for certain when a side of one octagon lies within eps of a side of the other as a
   whole (a point on each is then within eps), and certainly not when the octagons are more than eps apart; in the
   middle of a hotspot the first settles almost every pair;
-- only what that leaves open is read point by point, in a second statement: the sparse cells that may hold core
-  or border points, the dense cells next to them (at the edge of a hotspot, so they hold few points), and dense
-  cells whose joining is still open. With those points the rest is the textbook DBSCAN.
+- only what that leaves open is read point by point, through the spatial index: first the sparse cells that may
+  hold core or border points (at the edges of hotspots, few) and, of dense cells whose joining is still open,
+  the parts within eps of the other cell; then, of the dense cells next to those sparse points, the parts within
+  eps of the points whose core status or reach the counts do not settle (a dense cell wholly within eps of a
+  point adds its count; one with a side wholly within eps is reached for certain). With those points the rest
+  is the textbook DBSCAN.
 
 The clusters are ST_ClusterDBSCAN's: a core point has at least min_points points within eps (itself included);
 a cluster is the core points connected through core points within eps of each other, plus the other points within
