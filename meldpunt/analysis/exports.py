@@ -85,7 +85,7 @@ def _hours(end):
 
 def export_rows(filters: AnalysisFilters):
     """Dicts with COLUMNS, streamed from the database."""
-    cx, cy = spatial.cell_centre_xy(*spatial.grid_cell(Report.location_rd, EXPORT_CELL_M), EXPORT_CELL_M)
+    cx, cy = spatial.cell_centre_xy(*spatial.grid_cell(Report.rd_x, Report.rd_y, EXPORT_CELL_M), EXPORT_CELL_M)
     base = (
         sa.select(
             Report.id.label("id"),

@@ -5,9 +5,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+import shapely
 import sqlalchemy as sa
 
-from meldpunt.analysis.filters import MOMENT
+from meldpunt.analysis.cell_dbscan import cell_dbscan
 from meldpunt.extensions import db
 from meldpunt.geo import RD_NEW, WGS84, spatial
 from meldpunt.reports.models import Report
@@ -29,7 +30,7 @@ def _feature(geometry_json: str, **properties) -> dict:
 
 def cell_counts(conditions: list, cell_m: int, *, min_count: int = 1):
     """A subquery of (gx, gy, n): a grid cell's column and row (cells of cell_m metres in RD New) and its count."""
-    gx, gy = spatial.grid_cell(Report.location_rd, cell_m)
+    gx, gy = spatial.grid_cell(Report.rd_x, Report.rd_y, cell_m)
     return (
         sa.select(gx.label("gx"), gy.label("gy"), sa.func.count().label("n"))
         .where(*conditions, with_spot())  # a signal without a spot is in no cell
@@ -69,41 +70,48 @@ class Cluster:
 
 
 def clusters(conditions: list, eps_m: int, min_points: int) -> list[Cluster]:
-    """Density clusters of the filtered reports (DBSCAN in RD New), largest first."""
-    # The filtered points (on PostgreSQL read from the created_at index alone, once, into the grid's own table).
-    points = (
-        sa.select(Report.id, Report.location_rd, MOMENT.label("moment")).where(*conditions, with_spot()).cte("points")
+    """Density clusters of the filtered reports (DBSCAN in RD New, analysis/cell_dbscan.py), largest first."""
+    found = cell_dbscan([*conditions, with_spot()], eps_m, min_points)  # a signal without a spot is in no cluster
+    if not found:
+        return []
+    # The outline and the centre in WGS84, by the database: the convex hull of each cluster's outline points with
+    # a 15 m margin, and the mean of its points' coordinates.
+    rows = [
+        (i, _multipoint_wkt(shapely.MultiPoint(c.outline).convex_hull), c.sx / c.n, c.sy / c.n)
+        for i, c in enumerate(found)
+    ]
+    values = (
+        sa.values(
+            sa.column("i", sa.Integer),
+            sa.column("outline", sa.String),
+            sa.column("mx", sa.Float),
+            sa.column("my", sa.Float),
+            name="cluster_outlines",
+        )
+        .data(rows)
+        .cte("cluster_outlines")
     )
-    with spatial.dbscan_parts(db.session(), points, eps_m, min_points) as parts:
-        n = sa.func.sum(parts.c.n)
-        hull = sa.func.ST_Transform(
-            spatial.Buffer(sa.func.ST_ConvexHull(sa.func.ST_Collect(parts.c.g)), 15, segments=2), WGS84
+    hull = sa.func.ST_ConvexHull(sa.func.ST_GeomFromText(values.c.outline, RD_NEW))
+    outline = sa.func.ST_AsGeoJSON(sa.func.ST_Transform(spatial.Buffer(hull, 15, segments=2), WGS84))
+    centres = sa.select(
+        values.c.i,
+        outline.label("hull"),
+        sa.func.ST_Transform(spatial.MakePoint(values.c.mx, values.c.my, RD_NEW), WGS84).label("p"),
+    ).subquery("centres")
+    shapes = {
+        i: (json.loads(hull), lat, lon)
+        for i, hull, lat, lon in db.session.execute(
+            sa.select(centres.c.i, centres.c.hull, sa.func.ST_Y(centres.c.p), sa.func.ST_X(centres.c.p))
         )
-        # The centroid of the cluster's points: the mean of their coordinates.
-        mean = spatial.MakePoint(sa.func.sum(parts.c.sx) / n, sa.func.sum(parts.c.sy) / n, RD_NEW)
-        centre = sa.func.ST_Transform(mean, WGS84)
-        grouped = (
-            sa.select(
-                sa.cast(n, sa.Integer).label("n"),
-                sa.func.ST_AsGeoJSON(hull).label("hull"),
-                centre.label("centre"),
-                sa.func.min(parts.c.first).label("first"),
-                sa.func.max(parts.c.last).label("last"),
-            )
-            .group_by(parts.c.cid)
-            .subquery("clusters")
-        )
-        rows = db.session.execute(
-            sa.select(
-                grouped.c.n,
-                grouped.c.hull,
-                sa.func.ST_Y(grouped.c.centre),
-                sa.func.ST_X(grouped.c.centre),
-                grouped.c.first,
-                grouped.c.last,
-            ).order_by(grouped.c.n.desc())
-        ).all()
-    return [Cluster(n, json.loads(hull), lat, lon, first, last) for n, hull, lat, lon, first, last in rows]
+    }
+    return [Cluster(c.n, *shapes[i], c.first, c.last) for i, c in enumerate(found)]
+
+
+def _multipoint_wkt(hull) -> str:
+    """The corners of a convex hull (a polygon, or a line or point for collinear points) as a WKT MULTIPOINT: fewer
+    points for the database to take the hull of, the same hull."""
+    coords = list(hull.exterior.coords) if hull.geom_type == "Polygon" else list(hull.coords)
+    return "MULTIPOINT(" + ", ".join(f"({x!r} {y!r})" for x, y in coords) + ")"
 
 
 def clusters_geojson(found: list[Cluster]) -> dict:

@@ -26,7 +26,7 @@ def _share(condition):
 
 
 def _spot_columns():
-    return spatial.grid_cell(Report.location_rd, SPOT_M)
+    return spatial.grid_cell(Report.rd_x, Report.rd_y, SPOT_M)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def woonoverlast_view(filters: AnalysisFilters) -> WoonoverlastView:
             .group_by(Report.forwarded_to)
         ).all()
     )
-    gx, gy = spatial.grid_cell(Report.location_rd, ADDRESS_CELL_M)
+    gx, gy = spatial.grid_cell(Report.rd_x, Report.rd_y, ADDRESS_CELL_M)
     per_address = (
         sa.select(sa.func.count().label("n"))
         .where(*conditions, Report.location_coarsened_at.is_(None))

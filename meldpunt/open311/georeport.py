@@ -88,7 +88,7 @@ class RequestFilters:
 
 
 def public_requests(filters: RequestFilters, *, locale: str, now: datetime) -> list[PublicRequest]:
-    coarse_rd = spatial.snapped_to_grid(Report.location_rd, PUBLIC_CELL_M)
+    coarse_rd = spatial.snapped_to_grid(Report.rd_x, Report.rd_y, PUBLIC_CELL_M)
     coarse = sa.func.ST_Transform(coarse_rd, WGS84)
     query = (
         sa.select(

@@ -71,7 +71,7 @@ def erase_contact(report_ids, now: datetime) -> None:
 
 
 def coarsen_location(report_ids, grid_m: int, now: datetime) -> None:
-    snapped = spatial.snapped_to_grid(Report.location_rd, grid_m)
+    snapped = spatial.snapped_to_grid(Report.rd_x, Report.rd_y, grid_m)
     db.session.execute(
         sa.update(Report)
         .where(Report.id.in_(report_ids))

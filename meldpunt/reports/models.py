@@ -100,7 +100,7 @@ report_area = sa.Table(
 
 
 # What the analysis views read of a report besides created_at (meldpunt/analysis), kept in its index on PostgreSQL.
-ANALYSIS_COLUMNS = ("category_id", "kind", "state", "incident_at", "id", "location_rd")
+ANALYSIS_COLUMNS = ("category_id", "kind", "state", "incident_at", "id", "rd_x", "rd_y")
 # What the queue's counts read besides the indexed columns, kept in its indexes on PostgreSQL.
 QUEUE_INDEX_INCLUDE = ("category_id", "due_at")
 OPEN_CONDITION = f"state IN {OPEN_STATES!r}"
@@ -131,6 +131,12 @@ class Report(db.Model):
 
     location = so.mapped_column(Geometry("POINT", srid=WGS84, spatial_index=True), nullable=False)
     location_rd = so.mapped_column(Geometry("POINT", srid=RD_NEW, spatial_index=True), nullable=False)
+    # location_rd's x and y (metres in RD New), computed by the database from it whenever it is written (insert,
+    # bulk insert, coarsening), never by Python: the analysis counts per grid cell and clusters from these two
+    # numbers, which PostgreSQL keeps in ix_report_created_at (a generated column is STORED there; on SQLite,
+    # which cannot add a stored one to an existing table, it is VIRTUAL: computed when read).
+    rd_x: so.Mapped[float] = so.mapped_column(sa.Double, sa.Computed("ST_X(location_rd)"))
+    rd_y: so.Mapped[float] = so.mapped_column(sa.Double, sa.Computed("ST_Y(location_rd)"))
     location_method: so.Mapped[str] = so.mapped_column(sa.String(10))
     # Free text the reporter adds to a place found by search ("corner of X and Y, by the bus stop").
     location_description: so.Mapped[str | None] = so.mapped_column(sa.String(300))

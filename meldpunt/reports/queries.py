@@ -389,7 +389,7 @@ def queue_map_data(queue: Queue, filters: QueueFilters, viewer, *, limit: int = 
             for rid, ref, cat, state, created, merged, lat, lon in rows
         ]
         return {"type": "FeatureCollection", "features": features, "grouped": False}
-    gx, gy = spatial.grid_cell(Report.location_rd, MAP_CELL_M)
+    gx, gy = spatial.grid_cell(Report.rd_x, Report.rd_y, MAP_CELL_M)
     cells = db.session.execute(
         sa.select(sa.func.count(), sa.func.avg(sa.func.ST_Y(Report.location)),
                   sa.func.avg(sa.func.ST_X(Report.location)))

@@ -183,3 +183,69 @@ def _ambiguous_border_points(points, eps_m: int, min_points: int) -> int:
         .subquery("border")
     )
     return db.session.scalar(sa.select(sa.func.count()).select_from(border))
+
+
+def _plant_in_rd(new_report, points_rd) -> None:
+    """Reports at exact RD New positions (the clusters read rd_x/rd_y, which follow location_rd)."""
+    from meldpunt.geo import RD_NEW
+    from meldpunt.geo.spatial import MakePoint
+    from meldpunt.reports.models import Report
+
+    now = utcnow()
+    for x, y in points_rd:
+        new = new_report(kind="overlast", category_code="vernieling", lat=GRID_BASE[0], lon=GRID_BASE[1],
+                         incident_at=now - timedelta(days=3))  # fmt: skip
+        receipt = submit_report(new, now=now - timedelta(days=2))
+        db.session.get(Report, receipt.report_id).location_rd = MakePoint(x, y, RD_NEW)
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("east_x", "expected"), [(52, [3, 3]), (48, [6])])
+def test_neighbouring_dense_cells_are_joined_only_by_points_within_reach(app, new_report, east_x, expected):
+    """Two groups of 3 in neighbouring cells of the grid (eps 50: cells of 35.36 m): a triangle in the west of one
+    cell, and a group in the south of the next cell east. The cells' outlines (octagons) come within 42 m of each
+    other, but the nearest points are 51.8 m apart: two clusters; 4 m nearer, 47.8 m: one. Only the points can
+    tell, so they are read and compared."""
+    cell = 50 / math.sqrt(2)
+    x0, y0 = 7255 * cell, 15100 * cell  # a cell's south-west corner, at Emmen's station
+    west = [(x0 + 0.5, y0 + 35), (x0 + 0.5, y0 + 10), (x0 + 10, y0 + 35)]
+    east = [(x0 + east_x, y0 + 3.5), (x0 + east_x + 1, y0 + 3.5), (x0 + east_x, y0 + 4.5)]
+    _plant_in_rd(new_report, west + east)
+    conditions = AnalysisFilters.from_args({}, today=utcnow().date()).conditions()
+    assert [c.count for c in clusters(conditions, eps_m=50, min_points=3)] == expected
+
+
+def test_the_same_clusters_as_a_textbook_dbscan_on_demo_data(app, backend):
+    """On both backends, against scikit-learn's DBSCAN on the same points (the textbook algorithm, independent of
+    either database), on the demo hotspots for every distance and minimum the map offers. As with
+    ST_ClusterDBSCAN, a border point within reach of two clusters may join either."""
+    import numpy as np
+    from sklearn.cluster import DBSCAN
+    from sklearn.neighbors import KDTree
+
+    from meldpunt.profiles import PROFILES
+    from meldpunt.reports.demo import make_bulk_demo_reports
+    from meldpunt.reports.models import Report
+
+    for _ in make_bulk_demo_reports(PROFILES["emmen"], 3000, days_back=60, seed=11):
+        pass
+    db.session.commit()
+    conditions = AnalysisFilters.from_args({}, today=utcnow().date()).conditions()
+    xy = np.array(db.session.execute(sa.select(Report.rd_x, Report.rd_y).where(*conditions)).all(), dtype=float)
+    tree = KDTree(xy)
+    for eps_m in CLUSTER_DISTANCES:
+        neighbours = tree.query_radius(xy, eps_m)
+        for min_points in CLUSTER_MIN_POINTS:
+            labels = DBSCAN(eps=eps_m, min_samples=min_points).fit(xy).labels_
+            expected = sorted(np.bincount(labels[labels >= 0]).tolist(), reverse=True)
+            got = [c.count for c in clusters(conditions, eps_m, min_points)]
+            assert len(got) == len(expected) and sum(got) == sum(expected), (eps_m, min_points, got, expected)
+            if got != expected:
+                core = np.array([len(n) >= min_points for n in neighbours])
+                ambiguous = sum(
+                    1
+                    for i, near in enumerate(neighbours)
+                    if not core[i] and len({labels[j] for j in near if core[j]}) > 1
+                )
+                moved = sum(abs(a - b) for a, b in zip(got, expected, strict=True)) // 2
+                assert moved <= ambiguous, (eps_m, min_points, got, expected, ambiguous)

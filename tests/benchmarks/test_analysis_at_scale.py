@@ -69,9 +69,7 @@ def _timed(function, runs=3):
 def _export(filters: AnalysisFilters) -> np.ndarray:
     """The analyst's export: the year's points (RD metres)."""
     return np.array(
-        db.session.execute(
-            sa.select(sa.func.ST_X(Report.location_rd), sa.func.ST_Y(Report.location_rd)).where(*filters.conditions())
-        ).all(),
+        db.session.execute(sa.select(Report.rd_x, Report.rd_y).where(*filters.conditions())).all(),
         dtype=float,
     )
 
