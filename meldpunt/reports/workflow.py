@@ -15,7 +15,13 @@ from meldpunt.reports.due import start_term
 from meldpunt.reports.history import record_change
 from meldpunt.reports.models import OPEN_STATES, Queue, Report, ReporterMessage
 from meldpunt.staff.models import User, audit
-from meldpunt.staff.roles import BOA, can_handle_queue, can_read_report, can_see_in_field_mode
+from meldpunt.staff.roles import (
+    BOA,
+    can_handle_queue,
+    can_read_report,
+    can_see_in_field_mode,
+    is_active_field_officer,
+)
 
 TRANSITIONS: dict[str, set[str]] = {
     "nieuw": {"in_behandeling", "geannuleerd"},
@@ -154,7 +160,7 @@ def take_in_handling(report, actor, *, expected_version=None, now=None):
 
 def assign_to_boa(report, boa: User, actor, *, expected_version=None, now=None):
     _check(report, actor, expected_version)
-    if not boa.has_role(BOA) or not boa.active:
+    if not is_active_field_officer(boa):
         raise WorkflowError(_l("%(name)s is not a field officer and cannot be assigned.", name=boa.name))
     if not report.queue.is_field:
         raise WorkflowError(_l("Only reports in the field queue can be assigned to a field officer."))
