@@ -283,3 +283,95 @@ def test_each_module_of_the_old_loop_imports_alone(name):
     """Imported first, in a fresh interpreter: a loop shows as an ImportError for a partly loaded module."""
     result = subprocess.run([sys.executable, "-c", f"import {name}"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# -- facts in one place -----------------------------------------------------------------------------------------
+
+
+def _calls_of(name: str) -> list[str]:
+    return [f"{m.relative}:{node.lineno}" for m in MODULES for node in ast.walk(m.tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name]  # fmt: skip
+
+
+def test_history_lines_are_written_in_one_place():
+    """reports/history.record_change writes every line of a report's history (issue 9: it was built in four)."""
+    assert [where.split(":")[0] for where in _calls_of("StateChange")] == ["meldpunt/reports/history.py"]
+
+
+def test_the_privacy_sweep_leaves_the_outboxs_table_to_the_outbox():
+    """The sweep asks outbox/scrub.py to erase and redact; only the outbox knows its table."""
+    found = [f"{m.relative}:{line}" for m in MODULES if m.name.startswith("meldpunt.privacy")
+             for line, name in _all_imports(m) if name == "meldpunt.outbox.models"]  # fmt: skip
+    assert found == []
+
+
+# Where the code may ask which database it runs on (DEVELOPERS.md, "Geometry in the database"): the modules that
+# hold the differences, a column type's own adapter, Alembic's hooks and the doctor that names what to install.
+DIALECT_MODULES = ("meldpunt/geo/spatial.py", "meldpunt/geo/engine.py", "meldpunt/dialect_sql.py",
+                   "meldpunt/db_types.py", "meldpunt/migrations_support.py", "meldpunt/geo/checks.py")  # fmt: skip
+# Still outside them, each a bulk path's PostgreSQL-only speed-up (a MATERIALIZED CTE, COPY): to be moved into
+# geo/spatial.py and geo/engine.py. A new dialect check anywhere else fails the test below.
+DIALECT_CHECKS_TO_MOVE = {"meldpunt/geo/areas.py": 1, "meldpunt/reports/bulk.py": 1}
+
+
+def _dialect_branches(module: Module) -> int:
+    """Comparisons of a dialect's name with a literal: `dialect == "postgresql"`, `x.dialect.name != "sqlite"`."""
+    count = 0
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Compare):
+            parts = [node.left, *node.comparators]
+            names = {ast.unparse(p) for p in parts if not isinstance(p, ast.Constant)}
+            literals = {p.value for p in parts if isinstance(p, ast.Constant)}
+            if literals & {"postgresql", "sqlite"} and any("dialect" in n for n in names):
+                count += 1
+    return count
+
+
+def test_the_code_asks_which_database_only_where_the_differences_live():
+    found = {m.relative: n for m in MODULES if not m.relative.startswith(DIALECT_MODULES)
+             if (n := _dialect_branches(m))}  # fmt: skip
+    assert found == DIALECT_CHECKS_TO_MOVE
+    assert "meldpunt/outbox/worker.py" not in found  # issue 9: _next_due asked it
+
+
+# -- config in config.py, fast and formatted tests ------------------------------------------------------------------
+
+
+def _settings_read() -> dict[str, str]:
+    """Every setting the package reads as config["NAME"], with where."""
+    found = {}
+    for m in MODULES:
+        for node in ast.walk(m.tree):
+            if (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)
+                    and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+                    and ast.unparse(node.value).endswith("config")):  # fmt: skip
+                found.setdefault(node.slice.value, f"{m.relative}:{node.lineno}")
+    return found
+
+
+def test_every_setting_the_code_reads_is_set_in_config_py():
+    from flask import Flask
+
+    import config
+
+    known = set(dir(config.Config)) | set(Flask.default_config)
+    read = _settings_read()
+    assert len(read) > 30
+    assert {name: where for name, where in read.items() if name not in known} == {}
+
+
+def test_session_sign_in_and_hashing_settings_live_in_config_and_tests_hash_cheaply():
+    import config
+
+    for name in ("STAFF_IDLE_TIMEOUT", "PERMANENT_SESSION_LIFETIME", "RATELIMIT_LOGIN", "ARGON2_TIME_COST",
+                 "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM"):  # fmt: skip
+        assert name in vars(config.Config), name
+    assert config.TestConfig.ARGON2_MEMORY_COST < config.Config.ARGON2_MEMORY_COST
+    # DevelopmentConfig is what `make run` uses (issue 9: it was defined and never used).
+    assert "MELDPUNT_CONFIG = config.DevelopmentConfig" in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def test_make_test_checks_the_format():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "ruff format --check meldpunt tests" in recipe and "ruff check meldpunt tests" in recipe
