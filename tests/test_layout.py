@@ -228,6 +228,19 @@ def test_the_check_finds_a_commit():
     assert _commits(module) == ["meldpunt/example.py:3 db.session.commit()"]
 
 
+def test_the_domain_never_rolls_back_its_callers_work():
+    """A domain function that rolls back throws away whatever its caller had added in the same transaction; a
+    savepoint (begin_nested) undoes only its own statements."""
+    found = []
+    for module in _domain_modules():
+        if module.relative.startswith(COMMITTERS):
+            continue
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "rollback":
+                found.append(f"{module.relative}:{node.lineno}")
+    assert found == []
+
+
 # -- import loops ---------------------------------------------------------------------------------------------------
 
 
