@@ -158,11 +158,16 @@ def take_in_handling(report, actor, *, expected_version=None, now=None):
     _move(report, "in_behandeling", actor, event="state", reason=None, now=now or utcnow())
 
 
+def assignable_in(queue: Queue) -> bool:
+    """Only a field queue's reports are assigned to a field officer (the desk's forms ask this too)."""
+    return queue.is_field
+
+
 def assign_to_boa(report, boa: User, actor, *, expected_version=None, now=None):
     _check(report, actor, expected_version)
     if not is_active_field_officer(boa):
         raise WorkflowError(_l("%(name)s is not a field officer and cannot be assigned.", name=boa.name))
-    if not report.queue.is_field:
+    if not assignable_in(report.queue):
         raise WorkflowError(_l("Only reports in the field queue can be assigned to a field officer."))
     if report.state not in OPEN_STATES:
         raise WorkflowError(_l("This report is no longer open."))

@@ -87,7 +87,7 @@ def _queue_or_404(code) -> Queue:
 def _bulk_form(queue: Queue, boas: list[User] | None = None) -> forms.BulkForm:
     form = forms.BulkForm()
     form.action.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in BULK_ACTION_LABELS.items()
-                                                 if k != "assign" or queue.is_field]  # fmt: skip
+                                                 if k != "assign" or workflow.assignable_in(queue)]  # fmt: skip
     officers = active_field_officers() if boas is None else boas
     form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in officers]
     form.boa.label.text = str(current_profile().field_worker)
@@ -140,6 +140,7 @@ def queue(code, bulk_form=None):
         bulk=bulk_form or _bulk_form(q, boas),
         ticked=set(request.form.getlist("report")) if bulk_form else set(),
         can_act=can_handle_queue(current_user.role_set, q),
+        can_assign=workflow.assignable_in(q),
         now=utcnow(),
         map=parts,
         map_css=MAP_CSS["cluster"],
@@ -390,6 +391,7 @@ def report(report_id, forms_override=None, contact=False, refusal=None):
         answer=satisfaction_of(r),
         forms=action_forms,
         can_act=can_handle_queue(current_user.role_set, r.queue),
+        can_assign=workflow.assignable_in(r.queue),
         allowed=workflow.TRANSITIONS[r.state],
         open_states=workflow.OPEN_STATES,
         states=workflow.STATE_LABELS,

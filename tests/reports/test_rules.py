@@ -79,3 +79,26 @@ def test_a_send_checks_the_point_against_the_municipality_once(app, new_report, 
     submit_report(new_report())
     assert len(calls) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == 1
+
+
+def test_only_a_field_queues_reports_are_offered_for_assignment(client, staff, login, new_report):
+    """workflow.assignable_in: the report page's assign form, the bulk action and the workflow give one answer."""
+    from datetime import timedelta
+
+    from meldpunt.db_types import utcnow
+
+    earlier = utcnow() - timedelta(days=1)
+    field = submit_report(new_report(kind="overlast", category_code="vernieling", incident_at=earlier))
+    desk = submit_report(new_report(kind="onveilige_plek", category_code="donker"))
+    db.session.commit()
+    assert (field.queue_code, desk.queue_code) == ("TNH", "OOV")
+    with pytest.raises(workflow.WorkflowError):
+        workflow.assign_to_boa(db.session.get(Report, desk.report_id), staff["boa"], staff["oov"])
+    db.session.rollback()
+    for handler, receipt, offered in ((staff["tnh"], field, True), (staff["oov"], desk, False)):
+        client = client.application.test_client()
+        login(client, handler)
+        page = client.get(f"/medewerkers/meldingen/{receipt.report_id}").get_data(as_text=True)
+        queue = client.get(f"/medewerkers/wachtrij/{receipt.queue_code}").get_data(as_text=True)
+        assert ('id="action-assign"' in page) is offered
+        assert ('<option value="assign"' in queue) is offered
