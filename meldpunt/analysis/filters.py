@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from meldpunt.db_types import id_from
 from meldpunt.dialect_sql import LocalHour, LocalWeekday
 from meldpunt.events.models import report_ids_in_event
+from meldpunt.extensions import db
 from meldpunt.filter_days import filter_day, local_midnight
 from meldpunt.geo.areas import report_ids_in_area
 from meldpunt.reports.kinds import KINDS
@@ -18,6 +19,20 @@ from meldpunt.reports.queries import unrestricted
 # When it happened: the incident time, or for a lasting condition (an unsafe place) when it was reported.
 MOMENT = sa.func.coalesce(Report.incident_at, Report.created_at)
 DEFAULT_DAYS = 365
+
+
+def filter_kinds() -> list:
+    """The kinds analysis may be filtered on: never a restricted one (DESIGN §6)."""
+    return [kind for kind in KINDS.values() if not kind.restricted]
+
+
+def filter_categories() -> list[Category]:
+    """The categories analysis may be filtered on: never one restricted by its data either."""
+    return list(
+        db.session.scalars(
+            sa.select(Category).where(Category.restricted.is_(False)).order_by(Category.kind, Category.position)
+        )
+    )
 
 
 def _int_in(text, low, high) -> int | None:

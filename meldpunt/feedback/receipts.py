@@ -25,6 +25,20 @@ PUBLIC_STATES = {
 }
 
 
+def link_only_withdraws(category) -> bool:
+    """A restricted report (a restricted kind, or a category restricted by its data) gets no tracking link: no
+    progress, no outcome, no question afterwards. Its reporter may choose, once, a link that only withdraws it; the
+    page behind that link names neither kind nor category, for whoever else picks up the phone (DESIGN §6)."""
+    return bool(category.restricted)
+
+
+def receipt_links(category, tracking_token: str) -> tuple[str | None, str | None]:
+    """(the tracking link's token, the token of the link that only withdraws): one of the two, never both."""
+    if link_only_withdraws(category):
+        return None, tracking_token
+    return tracking_token, None
+
+
 def new_reference(prefix: str) -> str:
     return f"{prefix}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 

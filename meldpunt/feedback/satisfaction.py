@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from meldpunt.extensions import db
 from meldpunt.feedback.models import Satisfaction
-from meldpunt.feedback.receipts import report_id_for_answer_token
+from meldpunt.feedback.receipts import link_only_withdraws, report_id_for_answer_token
 from meldpunt.reports.models import Category, Queue, Report
 from meldpunt.reports.queries import unrestricted
 from meldpunt.reports.workflow import WorkflowError, reopen_at_reporters_request
@@ -26,7 +26,7 @@ def can_answer(report: Report) -> bool:
     return (
         report.state == "afgehandeld"
         and report.withdrawn_at is None
-        and not report.category.restricted  # restricted reports get no feedback beyond the receipt
+        and not link_only_withdraws(report.category)  # no feedback beyond the receipt
         and not _answered(report)
     )
 

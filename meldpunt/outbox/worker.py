@@ -15,6 +15,7 @@ from meldpunt.extensions import db, mail
 from meldpunt.feedback.screening import EMAIL
 from meldpunt.outbox.models import ONE_OFF_KINDS, OutboxMessage
 from meldpunt.outbox.scrub import redact_tracking_links
+from meldpunt.staff.models import audit
 
 log = logging.getLogger(__name__)
 # Wait after the 1st, 2nd, ... failed attempt; after the last, the message becomes a dead letter.
@@ -113,7 +114,33 @@ def drain(limit: int = 100, *, now: datetime | None = None) -> DrainResult:
     return result
 
 
-def retry_dead_letter(message: OutboxMessage, now: datetime | None = None) -> None:
+def dead_letters() -> list[OutboxMessage]:
+    """Mails that could not be delivered (a bouncing address, or out of attempts), newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.dead_at.is_not(None)).order_by(OutboxMessage.id.desc())
+        )
+    )
+
+
+def waiting_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None))
+    )
+
+
+def can_send_again(message: OutboxMessage) -> bool:
+    """A dead letter that still has an address: one erased by a withdrawal or the sweep stays dead."""
+    return message.dead_at is not None and bool(message.recipient)
+
+
+def retry_dead_letter(message: OutboxMessage, by=None, now: datetime | None = None) -> None:
+    """Send a dead letter again (a beheerder's choice, audited); ValueError when it cannot be (can_send_again).
+    The caller commits."""
+    if not can_send_again(message):
+        raise ValueError("not a dead letter with an address")
+    if by is not None:
+        audit(by, "mail_retried", detail=f"outbox message {message.id}")
     message.dead_at = None
     message.attempts = 0
     message.next_attempt_at = now or utcnow()

@@ -21,8 +21,9 @@ class Kind:
 
 def asks_contact(kind: Kind, category) -> bool:
     """Whether the form may ask for contact data: not for a restricted kind, and not for a category that is
-    restricted by its data (Category.restricted) inside an ordinary kind either (DESIGN §6)."""
-    return kind.collects_contact and not category.restricted
+    restricted by its data (Category.restricted) inside an ordinary kind either (DESIGN §6). `category` None: not
+    known (the database could not be read), so the kind alone decides."""
+    return kind.collects_contact and not (category is not None and category.restricted)
 
 
 KINDS: dict[str, Kind] = {

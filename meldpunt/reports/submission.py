@@ -309,21 +309,24 @@ def submit_report(new: NewReport, *, now: datetime | None = None) -> Receipt:
         if not checked.kind.has_spot
         else "Geen regel",
     )
+    try:
+        # A savepoint: a refused insert undoes only itself, never what the caller added in this transaction
+        # (begin_nested flushes the caller's pending work first, so the report is added inside it).
+        with db.session.begin_nested():
+            db.session.add(report)
+            queue_confirmation(report, token)  # same transaction: no report without its mail, no mail without report
+            db.session.flush()
+    except IntegrityError:
+        # The same form, sent twice at once (a phone retrying): the other request stored it first.
+        if key_hash and (existing := _by_submission_key(key_hash)):
+            return _stored_before(existing, new, token)
+        raise
+    # The photos once the report is in: a refused insert has then planned no file move.
     store = photo_store()
     for photo_token in new.pending_photo_tokens:
         if store.has_pending(photo_token) and (photo := store.adopt_pending(photo_token, db.session())):
             report.photos.append(ReportPhoto(storage_key=photo.key, content_type="image/jpeg", width=photo.width,
                                              height=photo.height, size_bytes=photo.size))  # fmt: skip
-    db.session.add(report)
-    queue_confirmation(report, token)  # same transaction: no report without its mail, no mail without report
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The same form, sent twice at once (a phone retrying): the other request stored it first.
-        db.session.rollback()
-        if key_hash and (existing := _by_submission_key(key_hash)):
-            return _stored_before(existing, new, token)
-        raise
     tag_reports([report.id])  # the events it was made during
     check_new_report(report, now=now)  # early warnings, in the same transaction
     return _receipt(report, token, created=True)

@@ -15,7 +15,13 @@ from meldpunt.reports.due import start_term
 from meldpunt.reports.history import record_change
 from meldpunt.reports.models import OPEN_STATES, Queue, Report, ReporterMessage
 from meldpunt.staff.models import User, audit
-from meldpunt.staff.roles import BOA, can_handle_queue, can_read_report, can_see_in_field_mode
+from meldpunt.staff.roles import (
+    BOA,
+    can_handle_queue,
+    can_read_report,
+    can_see_in_field_mode,
+    is_active_field_officer,
+)
 
 TRANSITIONS: dict[str, set[str]] = {
     "nieuw": {"in_behandeling", "geannuleerd"},
@@ -152,11 +158,16 @@ def take_in_handling(report, actor, *, expected_version=None, now=None):
     _move(report, "in_behandeling", actor, event="state", reason=None, now=now or utcnow())
 
 
+def assignable_in(queue: Queue) -> bool:
+    """Only a field queue's reports are assigned to a field officer (the desk's forms ask this too)."""
+    return queue.is_field
+
+
 def assign_to_boa(report, boa: User, actor, *, expected_version=None, now=None):
     _check(report, actor, expected_version)
-    if not boa.has_role(BOA) or not boa.active:
+    if not is_active_field_officer(boa):
         raise WorkflowError(_l("%(name)s is not a field officer and cannot be assigned.", name=boa.name))
-    if not report.queue.is_field:
+    if not assignable_in(report.queue):
         raise WorkflowError(_l("Only reports in the field queue can be assigned to a field officer."))
     if report.state not in OPEN_STATES:
         raise WorkflowError(_l("This report is no longer open."))

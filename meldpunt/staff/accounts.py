@@ -22,7 +22,7 @@ from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
 from meldpunt.staff import sessions, throttle
 from meldpunt.staff.models import RestrictedAccessRequest, StaffSession, User, audit
-from meldpunt.staff.roles import BEHEERDER, ROLES
+from meldpunt.staff.roles import BEHEERDER, ROLES, is_active_field_officer
 
 MIN_PASSWORD_LENGTH = 12
 MIN_PASSWORD_SCORE = 3  # zxcvbn: 0 (guessed at once) … 4 (very hard); 3 stands up to an offline attack on slow hashes
@@ -425,3 +425,9 @@ def enrol_at_sign_in(user: User, code: str, *, keep_session: StaffSession | None
     throttle.clear_name(user.username)
     _succeeded(user, utcnow())
     return True
+
+
+def active_field_officers() -> list[User]:
+    """The field workers a report can be assigned to or an area named after, by name."""
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
+    return [user for user in users if is_active_field_officer(user)]

@@ -50,6 +50,11 @@ def can_handle_queue(roles: set[str], queue) -> bool:
     return bool(roles & handlers)
 
 
+def is_active_field_officer(user) -> bool:
+    """Whom a report can be assigned to and who can be an area's vaste boa: a field worker whose account is on."""
+    return user.active and user.has_role(BOA)
+
+
 def is_field_report(report) -> bool:
     """A report of the field team's kind of work: in a field queue and not restricted (open or not)."""
     return report.queue.is_field and not report.category.restricted
@@ -64,3 +69,10 @@ def can_read_report(user, report) -> bool:
     if report.category.restricted and not user.sees_restricted:
         return False
     return can_read_queue(user.role_set, report.queue)
+
+
+def can_see_photos_of(user, report) -> bool:
+    """Who may see a report's photos: whoever reads it at the desk, or a field worker while field mode shows it
+    (an open field report). One rule for the photo route, the desk's report page and field mode's."""
+    at_the_desk = bool(user.role_set & REPORT_ROLES) and can_read_report(user, report)
+    return at_the_desk or can_see_in_field_mode(user, report)

@@ -12,7 +12,7 @@ from meldpunt.extensions import db
 from meldpunt.geo.models import Area
 from meldpunt.reports.models import report_area
 from meldpunt.staff.models import User, audit
-from meldpunt.staff.roles import BOA
+from meldpunt.staff.roles import is_active_field_officer
 
 # The areas a vaste boa is named for: the ones people live in.
 VASTE_BOA_AREA_KINDS = ("wijk", "dorp")
@@ -49,7 +49,7 @@ def set_vaste_boa(area: Area, officer: User | None, actor: User) -> None:
     """Name `officer` the vaste boa of `area` (None: nobody). Flushes; the caller commits."""
     if area.kind not in VASTE_BOA_AREA_KINDS:
         raise VasteBoaError(_l("A vaste boa is named for a wijk or a dorp."))
-    if officer is not None and (not officer.active or not officer.has_role(BOA)):
+    if officer is not None and not is_active_field_officer(officer):
         raise VasteBoaError(_l("%(name)s is not an active field worker.", name=officer.name))
     current = db.session.get(AreaFieldWorker, area.id)
     if officer is None:

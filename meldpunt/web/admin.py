@@ -9,8 +9,8 @@ from meldpunt.db_types import id_from
 from meldpunt.extensions import db
 from meldpunt.filter_days import filter_day, out_of_range_message, outside_range
 from meldpunt.open311 import keys as api_keys
+from meldpunt.outbox import worker as outbox
 from meldpunt.outbox.models import OutboxMessage
-from meldpunt.outbox.worker import retry_dead_letter
 from meldpunt.staff import accounts
 from meldpunt.staff.audit_log import (
     ACTION_LABELS,
@@ -20,7 +20,7 @@ from meldpunt.staff.audit_log import (
     people_in_log,
     readable_detail,
 )
-from meldpunt.staff.models import User, audit
+from meldpunt.staff.models import User
 from meldpunt.staff.roles import BEHEERDER, ROLES, role_labels
 from meldpunt.web.access import current_session, roles_required
 from meldpunt.web.staff_forms import ApiKeyForm, EmptyForm, UserForm
@@ -173,23 +173,17 @@ def audit_log():
 @roles_required(BEHEERDER)
 def dead_letters():
     """Mails that could not be delivered (a bouncing address, or out of attempts)."""
-    letters = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.dead_at.is_not(None)).order_by(OutboxMessage.id.desc())
-    )
-    waiting = db.session.scalar(
-        sa.select(sa.func.count()).where(OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None))
-    )
-    return render_template("admin/dead_letters.html", letters=list(letters), waiting=waiting, form=EmptyForm())
+    return render_template("admin/dead_letters.html", letters=outbox.dead_letters(), waiting=outbox.waiting_count(),
+                           can_send_again=outbox.can_send_again, form=EmptyForm())  # fmt: skip
 
 
 @bp.post("/mail/<int:message_id>/opnieuw")
 @roles_required(BEHEERDER)
 def retry_mail(message_id):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    if not EmptyForm().validate_on_submit() or message.dead_at is None or not message.recipient:
+    if not EmptyForm().validate_on_submit() or not outbox.can_send_again(message):
         abort(400)
-    retry_dead_letter(message)
-    audit(current_user, "mail_retried", detail=f"outbox message {message.id}")
+    outbox.retry_dead_letter(message, by=current_user)
     db.session.commit()
     flash(_("The mail will be sent again."))
     return redirect(url_for("admin.dead_letters"))

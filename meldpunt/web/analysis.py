@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from meldpunt.analysis import exports, warnings
-from meldpunt.analysis.filters import AnalysisFilters
+from meldpunt.analysis.filters import AnalysisFilters, filter_categories, filter_kinds
 from meldpunt.analysis.hotspots import (
     CELL_SIZES,
     CLUSTER_DISTANCES,
@@ -37,8 +37,6 @@ from meldpunt.geo.models import Area
 from meldpunt.maps.assets import HEAT, LEAFLET
 from meldpunt.maps.picker import analysis_map
 from meldpunt.profiles import LOCAL_TZ, PARTNER_LABELS, current_profile
-from meldpunt.reports.kinds import KINDS
-from meldpunt.reports.models import Category
 from meldpunt.reports.queries import readable_queues
 from meldpunt.reports.workflow import OUTCOMES
 from meldpunt.staff.roles import ANALYSIS_ROLES, OOV, REPORT_ROLES
@@ -78,12 +76,8 @@ def _choice(name: str, allowed, default):
 
 def _filter_choices() -> dict:
     return {
-        "kinds": [k for k in KINDS.values() if not k.restricted],
-        "categories": list(
-            db.session.scalars(
-                sa.select(Category).where(Category.restricted.is_(False)).order_by(Category.kind, Category.position)
-            )
-        ),
+        "kinds": filter_kinds(),
+        "categories": filter_categories(),
         "areas": list(db.session.scalars(sa.select(Area).where(Area.kind != "gemeente").order_by(Area.name))),
         "weekdays": WEEKDAYS,
         "hours": HOURS,

@@ -34,7 +34,7 @@ from meldpunt.reports import action_keys, workflow
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Report, report_area
 from meldpunt.reports.queries import lat_lon, my_field_reports, open_field_reports_near
-from meldpunt.staff.roles import BOA, can_see_in_field_mode, is_field_report
+from meldpunt.staff.roles import BOA, can_see_in_field_mode, can_see_photos_of, is_field_report
 from meldpunt.staff.vaste_boa import reports_in_areas_of
 from meldpunt.web import field_forms
 from meldpunt.web import staff_forms as forms
@@ -173,6 +173,7 @@ def _detail(report: Report, *, claim_form=None, close_form=None, on_site_form=No
         "field/report.html",
         report=report,
         kind=KINDS[report.kind],
+        photos=report.photos if can_see_photos_of(current_user, report) else [],
         position=position,
         street_name=describe_location(position),
         age=utcnow() - report.created_at,

@@ -159,7 +159,7 @@ def queued_send():
     )
     if not SUBMISSION_KEY_RE.match(formdata.get("submission_key", "")):
         abort(400)
-    form = FORMS_BY_KIND[kind](formdata=formdata, meta={"csrf": False})
+    form = FORMS_BY_KIND[kind](formdata=formdata, meta={"csrf": False}, category=category)
     if not form.validate():
         return jsonify(ok=False, errors=_form_errors(form)), 422
     new_report = public._new_report(form, category)

@@ -28,7 +28,7 @@ from wtforms.validators import ValidationError
 from meldpunt.extensions import csrf, db, limiter
 from meldpunt.feedback.links import tracking_url
 from meldpunt.feedback.notifications import queue_tracking_link
-from meldpunt.feedback.receipts import TOKEN_RE, hash_secret
+from meldpunt.feedback.receipts import TOKEN_RE, hash_secret, link_only_withdraws, receipt_links
 from meldpunt.geo import LatLon
 from meldpunt.geo.areas import signal_area_choices
 from meldpunt.geo.geocoder import GeocoderUnavailable, geocoder_for
@@ -345,14 +345,15 @@ def _review_or_form(form, form_ok, new_report, kind_def, category, *, retry_afte
 
 
 def _keep_receipt(receipt, kind_def, category, new_report) -> None:
+    # The token stays in the (signed, not encrypted) cookie only until the confirmation page has shown it once. A
+    # link that only withdraws waits (as withdraw_token) for the reporter's choice to keep it, and goes with that
+    # choice or with the session.
+    tracking_token, withdraw_token = receipt_links(category, receipt.tracking_token)
     session["receipt"] = {
         "reference": receipt.reference,
-        # The token stays in the (signed, not encrypted) cookie only until the confirmation page has shown it once.
-        # A restricted report gets no tracking link: its token waits (as withdraw_token) only for the reporter's
-        # choice to keep a link to withdraw the report, and goes with that choice or with the session.
-        "token": None if category.restricted else receipt.tracking_token,
-        "withdraw_token": receipt.tracking_token if category.restricted else None,
-        "restricted": category.restricted,
+        "token": tracking_token,
+        "withdraw_token": withdraw_token,
+        "restricted": link_only_withdraws(category),
         "kind": kind_def.code,
         "category": receipt.category_code,
         "urgent_outside_service_hours": receipt.urgent_outside_service_hours,

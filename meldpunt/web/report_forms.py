@@ -22,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from meldpunt.reports import questions
-from meldpunt.reports.kinds import KINDS
+from meldpunt.reports.kinds import KINDS, asks_contact
 from meldpunt.reports.questions import QUESTIONS, Question
 from meldpunt.reports.submission import DESCRIPTION_MAX_LENGTH, LOCATION_DESCRIPTION_MAX_LENGTH
 
@@ -127,12 +127,12 @@ class ReportForm(FlaskForm):
     )
     email_consent = BooleanField(_l("Yes, you may e-mail me about this report."))
 
-    def __init__(self, *args, asks_contact: bool = True, **kwargs):
+    def __init__(self, *args, category=None, **kwargs):
         super().__init__(*args, **kwargs)
         kind = KINDS[self.KIND]
         if not kind.is_incident:  # a lasting condition of a place has no time
             del self.when, self.when_date, self.when_time
-        if not (kind.collects_contact and asks_contact):
+        if not asks_contact(kind, category):
             del self.email, self.email_consent
 
     def questions_for(self, category_code: str):
@@ -210,12 +210,11 @@ FORMS_BY_KIND = {form.KIND: form for form in (StraatintimidatieForm, OverlastFor
 
 
 def form_for_kind(kind: str, formdata=None, *, category=None) -> ReportForm:
-    """`formdata`: values to fill the form with (a report in progress); None: the request's own. `category`: a
-    restricted category drops the contact fields, as a restricted kind does."""
-    contact = category is None or not category.restricted
+    """`formdata`: values to fill the form with (a report in progress); None: the request's own. `category`: the
+    fields follow kinds.asks_contact (a restricted category drops the contact fields, as a restricted kind does)."""
     if formdata is None:
-        return FORMS_BY_KIND[kind](asks_contact=contact)
-    return FORMS_BY_KIND[kind](formdata=formdata, asks_contact=contact)
+        return FORMS_BY_KIND[kind](category=category)
+    return FORMS_BY_KIND[kind](formdata=formdata, category=category)
 
 
 def safety_feeling_from(form: ReportForm) -> str | None:

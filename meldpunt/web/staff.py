@@ -37,6 +37,7 @@ from meldpunt.reports.queries import (
     queue_page,
     readable_queues,
 )
+from meldpunt.staff.accounts import active_field_officers
 from meldpunt.staff.models import User
 from meldpunt.staff.roles import (
     BOA,
@@ -46,7 +47,7 @@ from meldpunt.staff.roles import (
     can_handle_queue,
     can_read_queue,
     can_read_report,
-    can_see_in_field_mode,
+    can_see_photos_of,
 )
 from meldpunt.staff.saved_filters import SavedFilterError, clean_query, delete_filter, filters_of, save_filter
 from meldpunt.staff.vaste_boa import VasteBoaError, set_vaste_boa, vaste_boa_areas
@@ -83,16 +84,12 @@ def _queue_or_404(code) -> Queue:
     return q
 
 
-def _boas() -> list[User]:
-    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
-    return [u for u in users if u.has_role(BOA)]
-
-
 def _bulk_form(queue: Queue, boas: list[User] | None = None) -> forms.BulkForm:
     form = forms.BulkForm()
     form.action.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in BULK_ACTION_LABELS.items()
-                                                 if k != "assign" or queue.is_field]  # fmt: skip
-    form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in (_boas() if boas is None else boas)]
+                                                 if k != "assign" or workflow.assignable_in(queue)]  # fmt: skip
+    officers = active_field_officers() if boas is None else boas
+    form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in officers]
     form.boa.label.text = str(current_profile().field_worker)
     locale = str(get_locale() or "nl")
     others = [x for x in db.session.scalars(sa.select(Queue)) if x.id != queue.id]
@@ -118,7 +115,7 @@ def queue(code, bulk_form=None):
     profile = current_profile()
     parts = queue_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"])
     back = clean_query(filters.as_args())
-    boas = _boas()
+    boas = active_field_officers()
     return render_template(
         "staff/queue.html",
         queue=q,
@@ -143,6 +140,7 @@ def queue(code, bulk_form=None):
         bulk=bulk_form or _bulk_form(q, boas),
         ticked=set(request.form.getlist("report")) if bulk_form else set(),
         can_act=can_handle_queue(current_user.role_set, q),
+        can_assign=workflow.assignable_in(q),
         now=utcnow(),
         map=parts,
         map_css=MAP_CSS["cluster"],
@@ -279,7 +277,7 @@ def delete_queue_filter(filter_id):
 @roles_required(TNH_COORDINATOR)
 def vaste_boas():
     """Per wijk and dorp, who its vaste boa is; the coordinator changes it here."""
-    officers = _boas()
+    officers = active_field_officers()
     rows = []
     for area, officer in vaste_boa_areas():
         form = forms.VasteBoaForm(prefix=f"a{area.id}", data={"boa": str(officer.id) if officer else ""})
@@ -337,7 +335,7 @@ def _report_or_404(report_id: int) -> Report:
 def _action_forms(report: Report) -> dict:
     version = {"version": report.version}
     assign = forms.AssignForm(data=version)
-    assign.boa.choices = [(u.id, u.name) for u in _boas()]
+    assign.boa.choices = [(u.id, u.name) for u in active_field_officers()]
     assign.boa.label.text = str(current_profile().field_worker)
     reroute = forms.RerouteForm(data=version)
     queues = db.session.scalars(sa.select(Queue))
@@ -381,6 +379,7 @@ def report(report_id, forms_override=None, contact=False, refusal=None):
         "staff/report.html",
         report=r,
         kind=KINDS[r.kind],
+        photos=r.photos if can_see_photos_of(current_user, r) else [],
         position=position,
         answers=answer_lines(r.kind, r.answers),
         spot=spot_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"], position)
@@ -395,6 +394,7 @@ def report(report_id, forms_override=None, contact=False, refusal=None):
         answer=satisfaction_of(r),
         forms=action_forms,
         can_act=can_handle_queue(current_user.role_set, r.queue),
+        can_assign=workflow.assignable_in(r.queue),
         allowed=workflow.TRANSITIONS[r.state],
         open_states=workflow.OPEN_STATES,
         states=workflow.STATE_LABELS,
@@ -429,9 +429,7 @@ def show_contact(report_id):
 @roles_required(*REPORT_ROLES, BOA)
 def photo(photo_id):
     item = db.session.get(ReportPhoto, photo_id) or abort(404)
-    r = item.report
-    at_the_desk = current_user.has_role(*REPORT_ROLES) and can_read_report(current_user, r)
-    if not (at_the_desk or can_see_in_field_mode(current_user, r)):
+    if not can_see_photos_of(current_user, item.report):
         abort(403)
     response = send_file(photo_store().path_of(item.storage_key), mimetype=item.content_type, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from meldpunt.extensions import db, limiter
-from meldpunt.feedback.receipts import PUBLIC_STATE_LABELS, TOKEN_RE, hash_secret, public_state
+from meldpunt.feedback.receipts import PUBLIC_STATE_LABELS, TOKEN_RE, hash_secret, link_only_withdraws, public_state
 from meldpunt.feedback.satisfaction import can_answer, record_answer, report_for_answer_token
 from meldpunt.privacy.retention import withdraw
 from meldpunt.reports.kinds import KINDS
@@ -40,7 +40,7 @@ def _withdraw_only(report, token, form, confirm_error=None):
 @limiter.limit(_tracking_limit)
 def track(token):
     report = _report_for(token)
-    if report.category.restricted:
+    if link_only_withdraws(report.category):
         return _withdraw_only(report, token, EmptyForm())
     return _track_page(report, token)
 
@@ -70,7 +70,7 @@ def _record(report, form_data):
 @limiter.limit(_tracking_limit)
 def answer_on_tracking_page(token):
     report = _report_for(token)
-    if report.category.restricted:
+    if link_only_withdraws(report.category):
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -102,7 +102,7 @@ def answer_from_mail(answer):
 @limiter.limit(_tracking_limit)
 def data_held(token):
     report = _report_for(token)
-    if report.category.restricted:
+    if link_only_withdraws(report.category):
         return _withdraw_only(report, token, EmptyForm())
     return render_template("public/data_held.html", report=report, kind=KINDS[report.kind], token=token,
                            form=EmptyForm())  # fmt: skip
@@ -116,7 +116,7 @@ def withdraw_report(token):
     if not form.validate_on_submit():
         abort(400)
     if request.form.get("confirm") != "ja":
-        if report.category.restricted:
+        if link_only_withdraws(report.category):
             return _withdraw_only(report, token, form, _("Tick the box to confirm.")), 422
         return render_template("public/data_held.html", report=report, kind=KINDS[report.kind], token=token,
                                form=form, confirm_error=_("Tick the box to confirm.")), 422  # fmt: skip

@@ -111,6 +111,11 @@ def test_a_bouncing_address_becomes_a_dead_letter_a_beheerder_can_retry(app, smt
     smtp_server.mailbox.refuse.clear()
     assert client.post(f"/beheer/mail/{message.id}/opnieuw").status_code == 302
     assert drain().sent == 1
+    from meldpunt.staff.models import AuditEntry
+
+    retried = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "mail_retried")).all()
+    expected = [(staff["beheerder"].id, f"outbox message {message.id}")]
+    assert [(entry.user_id, entry.detail) for entry in retried] == expected
 
 
 @pytest.mark.only_backends("postgis")
@@ -160,6 +165,12 @@ def test_mail_without_a_recipient_is_dead_and_cannot_be_resent(app, smtp_server,
     login(client, staff["beheerder"])
     assert client.post(f"/beheer/mail/{message.id}/opnieuw").status_code == 400
     assert later.reference in smtp_server.mailbox.messages[0][1]["Subject"]
+    assert f"/beheer/mail/{message.id}/opnieuw" not in client.get("/beheer/mail").get_data(as_text=True)
+    # The rule is the outbox's (worker.can_send_again), so a command or another page gets the same answer.
+    from meldpunt.outbox.worker import retry_dead_letter
+
+    with pytest.raises(ValueError):
+        retry_dead_letter(message, by=staff["beheerder"])
 
 
 def test_a_dead_letter_loses_its_tracking_link_at_once(app, smtp_server, new_report):

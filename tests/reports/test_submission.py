@@ -123,6 +123,40 @@ def test_a_kept_photo_is_attached_and_moved_out_of_pending(app, new_report):
     assert "static" not in str(store.path_of(photo.storage_key))
 
 
+def test_a_double_send_found_only_by_the_unique_key_keeps_the_callers_work(app, new_report, staff, monkeypatch):
+    """The same form sent twice at once: the second request looked the key up before the first committed, so only
+    the unique index on the key finds the double. It answers the first report's receipt and undoes only its own
+    insert (a savepoint), not what its caller had added in the same transaction; its photo is not moved anywhere.
+    (The lookup is made to miss once: the moment between two requests cannot be timed in one process.)"""
+    import secrets
+
+    from meldpunt.reports import submission
+    from meldpunt.staff.models import AuditEntry, audit
+
+    key = secrets.token_urlsafe(24)
+    first = submit_report(new_report(submission_key=key))
+    db.session.commit()
+    lookups, real = [], submission._by_submission_key
+
+    def racing_lookup(key_hash):
+        lookups.append(key_hash)
+        return None if len(lookups) == 1 else real(key_hash)
+
+    monkeypatch.setattr(submission, "_by_submission_key", racing_lookup)
+    store = photo_store()
+    token = store.save_pending(CleanPhoto(jpeg_with_gps(), 64, 48))
+    audit(staff["tnh"], "report_intake", detail="the caller's own work")
+    again = submit_report(new_report(submission_key=key, pending_photo_tokens=[token]))
+    db.session.commit()
+    assert len(lookups) == 2  # missed, then found after the insert was refused
+    assert (again.report_id, again.reference, again.created) == (first.report_id, first.reference, False)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == 1
+    assert db.session.scalar(sa.select(AuditEntry.detail).where(AuditEntry.action == "report_intake")) == (
+        "the caller's own work"
+    )
+    assert store.has_pending(token) and not list(store.root.glob("2*/*.jpg"))
+
+
 def test_a_rolled_back_report_leaves_its_photo_waiting_not_stored(app, new_report):
     store = photo_store()
     token = store.save_pending(CleanPhoto(jpeg_with_gps(), 64, 48))

@@ -129,3 +129,16 @@ def test_a_report_made_offline_is_not_refused_by_the_ordinary_send_limit_but_flo
         assert send_waiting(client, waiting_report()).status_code == 201
         assert send_waiting(client, waiting_report()).status_code == 429  # a flood of new ones stops
         assert len(stored()) == 3
+
+
+def test_a_queued_report_of_a_category_restricted_by_its_data_is_not_held_to_contact_fields(client):
+    """The queued send builds the same form as the page (kinds.asks_contact with the category): a category that
+    asks no contact data does not refuse the report over an address it never asked for, and stores none."""
+    from meldpunt.reports.models import Category
+
+    category = db.session.scalar(sa.select(Category).where(Category.code == "naroepen"))
+    category.restricted = True
+    db.session.commit()
+    sent = send_waiting(client, waiting_report(email="not-an-address", email_consent="y"))
+    assert sent.status_code == 201, sent.get_json()
+    assert [r.email for r in stored()] == [None]

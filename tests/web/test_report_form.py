@@ -492,6 +492,23 @@ def test_restricted_reporter_may_keep_a_link_that_only_withdraws(client):
     assert reports()[0].withdrawn_at is not None and reports()[0].description is None
 
 
+def test_a_category_restricted_by_its_data_gets_the_link_that_only_withdraws(client):
+    """The receipt's rule (feedback/receipts.link_only_withdraws) follows the category's flag inside an ordinary
+    kind as it follows a restricted kind: no tracking link, only the choice of a link that withdraws."""
+    from meldpunt.reports.models import Category
+
+    category = db.session.scalar(sa.select(Category).where(Category.code == "naroepen"))
+    category.restricted = True
+    db.session.commit()
+    assert Reporter(client).send().status_code == 303
+    receipt = text(client.get("/melding/ontvangen"))
+    assert "/volg/" not in receipt and "keep-withdraw-link" in receipt
+    chosen = text(client.post("/melding/intrekkoppeling"))
+    link = re.search(r'id="withdraw-link">[^<]*(/volg/[^<]+)</a>', chosen).group(1)
+    page = text(client.get(link))
+    assert "Melding intrekken" in page and "Naroepen" not in page and "naroepen" not in page
+
+
 def test_ordinary_report_offers_no_withdraw_link_choice(client):
     assert Reporter(client).send().status_code == 303
     assert "keep-withdraw-link" not in text(client.get("/melding/ontvangen"))
