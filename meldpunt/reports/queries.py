@@ -14,7 +14,7 @@ from meldpunt.geo import LatLon, spatial
 from meldpunt.geo.areas import report_ids_in_area
 from meldpunt.geo.models import Area
 from meldpunt.reports.kinds import KINDS
-from meldpunt.reports.models import AREA_LOCATION_METHODS, OPEN_STATES, STATES, Category, Queue, Report
+from meldpunt.reports.models import AREA_LOCATION_METHODS, OPEN_STATES, STATES, Category, Queue, QueueCount, Report
 from meldpunt.staff.roles import can_read_queue
 
 PERIODS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
@@ -248,9 +248,18 @@ def queue_conditions(queue: Queue, filters: QueueFilters, viewer, *, now=None) -
     return _conditions_but_state(queue, filters, viewer, now or utcnow()) + _state_condition(filters)
 
 
+def _counted_by_table(filters: QueueFilters) -> bool:
+    """Whether queue_count (per queue, category, kind and state) holds these filters' counts exactly."""
+    return not (filters.area or filters.event or filters.assignee or filters.safety or filters.period
+                or filters.overdue)  # fmt: skip
+
+
 def state_counts(queue: Queue, filters: QueueFilters, viewer, *, limit: int, now=None) -> StateCounts:
-    """Reports per state with the filters but the state's, each counted up to limit + 1 rows in one statement: an
-    index on (queue, state) serves each count, and none reads more than limit + 1 rows."""
+    """Reports per state with the filters but the state's. Without filters, or with only a kind or a category,
+    exactly, from queue_count (a few dozen rows, kept by the database's triggers on report). With any other filter
+    each count is bounded: up to limit + 1 rows in one statement, each served by an index on (queue, state)."""
+    if _counted_by_table(filters):
+        return _table_counts(queue, filters, viewer, limit=limit)
     base = _conditions_but_state(queue, filters, viewer, now or utcnow())
     counted = [
         sa.select(sa.func.count())
@@ -262,6 +271,22 @@ def state_counts(queue: Queue, filters: QueueFilters, viewer, *, limit: int, now
     counts = {state: n for state, n in zip(STATES, row, strict=True) if n}
     capped = {state for state, n in counts.items() if n > limit}
     return StateCounts({s: min(n, limit) for s, n in counts.items()}, limit, capped)
+
+
+def _table_counts(queue: Queue, filters: QueueFilters, viewer, *, limit: int) -> StateCounts:
+    counted = sa.select(QueueCount.state, sa.func.sum(QueueCount.n)).where(QueueCount.queue_id == queue.id)
+    if not viewer.sees_restricted:
+        counted = counted.where(
+            QueueCount.category_id.in_(sa.select(Category.id).where(Category.restricted.is_(False)))
+        )
+    if filters.kind:
+        counted = counted.where(QueueCount.kind == filters.kind)
+    if filters.category:
+        counted = counted.where(
+            QueueCount.category_id.in_(sa.select(Category.id).where(Category.code == filters.category))
+        )
+    counts = {state: int(n) for state, n in db.session.execute(counted.group_by(QueueCount.state)) if n}
+    return StateCounts(counts, limit, set())
 
 
 def _in_order(sort: str, *, reverse: bool = False) -> list:
@@ -283,24 +308,25 @@ def _beyond(sort: str, position: QueuePosition, *, reverse: bool = False) -> sa.
 
 
 def _rows(where: list, sort: str, *, after=None, reverse=False, limit: int) -> list[Report]:
-    # The ids first, then their rows: the ids of a page come from the queue's indexes alone where the filters allow
-    # (an index-only scan), and only the page's own rows are read from the table.
+    """A page's reports with what the list shows of their category, area and assignee, in one statement. The ids
+    come first in a subquery: they are read from the queue's indexes alone where the filters allow (an index-only
+    scan), and only the page's own rows are read from the table."""
     ids = sa.select(Report.id).where(*where)
     if after is not None:
         ids = ids.where(_beyond(sort, after, reverse=reverse))
-    ids = list(db.session.scalars(ids.order_by(*_in_order(sort, reverse=reverse)).limit(limit)))
-    rows = db.session.scalars(
-        sa.select(Report)
-        .where(Report.id.in_(ids))
-        .options(
-            so.selectinload(Report.area),
-            so.selectinload(Report.assigned_to),
-            so.selectinload(Report.category),
-            so.selectinload(Report.merged_into),
-        )  # fmt: skip
+    ids = ids.order_by(*_in_order(sort, reverse=reverse)).limit(limit)
+    return list(
+        db.session.scalars(
+            sa.select(Report)
+            .where(Report.id.in_(ids))
+            .options(
+                so.joinedload(Report.area).load_only(Area.name, Area.source),
+                so.joinedload(Report.assigned_to),
+                so.joinedload(Report.category),
+            )
+            .order_by(*_in_order(sort, reverse=reverse))
+        ).unique()
     )
-    by_id = {r.id: r for r in rows}
-    return [by_id[i] for i in ids if i in by_id]
 
 
 def _page_rows(where: list, sort: str, position, backwards: bool, per_page: int) -> tuple[list[Report], bool]:

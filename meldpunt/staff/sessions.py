@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from meldpunt.db_types import utcnow
@@ -92,7 +93,10 @@ def check(token: str | None, *, pending: bool = False) -> Check:
     """The session this token opens, if it is still valid; ends it when it has just run out. Marks it as seen."""
     if not token:
         return Check(None, "none")
-    row = db.session.scalar(sa.select(StaffSession).where(StaffSession.token_hash == _hash(token)))
+    # With its user in the same statement: every staff page and every field poll asks this first.
+    row = db.session.scalar(
+        sa.select(StaffSession).options(so.joinedload(StaffSession.user)).where(StaffSession.token_hash == _hash(token))
+    )
     if row is None or row.pending != pending:
         return Check(None, "unknown")
     if row.ended_at is not None:

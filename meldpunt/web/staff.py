@@ -1,11 +1,14 @@
 """The queue handlers' workspace: queues, report detail, actions, contact details (audited), photos."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
+from babel import Locale
+from babel import dates as babel_dates
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import format_timedelta, get_locale
+from flask_babel import format_timedelta, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -84,7 +87,7 @@ def _queue_or_404(code) -> Queue:
     return q
 
 
-def _bulk_form(queue: Queue, boas: list[User] | None = None) -> forms.BulkForm:
+def _bulk_form(queue: Queue, boas: list[User] | None = None, queues: list[Queue] | None = None) -> forms.BulkForm:
     form = forms.BulkForm()
     form.action.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in BULK_ACTION_LABELS.items()
                                                  if k != "assign" or workflow.assignable_in(queue)]  # fmt: skip
@@ -92,7 +95,7 @@ def _bulk_form(queue: Queue, boas: list[User] | None = None) -> forms.BulkForm:
     form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in officers]
     form.boa.label.text = str(current_profile().field_worker)
     locale = str(get_locale() or "nl")
-    others = [x for x in db.session.scalars(sa.select(Queue)) if x.id != queue.id]
+    others = [x for x in (db.session.scalars(sa.select(Queue)) if queues is None else queues) if x.id != queue.id]
     form.queue.choices = [("", _("Choose…"))] + [(x.code, x.name(locale)) for x in others]
     with_template = outcomes_with_template()
     form.outcome.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in workflow.OUTCOMES.items()
@@ -100,10 +103,59 @@ def _bulk_form(queue: Queue, boas: list[User] | None = None) -> forms.BulkForm:
     return form
 
 
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One row of the queue list with its texts ready: made in one pass per page, with the locale, the time zone
+    and the translations looked up once, not once per row and cell (a desk reloads its queue all day)."""
+
+    report: Report
+    link: str
+    category: str
+    area: str
+    received: str  # the moment, short
+    age: str  # "3 days ago"
+    state: str
+    due: str | None
+    overdue: bool
+
+
+def _queue_rows(reports: list[Report], back: str, now: datetime) -> list[QueueRow]:
+    locale, tz = get_locale() or Locale.parse("nl"), get_timezone()
+    states = {code: str(label) for code, label in workflow.STATE_LABELS.items()}
+    merged = _("Merged")
+    # One link built by the router, the others from it: only the report's id differs.
+    marker = 999_999_999
+    head, tail = url_for("staff.report", report_id=marker, terug=back or None).split(str(marker), 1)
+    categories, areas = {}, {}
+    rows = []
+    for r in reports:
+        if r.category_id not in categories:
+            categories[r.category_id] = r.category.name(str(locale))
+        if r.area_id not in areas:
+            areas[r.area_id] = r.area.display_name if r.area else "—"
+        due_day = r.due_day
+        rows.append(QueueRow(
+            report=r,
+            link=f"{head}{r.id}{tail}",
+            category=categories[r.category_id],
+            area=areas[r.area_id],
+            received=babel_dates.format_datetime(r.created_at, "short", tzinfo=tz, locale=locale),
+            age=babel_dates.format_timedelta(r.created_at - now, add_direction=True, threshold=1, locale=locale),
+            state=merged if r.merged_into_id else states[r.state],
+            due=babel_dates.format_date(due_day, "short", locale=locale) if due_day else None,
+            overdue=r.is_overdue(now),
+        ))  # fmt: skip
+    return rows
+
+
 @bp.get("/wachtrij/<code>")
 @roles_required(*REPORT_ROLES)
 def queue(code, bulk_form=None):
-    q = _queue_or_404(code)
+    # Every queue in one read: the tabs, the bulk form's re-routing choices and this queue itself come from it.
+    all_queues = list(db.session.scalars(sa.select(Queue).order_by(Queue.is_field, Queue.id)))
+    q = next((x for x in all_queues if x.code == code), None) or abort(404)
+    if not can_read_queue(current_user.role_set, q):
+        abort(403)
     if bulk_form is None and "page" in request.args:
         # Pages used to be numbered; links now carry a row's place (keyset pagination). An old link or bookmark
         # opens the first page of the same filters.
@@ -116,10 +168,19 @@ def queue(code, bulk_form=None):
     parts = queue_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"])
     back = clean_query(filters.as_args())
     boas = active_field_officers()
+    now = utcnow()
     return render_template(
         "staff/queue.html",
+        rows=_queue_rows(page.items, back, now),
+        row_text={
+            "weapon": _("Weapon, violence or a group"),
+            "no_warning": _("no warning"),
+            "overdue": _("overdue"),
+            "no_term": _("no term"),
+            "select": _("Select %(ref)s"),
+        },  # fmt: skip
         queue=q,
-        queues=readable_queues(current_user),
+        queues=[x for x in all_queues if can_read_queue(current_user.role_set, x)],
         page=page,
         filters=filters,
         args=filters.as_args(),
@@ -130,18 +191,18 @@ def queue(code, bulk_form=None):
         events=event_choices(),
         boas=boas,
         kinds=KINDS,
-        states=workflow.STATE_LABELS,
+        states={code: str(label) for code, label in workflow.STATE_LABELS.items()},  # translated once
         periods=PERIODS,
         unassigned=UNASSIGNED,
         all_states=ALL_STATES,
         saved=filters_of(current_user, q.code),
         save_form=forms.SaveFilterForm(query=back),
         delete_form=forms.EmptyForm(),
-        bulk=bulk_form or _bulk_form(q, boas),
+        bulk=bulk_form or _bulk_form(q, boas, all_queues),
         ticked=set(request.form.getlist("report")) if bulk_form else set(),
         can_act=can_handle_queue(current_user.role_set, q),
         can_assign=workflow.assignable_in(q),
-        now=utcnow(),
+        now=now,
         map=parts,
         map_css=MAP_CSS["cluster"],
         map_js=MAP_JS["cluster"],

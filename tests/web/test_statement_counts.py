@@ -140,3 +140,27 @@ def test_the_categories_on_the_field_list_are_those_of_the_reports(client, staff
     for report_id, category_id in reports:
         card = page.split(f'data-id="{report_id}"')[1].split("</li>")[0]
         assert db.session.get(Category, category_id).name("nl") in card
+
+
+def _queue_page(client, query: str = "") -> tuple[int, str]:
+    with counted_statements() as statements:
+        response = client.get("/medewerkers/wachtrij/TNH" + query)
+        assert response.status_code == 200
+    return len(statements), response.get_data(as_text=True)
+
+
+def test_a_queue_page_reads_the_same_few_statements_for_2_or_25_reports(client, staff, make_user, login, new_report):
+    """The desk reloads its queue all day: the counts are one read of queue_count, the page's rows (with their
+    category, area and assignee) one statement."""
+    others = [make_user(f"qboa{n}", "boa", name=f"Boa {n}").id for n in range(2, 6)]
+    login(client, staff["tnh"])
+    _spread(new_report, 0, 2, others)
+    few, _page = _queue_page(client)
+    _spread(new_report, 2, 28, others)
+    many, page = _queue_page(client)
+    assert page.count("data-report-row") == 25  # a full page
+    assert sum(f"<td>Boa {n}</td>" in page for n in range(2, 6)) >= 3
+    assert many == few, f"{few} statements for 2 reports, {many} for 25"
+    assert many <= 10, many  # session with its user, queues, counts, rows, the filters' and bulk form's choices
+    paged, _page = _queue_page(client, "?last=1")
+    assert paged <= many + 1  # the last page asks once more whether a page follows
