@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from meldpunt.db_types import utcnow
@@ -63,8 +64,16 @@ def _claimed_and_on_site(app, report_id):
 
 def _within_thumb_reach(locator):
     # Measured with the page's stylesheets, not before they arrive: the page loaded, and no navigation on its way.
-    locator.page.wait_for_load_state()
-    locator.page.wait_for_function("document.readyState === 'complete'")
+    page = locator.page
+    page.wait_for_load_state()
+    # Polled from here: wait_for_function's string predicate would need eval, which the page's CSP refuses.
+    for _ in range(200):
+        try:
+            if page.evaluate("document.readyState") == "complete":
+                break
+        except PlaywrightError:  # the document was replaced while asked: ask the new one
+            pass
+        page.wait_for_timeout(50)
     box = locator.bounding_box()
     assert box is not None
     assert box["y"] >= THUMB_TOP and box["y"] + box["height"] <= PHONE["height"], box
