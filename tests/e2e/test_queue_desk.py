@@ -150,6 +150,8 @@ def test_2_a_coordinator_assigns_ten_reports_in_one_action_and_moves_by_keyboard
         _row(desk, reference).get_by_role("checkbox").check()
     # A colleague closes one of them while this page is open: it is refused by reference, the others go through.
     _with_report(app, changed_meanwhile, lambda r: workflow.cancel(r, "Dubbel", _user("coord-e2e")))
+    posts = []
+    desk.on("request", lambda request: request.method == "POST" and posts.append(request.url))
     desk.get_by_label("Handeling", exact=True).select_option(label="Toewijzen aan een boa")
     desk.locator(".bulk-bar").get_by_label("Boa").select_option(label="Bram Boa")
     desk.get_by_role("button", name="Uitvoeren voor selectie").click()
@@ -158,6 +160,7 @@ def test_2_a_coordinator_assigns_ten_reports_in_one_action_and_moves_by_keyboard
     expect(flash).to_contain_text(f"Geweigerd: {changed_meanwhile}")
     for reference in chosen:
         expect(_row(desk, reference)).to_contain_text("Bram Boa")
+    assert posts == [f"{base_url}/medewerkers/wachtrij/TNH/bulk"]  # one action: one request for all ten
     with app.app_context():
         boa = _user("boa-e2e")
         assigned = db.session.scalars(sa.select(Report).where(Report.assigned_to_id == boa.id)).all()
