@@ -34,7 +34,8 @@ def register_cli(app: Flask) -> None:
     @click.option(
         "--staff-password",
         default=None,
-        help="Also make demo staff accounts (demo-oov, demo-tnh, demo-boa, demo-analist, demo-beheer) with it.",
+        help="Also make demo staff accounts (demo-oov, demo-tnh, demo-boa, demo-straatcoach in Emmen, demo-analist, "
+        "demo-beheer) with it.",
     )
     @click.option("--bulk", is_flag=True,
                   help="Insert in bulk (for benchmarks: 1,000,000 in minutes on PostGIS): two years of reports with "

@@ -48,8 +48,10 @@ def queue_tracking_link(report, tracking_token: str, recipient: str) -> OutboxMe
     return message
 
 
-def queue_taken_up(report):
-    return _queue(report, "taken_up", "taken_up")
+def queue_taken_up(report, field_worker: str | None = None):
+    """`field_worker`: how the municipality names the field worker who goes there (boa, straatcoach,
+    toezichthouder), when one does."""
+    return _queue(report, "taken_up", "taken_up", field_worker=field_worker)
 
 
 def queue_closed(report, message: str):

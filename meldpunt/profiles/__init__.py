@@ -96,6 +96,20 @@ class HelpContact:
 
 
 @dataclass(frozen=True)
+class FieldTeam:
+    """A team that works in the street from field mode (DESIGN §1, §8), with its own queue: Emmen's boa's (TNH) and
+    straatcoaches (youth nuisance). A field worker belongs to one team (staff_user.field_team) and sees only its
+    queue. How its people are named: `label` as the municipality says it (boa, straatcoach, toezichthouder), `title`
+    the role as staff read it, `worker` one person (a form's field label)."""
+
+    code: str
+    queue: str
+    label: str
+    title: str
+    worker: str
+
+
+@dataclass(frozen=True)
 class Profile:
     code: str
     name: str
@@ -123,6 +137,24 @@ class Profile:
     help_numbers: dict[str, HelpContact] = field(default_factory=dict, hash=False)
     # Offered on the form when a reporter answers that they are worried about the person (verward gedrag).
     care_contact: HelpContact | None = None
+    # The partner list is not yet confirmed by the municipality (README, "Profiles").
+    partners_assumed: bool = False
+    # The field teams, the first the default (a field worker without a team is in it). Empty: one team per field
+    # queue, named by field_role_label, field_role_title and field_worker.
+    field_teams: tuple[FieldTeam, ...] = ()
+
+    def __post_init__(self):
+        if not self.field_teams:
+            label, title, worker = self.field_role_label, self.field_role_title, self.field_worker
+            teams = tuple(FieldTeam(label, q.code, label, title, worker) for q in self.queues if q.is_field)
+            object.__setattr__(self, "field_teams", teams)
+
+    def field_team(self, code: str | None) -> FieldTeam | None:
+        """The team of that code; an unknown or empty code: the default (first) team. None: no field team."""
+        return next((t for t in self.field_teams if t.code == code), self.field_teams[0] if self.field_teams else None)
+
+    def field_team_of_queue(self, queue_code: str) -> FieldTeam | None:
+        return next((t for t in self.field_teams if t.queue == queue_code), None)
 
     def queue_access(self, code: str, is_field: bool) -> tuple[frozenset[str], frozenset[str]]:
         """(roles that read, roles that act) for a queue: the queue's seed in this profile, else by its kind.
@@ -167,8 +199,13 @@ FIELD_OVERLAST = (
 )  # fmt: skip
 
 
-# The default routing of DESIGN §3, for a profile with a policy queue and a field queue.
-def _two_queue_rules(policy: str, field_queue: str) -> tuple[RuleSeed, ...]:
+YOUTH_NUISANCE = ("jeugd",)
+
+
+# The default routing of DESIGN §3, for a profile with a policy queue and a field queue; `youth_queue`: a field team
+# of its own for youth nuisance (Emmen's straatcoaches), else the field queue has it.
+def _two_queue_rules(policy: str, field_queue: str, youth_queue: str | None = None) -> tuple[RuleSeed, ...]:
+    youth = (RuleSeed("Jeugdoverlast: straatcoaches", youth_queue, categories=YOUTH_NUISANCE),) if youth_queue else ()
     return (
         RuleSeed("Verdachte situatie: casustafel ondermijning", policy, kinds=("verdachte_situatie",)),
         RuleSeed(
@@ -193,6 +230,7 @@ def _two_queue_rules(policy: str, field_queue: str) -> tuple[RuleSeed, ...]:
             max_minutes_since_incident=60,
             field_team_on_duty=False,
         ),
+        *youth,
         RuleSeed("Overlast in de openbare ruimte: toezicht", field_queue, categories=FIELD_OVERLAST),
         RuleSeed("Drugshandel, verward gedrag, woonoverlast, verkeer: procesregie", policy, kinds=("overlast",)),
         RuleSeed("Onveilige plek: in kaart brengen", policy, kinds=("onveilige_plek",)),
@@ -200,9 +238,20 @@ def _two_queue_rules(policy: str, field_queue: str) -> tuple[RuleSeed, ...]:
     )
 
 
-PARTNERS = (
+# The partners a report can be passed on to (DESIGN §4), per municipality. Emmen's from its plan (woonteam,
+# casustafel ondermijning); Coevorden's and Midden-Drenthe's are assumed until they confirm them (README).
+EMMEN_PARTNERS = (
     "politie", "veilig_thuis", "zorg_en_veiligheidshuis", "woonteam", "buurtbemiddeling", "jongerenwerk",
     "woningcorporatie", "casustafel_ondermijning", "andere_gemeente",
+)  # fmt: skip
+COEVORDEN_PARTNERS = (
+    "politie", "veilig_thuis", "zorg_en_veiligheidshuis", "sociaal_team", "buurtbemiddeling", "jongerenwerk",
+    "woningcorporatie", "riec", "andere_gemeente",
+)  # fmt: skip
+# No casustafel: Midden-Drenthe plans its own meldpunt ondermijning; until then the regional RIEC.
+MIDDEN_DRENTHE_PARTNERS = (
+    "politie", "veilig_thuis", "zorg_en_veiligheidshuis", "sociaal_team", "buurtbemiddeling", "jongerenwerk",
+    "woningcorporatie", "riec", "andere_gemeente",
 )  # fmt: skip
 
 PROFILES: dict[str, Profile] = {
@@ -215,13 +264,21 @@ PROFILES: dict[str, Profile] = {
             queues=(
                 QueueSeed("OOV", "Openbare Orde en Veiligheid", "Public Order and Safety"),
                 QueueSeed("TNH", "Toezicht en Handhaving", "Supervision and Enforcement", is_field=True),
+                QueueSeed("STRAATCOACH", "Straatcoaches", "Street coaches", is_field=True),
             ),
-            rules=_two_queue_rules("OOV", "TNH"),
+            rules=_two_queue_rules("OOV", "TNH", youth_queue="STRAATCOACH"),
             field_role_label="boa",
+            # Two field teams: the boa's supervise public space, the straatcoaches take youth nuisance.
+            field_teams=(
+                FieldTeam("boa", "TNH", "boa", _l("Field officer (boa)"), _l("Field officer")),
+                FieldTeam(
+                    "straatcoach", "STRAATCOACH", "straatcoach", _l("Street coach (straatcoach)"), _l("Street coach")
+                ),
+            ),  # fmt: skip
             # Assumed until Emmen confirms its rosters: late shifts on Friday and Saturday for the nightlife area.
             service_hours=_every_day("08:00", "23:00", except_days=(4, 5))
             + (ServicePeriod(4, time(8), time(3)), ServicePeriod(5, time(8), time(3))),
-            partners=PARTNERS,
+            partners=EMMEN_PARTNERS,
             municipality_phone="14 0591",
             public_space_url="https://gemeente.emmen.nl/melding-openbare-ruimte",  # assumed: to confirm
             map_center=(52.7858, 6.8975),
@@ -289,7 +346,8 @@ PROFILES: dict[str, Profile] = {
             field_role_title=_l("Enforcement officer (toezichthouder or boa)"),
             field_worker=_l("Enforcement officer"),
             service_hours=_every_day("08:00", "22:00"),
-            partners=PARTNERS,
+            partners=COEVORDEN_PARTNERS,
+            partners_assumed=True,
             municipality_phone="14 0524",
             public_space_url="https://www.coevorden.nl/melding-openbare-ruimte",  # assumed: to confirm
             map_center=(52.661, 6.742),
@@ -328,7 +386,8 @@ PROFILES: dict[str, Profile] = {
             rules=(RuleSeed("Alle meldingen: Team Veiligheid", "VEILIGHEID"),),
             field_role_label="boa",
             service_hours=_every_day("08:00", "17:00", except_days=(5, 6)),
-            partners=PARTNERS,
+            partners=MIDDEN_DRENTHE_PARTNERS,
+            partners_assumed=True,
             municipality_phone="0593 539 222",
             public_space_url="https://www.middendrenthe.nl/melding-openbare-ruimte",  # assumed: to confirm
             map_center=(52.862, 6.513),
@@ -364,6 +423,8 @@ PARTNER_LABELS = {
     "jongerenwerk": _l("Youth work"),
     "woningcorporatie": _l("Housing association"),
     "casustafel_ondermijning": _l("Casustafel ondermijning"),
+    "sociaal_team": _l("Social team"),
+    "riec": _l("RIEC Noord-Nederland (undermining)"),
     "andere_gemeente": _l("Another municipality"),
 }
 

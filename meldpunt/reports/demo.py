@@ -22,7 +22,7 @@ from meldpunt.extensions import db
 from meldpunt.feedback.receipts import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from meldpunt.feedback.templates import GENERIC_OUTCOMES
 from meldpunt.geo import WGS84, LatLon
-from meldpunt.profiles import LOCAL_TZ, Hotspot, Profile
+from meldpunt.profiles import LOCAL_TZ, Hotspot, Profile, current_profile
 from meldpunt.reports.bulk import ReportRow, insert_reports
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Category, Queue, Report, RoutingRule
@@ -321,24 +321,29 @@ def make_bulk_demo_reports(profile: Profile, count: int, *, days_back: int = 730
         yield made
 
 
+# (user name, name, roles, field team): a field team's account only where the profile has that team.
 DEMO_STAFF = (
-    ("demo-oov", "Olga (OOV)", ["oov"]),
-    ("demo-tnh", "Tess (TNH-coördinator)", ["tnh-coordinator"]),
-    ("demo-boa", "Bram (boa)", ["boa"]),
-    ("demo-beheer", "Bas (beheerder)", ["beheerder"]),
-    ("demo-analist", "Anna (analist)", ["analist"]),
+    ("demo-oov", "Olga (OOV)", ["oov"], None),
+    ("demo-tnh", "Tess (TNH-coördinator)", ["tnh-coordinator"], None),
+    ("demo-boa", "Bram (boa)", ["boa"], None),
+    ("demo-straatcoach", "Sam (straatcoach)", ["boa"], "straatcoach"),
+    ("demo-beheer", "Bas (beheerder)", ["beheerder"], None),
+    ("demo-analist", "Anna (analist)", ["analist"], None),
 )
 
 
 def make_demo_staff(password: str) -> list[str]:
-    """One account per role for trying the staff side locally. Never on a real deployment."""
+    """One account per role (and per field team) for trying the staff side locally. Never on a real deployment."""
     from meldpunt.staff.accounts import create_user
     from meldpunt.staff.models import User
 
+    teams = {t.code for t in current_profile().field_teams}
     made = []
-    for username, name, roles in DEMO_STAFF:
+    for username, name, roles, team in DEMO_STAFF:
+        if team is not None and team not in teams:
+            continue
         if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
-            create_user(username, name, roles, password)
+            create_user(username, name, roles, password, field_team=team)
             made.append(username)
     db.session.flush()
     return made

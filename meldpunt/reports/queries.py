@@ -487,9 +487,12 @@ def merged_into(report: Report, viewer) -> list[Report]:
     )
 
 
-def _field_base():
+def _field_base(queue_code: str | None):
     # The SQL form of staff.roles.can_see_in_field_mode: change both together. What a card shows (category, area
     # name, who claimed it) comes in the same statement: the list is polled by every boa every 10 seconds.
+    # `queue_code`: the field worker's team's queue (a boa never sees the straatcoaches' reports); None: every
+    # field queue.
+    team = (Queue.code == queue_code,) if queue_code is not None else ()
     return (
         sa.select(Report)
         .options(
@@ -500,6 +503,7 @@ def _field_base():
         .join(Queue)
         .where(
             Queue.is_field.is_(True),
+            *team,
             Report.state.in_(OPEN_STATES),
             unrestricted(),
             with_spot(),
@@ -516,13 +520,16 @@ def _nearest_first(stmt, position: LatLon | None, *, first=()):
     )
 
 
-def open_field_reports_near(position: LatLon | None, *, limit: int = 30, now=None, not_assigned_to=None):
+def open_field_reports_near(
+    position: LatLon | None, *, limit: int = 30, now=None, not_assigned_to=None, queue_code: str | None = None
+):
     """Open reports of the field queues: those with the safety flag on top, then live ones (last 2 hours), then
     the rest; each group nearest first, with the distance in metres. Without a position: newest first, distance
     None. `not_assigned_to`: leave out that officer's own reports (they have their own section), and put the
-    reports in the areas where they are the vaste boa right after the safety reports."""
+    reports in the areas where they are the vaste boa right after the safety reports. `queue_code`: one team's
+    queue only."""
     now = now or utcnow()
-    base = _field_base()
+    base = _field_base(queue_code)
     if not_assigned_to is not None:
         base = base.where(sa.or_(Report.assigned_to_id.is_(None), Report.assigned_to_id != not_assigned_to.id))
     live_since = now - LIVE_WINDOW
@@ -544,9 +551,9 @@ def open_field_reports_near(position: LatLon | None, *, limit: int = 30, now=Non
     return [(report, distance, report.created_at >= live_since) for report, distance in results]
 
 
-def my_field_reports(officer, position: LatLon | None, *, now=None):
-    """The open field reports this officer claimed: safety flag first, then nearest first."""
+def my_field_reports(officer, position: LatLon | None, *, now=None, queue_code: str | None = None):
+    """The open field reports this officer claimed (in their team's queue): safety flag first, then nearest first."""
     live_since = (now or utcnow()) - LIVE_WINDOW
-    stmt = _nearest_first(_field_base().where(Report.assigned_to_id == officer.id), position,
+    stmt = _nearest_first(_field_base(queue_code).where(Report.assigned_to_id == officer.id), position,
                           first=(Report.safety_flag.desc(),))  # fmt: skip
     return [(report, distance, report.created_at >= live_since) for report, distance in db.session.execute(stmt)]

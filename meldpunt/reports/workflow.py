@@ -20,7 +20,9 @@ from meldpunt.staff.roles import (
     can_handle_queue,
     can_read_report,
     can_see_in_field_mode,
+    field_label,
     is_active_field_officer,
+    is_team_report,
 )
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -147,7 +149,8 @@ def _move(report: Report, to_state: str, actor: User, *, event: str, reason: str
     if from_state == "nieuw" and to_state != from_state and report.first_response_at is None:
         report.first_response_at = now
         if to_state in ("in_behandeling", "ingepland", "doorgezet"):
-            queue_taken_up(report)
+            goes = report.assigned_to if event in ("claim", "assign") else None
+            queue_taken_up(report, field_worker=field_label(goes) if goes is not None else None)
     report.state = to_state
     report.updated_at = now
     audit(actor, f"report_{event}", report, detail=f"{from_state} -> {to_state}")
@@ -169,6 +172,11 @@ def assign_to_boa(report, boa: User, actor, *, expected_version=None, now=None):
         raise WorkflowError(_l("%(name)s is not a field officer and cannot be assigned.", name=boa.name))
     if not assignable_in(report.queue):
         raise WorkflowError(_l("Only reports in the field queue can be assigned to a field officer."))
+    if not is_team_report(boa, report):
+        # Each field team works its own queue: a straatcoach's report goes to a straatcoach.
+        raise WorkflowError(
+            _l("%(name)s is not in the field team of this queue and cannot be assigned.", name=boa.name)
+        )
     if report.state not in OPEN_STATES:
         raise WorkflowError(_l("This report is no longer open."))
     report.assigned_to = boa

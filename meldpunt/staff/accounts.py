@@ -20,6 +20,7 @@ from zxcvbn import zxcvbn
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
+from meldpunt.profiles import current_profile
 from meldpunt.staff import sessions, throttle
 from meldpunt.staff.models import RestrictedAccessRequest, StaffSession, User, audit
 from meldpunt.staff.roles import BEHEERDER, ROLES, is_active_field_officer
@@ -119,6 +120,14 @@ def _checked_roles(roles) -> list[str]:
     return roles
 
 
+def _checked_field_team(team: str | None) -> str | None:
+    """A field team of this profile, or None (the profile's first team)."""
+    team = (team or "").strip() or None
+    if team is not None and team not in {t.code for t in current_profile().field_teams}:
+        raise AccountError(_("Choose one of the field teams."), field="field_team")
+    return team
+
+
 def _checked_email(email: str | None) -> str | None:
     email = (email or "").strip()
     if not email:
@@ -131,8 +140,9 @@ def _checked_email(email: str | None) -> str | None:
 
 
 def create_user(
-    username: str, name: str, roles: list[str], password: str, *, sees_restricted=False, email: str | None = None
-) -> User:
+    username: str, name: str, roles: list[str], password: str, *, sees_restricted=False, email: str | None = None,
+    field_team: str | None = None,
+) -> User:  # fmt: skip
     """Make an account. `sees_restricted` grants restricted access directly: for the command line (shell access
     is full access already), which audits it; the beheerder's page asks a second beheerder instead."""
     username, name = (username or "").strip(), (name or "").strip()
@@ -152,6 +162,7 @@ def create_user(
         password_hash=hash_password(password, user_inputs=[username, name]),
         sees_restricted=sees_restricted,
         email=_checked_email(email),
+        field_team=_checked_field_team(field_team),
     )
     db.session.add(user)
     db.session.flush()
@@ -160,10 +171,10 @@ def create_user(
 
 def create_account(
     username: str, name: str, roles: list[str], password: str, *, sees_restricted: bool, by: User,
-    email: str | None = None,
+    email: str | None = None, field_team: str | None = None,
 ) -> tuple[User, bool]:  # fmt: skip
     """A beheerder makes an account. Restricted access is asked for, not granted. Returns (user, asked)."""
-    user = create_user(username, name, roles, password, email=email)
+    user = create_user(username, name, roles, password, email=email, field_team=field_team)
     audit(by, "user_created", detail=f"{user.username}: {', '.join(user.roles)}")
     if sees_restricted:
         request_restricted_access(user, by=by)
@@ -181,6 +192,7 @@ class UserChanges:
     sees_restricted: bool | None = None
     password: str | None = None
     reset_totp: bool = False
+    field_team: str | None = None  # "" puts them in the profile's first team
 
 
 @dataclass
@@ -207,6 +219,7 @@ def update_user(
         raise AccountError(_("You cannot change your own access to restricted reports."), field="sees_restricted")
     name = (changes.name or "").strip() or user.name
     email = _checked_email(changes.email) if changes.email is not None else user.email
+    team = _checked_field_team(changes.field_team) if changes.field_team is not None else user.field_team
     if changes.password:
         check_password_strength(changes.password, [user.username, name])
 
@@ -226,6 +239,10 @@ def update_user(
     if email != user.email:
         result.changes.append("e-mail address")
         user.email = email
+    if team != user.field_team:
+        # Field mode shows another queue from the next request on: no session needs to end.
+        result.changes.append(f"field team {user.field_team or '-'} -> {team or '-'}")
+        user.field_team = team
     if changes.sees_restricted and not user.sees_restricted:
         result.restricted_requested = request_restricted_access(user, by=by)
     elif changes.sees_restricted is False and user.sees_restricted:

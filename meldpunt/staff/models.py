@@ -24,6 +24,9 @@ class User(UserMixin, db.Model):
     # Restricted categories (verdachte situatie) are seen only with this permission.
     sees_restricted: so.Mapped[bool] = so.mapped_column(default=False)
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    # A field worker's team (the code of one of the profile's field_teams): they see only its queue in field mode.
+    # Empty or unknown: the profile's first team.
+    field_team: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     totp_enabled: so.Mapped[bool] = so.mapped_column(default=False)
     totp_last_step: so.Mapped[int | None]  # a code is accepted once

@@ -29,11 +29,24 @@ REPORT_ROLES = {TNH_COORDINATOR, OOV}
 ANALYSIS_ROLES = (OOV, ANALIST)
 
 
-def role_label(role: str) -> str:
-    """The role as staff read it; the field worker as the profile names them (boa, toezichthouder)."""
+def role_label(role: str, user=None) -> str:
+    """The role as staff read it; the field worker as the profile names their team (boa, straatcoach,
+    toezichthouder): this user's team, or without a user the default team."""
     if role == BOA:
-        return str(current_profile().field_role_title)
+        team = current_profile().field_team(user.field_team if user is not None else None)
+        return str(team.title if team else current_profile().field_role_title)
     return str(ROLE_LABELS[role])
+
+
+def field_team_of(user):
+    """The field team a field worker belongs to (profiles.FieldTeam): theirs, else the profile's first."""
+    return current_profile().field_team(getattr(user, "field_team", None))
+
+
+def field_label(user=None) -> str:
+    """How this field worker's team is named in one word (boa, straatcoach, toezichthouder)."""
+    team = field_team_of(user)
+    return team.label if team else current_profile().field_role_label
 
 
 def role_labels() -> dict[str, str]:
@@ -61,8 +74,18 @@ def is_field_report(report) -> bool:
 
 
 def can_see_in_field_mode(user, report) -> bool:
-    """The one rule for field mode: the report page, its photos and the field actions. Open field reports only."""
-    return user.has_role(BOA) and is_field_report(report) and report.state in OPEN_STATES
+    """The one rule for field mode: the report page, its photos and the field actions. Open field reports of the
+    user's own team's queue only (a boa never sees the straatcoaches' reports, nor the other way round)."""
+    if not (user.has_role(BOA) and is_field_report(report) and report.state in OPEN_STATES):
+        return False
+    team = field_team_of(user)
+    return team is not None and report.queue.code == team.queue
+
+
+def is_team_report(user, report) -> bool:
+    """A field report of this field worker's team, open or not."""
+    team = field_team_of(user)
+    return is_field_report(report) and team is not None and report.queue.code == team.queue
 
 
 def can_read_report(user, report) -> bool:

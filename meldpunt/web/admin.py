@@ -11,6 +11,7 @@ from meldpunt.filter_days import filter_day, out_of_range_message, outside_range
 from meldpunt.open311 import keys as api_keys
 from meldpunt.outbox import worker as outbox
 from meldpunt.outbox.models import OutboxMessage
+from meldpunt.profiles import current_profile
 from meldpunt.staff import accounts
 from meldpunt.staff.audit_log import (
     ACTION_LABELS,
@@ -21,7 +22,7 @@ from meldpunt.staff.audit_log import (
     readable_detail,
 )
 from meldpunt.staff.models import User
-from meldpunt.staff.roles import BEHEERDER, ROLES, role_labels
+from meldpunt.staff.roles import BEHEERDER, ROLES, role_label, role_labels
 from meldpunt.web.access import current_session, roles_required
 from meldpunt.web.staff_forms import ApiKeyForm, EmptyForm, UserForm
 
@@ -33,7 +34,20 @@ def _user_form(user=None) -> UserForm:
     form = UserForm(obj=user)
     labels = role_labels()
     form.roles.choices = [(r, labels[r]) for r in ROLES]
+    teams = current_profile().field_teams
+    form.field_team.choices = [(t.code, str(t.title)) for t in teams]
+    if not form.field_team.data and teams:
+        form.field_team.data = teams[0].code
     return form
+
+
+def _field_team(form) -> str | None:
+    """The chosen field team; the first (default) team is stored as none, so it follows the profile."""
+    teams = current_profile().field_teams
+    if len(teams) < 2:
+        return None
+    chosen = form.field_team.data or ""
+    return "" if chosen == teams[0].code else chosen
 
 
 def _on_form(form, error: accounts.AccountError) -> None:
@@ -49,6 +63,7 @@ def users():
         "admin/users.html",
         users=db.session.scalars(sa.select(User).order_by(User.username)),
         labels=role_labels(),
+        role_label=role_label,
         requests=accounts.pending_restricted_requests(),
         form=EmptyForm(),
     )
@@ -62,7 +77,8 @@ def new_user():
         try:
             user, asked = accounts.create_account(form.username.data, form.name.data, form.roles.data,
                                                   form.password.data, sees_restricted=form.sees_restricted.data,
-                                                  by=current_user, email=form.email.data)  # fmt: skip
+                                                  by=current_user, email=form.email.data,
+                                                  field_team=_field_team(form))  # fmt: skip
         except accounts.AccountError as error:
             _on_form(form, error)
         else:
@@ -90,6 +106,7 @@ def edit_user(user_id):
             sees_restricted=form.sees_restricted.data,
             password=form.password.data or None,
             reset_totp=form.reset_totp.data,
+            field_team=_field_team(form),
         )
         try:
             result = accounts.update_user(user, changes, by=current_user, keep_session=current_session())

@@ -34,7 +34,13 @@ from meldpunt.reports import action_keys, workflow
 from meldpunt.reports.kinds import KINDS
 from meldpunt.reports.models import Report, report_area
 from meldpunt.reports.queries import lat_lon, my_field_reports, open_field_reports_near
-from meldpunt.staff.roles import BOA, can_see_in_field_mode, can_see_photos_of, is_field_report
+from meldpunt.staff.roles import (
+    BOA,
+    can_see_in_field_mode,
+    can_see_photos_of,
+    field_team_of,
+    is_team_report,
+)
 from meldpunt.staff.vaste_boa import reports_in_areas_of
 from meldpunt.web import field_forms
 from meldpunt.web import staff_forms as forms
@@ -73,20 +79,28 @@ def _field_report_or_404(report_id: int) -> Report:
     report = db.session.get(Report, report_id) or abort(404)
     if can_see_in_field_mode(current_user, report):
         return report
-    if is_field_report(report):
-        # Closed in the meantime: say so, without showing it.
+    if is_team_report(current_user, report):
+        # Closed in the meantime: say so, without showing it. Another team's report: refused like any other.
         abort(make_response(render_template("field/closed.html", report=report), 410))
     abort(403)
 
 
+def _team_queue() -> str | None:
+    team = field_team_of(current_user)
+    if team is None:
+        abort(403)  # a profile without field teams has no field mode
+    return team.queue
+
+
 def _lists(position: LatLon | None) -> dict:
-    rows = open_field_reports_near(position, not_assigned_to=current_user)
+    queue_code = _team_queue()
+    rows = open_field_reports_near(position, not_assigned_to=current_user, queue_code=queue_code)
     in_own_area = set(
         db.session.scalars(
             reports_in_areas_of(current_user).where(report_area.c.report_id.in_([r.id for r, _, _ in rows]))
         )
     )
-    mine = my_field_reports(current_user, position)
+    mine = my_field_reports(current_user, position, queue_code=queue_code)
     now = utcnow()
     return {
         "mine": mine,

@@ -93,6 +93,9 @@ class UserForm(FlaskForm):
     roles = SelectMultipleField(_l("Roles"), widget=widgets.ListWidget(prefix_label=False),
                                 option_widget=widgets.CheckboxInput(), validate_choice=False)  # fmt: skip
     sees_restricted = BooleanField(_l("May see restricted reports (verdachte situatie)"))
+    # Shown only where the profile has more than one field team (Emmen: boa's and straatcoaches).
+    field_team = SelectField(_l("Field team"), description=_l("For the field role: whose reports they see in field "
+                             "mode."), validate_choice=False)  # fmt: skip
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
         _l("New password (at least 12 characters)"), validators=[Optional(), Length(min=12, max=200)]

@@ -27,7 +27,7 @@ ON_DUTY_CASES = [
     ("straatintimidatie", "seksuele_intimidatie", 45, "TNH"),
     ("straatintimidatie", "volgen", 3 * 60, "OOV"),
     ("straatintimidatie", "discriminatie", 3 * 24 * 60, "OOV"),
-    ("overlast", "jeugd", 0, "TNH"),
+    ("overlast", "jeugd", 0, "STRAATCOACH"),  # youth nuisance: the straatcoaches
     ("overlast", "alcohol", 0, "TNH"),
     ("overlast", "geluid", 600, "TNH"),
     ("overlast", "vernieling", 0, "TNH"),
@@ -119,7 +119,7 @@ def test_an_inactive_rule_is_skipped(app, new_report, at):
     rule.active = False
     db.session.commit()
     now = at(2026, 11, 18, 14, 0)
-    receipt = submit_report(new_report(kind="overlast", category_code="jeugd", incident_at=now), now=now)
+    receipt = submit_report(new_report(kind="overlast", category_code="alcohol", incident_at=now), now=now)
     assert receipt.queue_code == "OOV"
 
 

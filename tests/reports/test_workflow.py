@@ -168,14 +168,15 @@ def test_field_claim_on_site_and_close(tnh_report, staff):
         workflow.close_in_the_field(tnh_report, boa, "niets_aangetroffen", None)
 
 
-def test_the_field_outcome_selects_the_categorys_template(app, staff, new_report):
+def test_the_field_outcome_selects_the_categorys_template(app, staff, make_user, new_report):
     from meldpunt.feedback.templates import template_for
 
     receipt = submit_report(new_report(kind="overlast", category_code="jeugd", locale="en",
                                        incident_at=utcnow() - timedelta(days=1)))  # fmt: skip
     report = db.session.get(Report, receipt.report_id)
-    workflow.claim(report, staff["boa"])
-    workflow.close_in_the_field(report, staff["boa"], "aangesproken", "Vijf jongens, rustig vertrokken")
+    coach = make_user("coach", "boa", name="Sam Straatcoach", field_team="straatcoach")  # youth: the straatcoaches
+    workflow.claim(report, coach)
+    workflow.close_in_the_field(report, coach, "aangesproken", "Vijf jongens, rustig vertrokken")
     assert report.messages[0].body == template_for("jeugd", "aangesproken", "en").body
     assert "Young people may meet in public space" in report.messages[0].body
 

@@ -1,5 +1,5 @@
-"""Authorisation as a matrix: every staff route × every role and anonymous. A new staff route fails
-test_every_staff_route_is_in_the_matrix until it is added here."""
+"""Authorisation as a matrix: every staff route × every role and anonymous, for each of the three profiles. A new
+staff route fails test_every_staff_route_is_in_the_matrix until it is added here."""
 
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -9,9 +9,12 @@ import sqlalchemy as sa
 
 from meldpunt.db_types import utcnow
 from meldpunt.extensions import db
-from meldpunt.reports.models import Report
+from meldpunt.geo import LatLon
+from meldpunt.profiles import current_profile
+from meldpunt.reports.models import Queue, Report
 from meldpunt.reports.photos import CleanPhoto, photo_store
 from meldpunt.reports.submission import submit_report
+from meldpunt.seed import seed_reference_data
 from tests.fixtures.reports import jpeg_with_gps
 
 ROLES = ("anonymous", "boa", "tnh", "oov", "beheerder", "analist")
@@ -117,6 +120,47 @@ MATRIX = [
     ("GET", "/analyse/export.csv", ANALYSIS),
     ("GET", "/analyse/maandoverzicht.xlsx", ANALYSIS),
 ]
+# The matrix runs for every profile (issue 10, item 1). Coevorden has Emmen's two queues (OOV, and TNH for its
+# toezichthouders and boa's); Midden-Drenthe has one Team Veiligheid queue that the coordinators and the policy
+# officers both act on (and a field queue, so its reports are in field mode). Each profile's queue for the
+# matrix's OOV and TNH, and the routes whose roles differ from Emmen's, written out.
+PROFILE_QUEUES = {
+    "emmen": {"OOV": "OOV", "TNH": "TNH"},
+    "coevorden": {"OOV": "OOV", "TNH": "TNH"},
+    "midden-drenthe": {"OOV": "VEILIGHEID", "TNH": "VEILIGHEID"},
+}
+PROFILE_DIFFERENCES = {
+    "emmen": {},
+    "coevorden": {},
+    "midden-drenthe": {
+        ("GET", "/medewerkers/wachtrij/OOV"): DESK,
+        ("GET", "/medewerkers/wachtrij/OOV/kaart.geojson"): DESK,
+        ("POST", "/medewerkers/wachtrij/TNH/bulk"): DESK,
+        ("POST", "/medewerkers/wachtrij/OOV/bulk"): DESK,
+        ("POST", "/medewerkers/wachtrij/OOV/filters"): DESK,
+        ("GET", "/medewerkers/meldingen/{oov}"): DESK,
+        ("POST", "/medewerkers/meldingen/{oov}/contact"): DESK,
+        **{("POST", f"/medewerkers/meldingen/{{tnh}}/{action}"): DESK
+           for action in ("take", "assign", "reroute", "merge", "plan", "forward", "close", "cancel", "reopen")},
+        ("POST", "/medewerkers/meldingen/{oov}/take"): DESK,
+        ("POST", "/medewerkers/meldingen/{oov}/close"): DESK,
+        ("GET", "/veld/meldingen/{oov}"): {"boa"},  # Team Veiligheid's queue is a field queue
+    },
+}  # fmt: skip
+
+
+def matrix_for(profile_code: str) -> list[tuple[str, str, set[str]]]:
+    """The matrix with the profile's queue codes in its URLs and its own roles where they differ."""
+    queues, differences = PROFILE_QUEUES[profile_code], PROFILE_DIFFERENCES[profile_code]
+    rows = []
+    for method, template, allowed in MATRIX:
+        allowed = differences.get((method, template), allowed)
+        for code, own in queues.items():
+            template = template.replace(f"/wachtrij/{code}", f"/wachtrij/{own}")
+        rows.append((method, template, allowed))
+    return rows
+
+
 # Routes open to everyone (the sign-in steps themselves).
 PUBLIC_STAFF_ROUTES = {("GET", "/medewerkers/inloggen"), ("POST", "/medewerkers/inloggen"),
                        ("GET", "/medewerkers/inloggen/code"), ("POST", "/medewerkers/inloggen/code"),
@@ -143,6 +187,7 @@ def _rule_of(url: str) -> str:
     return (
         url.replace("/wachtrij/OOV", "/wachtrij/<code>")
         .replace("/wachtrij/TNH", "/wachtrij/<code>")
+        .replace("/wachtrij/VEILIGHEID", "/wachtrij/<code>")
         .replace("{tnh}", "<int:report_id>")
         .replace("{oov}", "<int:report_id>")
         .replace("{photo}", "<int:photo_id>")
@@ -169,8 +214,16 @@ def people(staff, make_user):
 
 @pytest.fixture
 def world(app, staff, new_report):
+    profile = current_profile()
+    if profile.code != "emmen":
+        seed_reference_data(profile)  # the profile's own queues (the test database was seeded for Emmen)
+        db.session.commit()
+
+    def here(**values):  # in the profile's municipality
+        return new_report(position=LatLon(*profile.map_center), **values)
+
     tnh = submit_report(
-        new_report(
+        here(
             kind="overlast",
             category_code="vernieling",
             incident_at=utcnow() - timedelta(days=2),
@@ -178,7 +231,12 @@ def world(app, staff, new_report):
             email_consent=True,
         )  # fmt: skip
     )
-    oov = submit_report(new_report(kind="onveilige_plek", category_code="donker"))
+    oov = submit_report(here(kind="onveilige_plek", category_code="donker"))
+    # In the profile's queues for the matrix's TNH and OOV (the routing rules are Emmen's, seeded first).
+    for receipt, queue in ((tnh, "TNH"), (oov, "OOV")):
+        code = PROFILE_QUEUES[profile.code][queue]
+        db.session.get(Report, receipt.report_id).queue = db.session.scalar(sa.select(Queue).where(Queue.code == code))
+    db.session.commit()
     token = photo_store().save_pending(CleanPhoto(jpeg_with_gps(), 64, 48))
     report = db.session.get(Report, tnh.report_id)
     from meldpunt.reports.models import ReportPhoto
@@ -192,14 +250,15 @@ def world(app, staff, new_report):
 
     mail = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.report_id == tnh.report_id))
     for _ in range(3):  # three harassment reports at one spot: an early-warning signal
-        submit_report(new_report(incident_at=utcnow() - timedelta(days=2)))
+        submit_report(here(incident_at=utcnow() - timedelta(days=2)))
     db.session.commit()
     from meldpunt.analysis.models import Signal
 
     signal = db.session.scalar(sa.select(Signal.id))
     from meldpunt.staff.saved_filters import save_filter
 
-    saved = save_filter(staff["tnh"], "TNH", "Open vernielingen", {"category": "vernieling"})
+    saved = save_filter(staff["tnh"], PROFILE_QUEUES[profile.code]["TNH"], "Open vernielingen",
+                        {"category": "vernieling"})  # fmt: skip
     from meldpunt.open311.keys import issue_key
 
     api_key, _key = issue_key("Wijkapp")
@@ -247,13 +306,14 @@ def world(app, staff, new_report):
             "mail": mail, "signal": signal, "filter": saved.id, "api_key": api_key.id}  # fmt: skip
 
 
+@pytest.mark.parametrize("app_settings", [{"PROFILE": code} for code in PROFILE_QUEUES], ids=list(PROFILE_QUEUES))
 @pytest.mark.parametrize("role", ROLES)
 def test_role_matrix(app, world, people, login, role):
     client = app.test_client()
     if role != "anonymous":
         login(client, people[role])
     failures = []
-    for method, template, allowed in MATRIX:
+    for method, template, allowed in matrix_for(current_profile().code):
         if template in SIGN_OUT_ROUTES:
             continue  # signs the client out: checked on its own below
         url = template.format(**world)
@@ -268,7 +328,7 @@ def test_role_matrix(app, world, people, login, role):
         else:
             ok = status == 403
         if not ok:
-            failures.append(f"{role} {method} {url}: {status}")
+            failures.append(f"{current_profile().code} {role} {method} {url}: {status}")
     assert failures == []
 
 
