@@ -11,7 +11,7 @@ from meldpunt.geo import LatLon, spatial
 from meldpunt.geo.boundaries import check_point_in_municipality
 from meldpunt.outbox.models import OutboxMessage
 from meldpunt.profiles import LOCAL_TZ
-from meldpunt.reports.models import OPEN_STATES, Report, StateChange
+from meldpunt.reports.models import OPEN_STATES, Queue, Report, StateChange
 
 COUNT = 3000
 
@@ -67,8 +67,9 @@ def test_bulk_demo_data_is_two_years_of_reports_with_a_life(app, runner):
     assert all(now - r.created_at < timedelta(days=30) for r in rows if r.state == "nieuw")
     lead_days = [(r.closed_at - r.created_at).total_seconds() / 86400 for r in rows if r.state == "afgehandeld"]
     assert 1 < statistics.median(lead_days) < 20
-    # Routed by the profile's rules: both queues get work.
-    assert len({r.queue_id for r in rows}) == 2
+    # Routed by the profile's rules: every queue of Emmen (OOV, TNH and the straatcoaches' STRAATCOACH) gets work.
+    codes = dict(db.session.execute(sa.select(Queue.id, Queue.code)).all())
+    assert {codes[r.queue_id] for r in rows} == {"OOV", "TNH", "STRAATCOACH"}
 
     # Located inside the municipality, clustered around the hotspots (RD filled by the database).
     for r in rows[:25]:

@@ -127,7 +127,7 @@ BAD_ROWS = [
     (dict(kind="geluidsoverlast"), "kind", "not a kind"),
     (dict(category="fietsendiefstal"), "category", "not a category code"),
     (dict(category="naroepen"), "category", "a category of kind straatintimidatie, not overlast"),
-    (dict(queue="POLITIE"), "queue", "not a queue; one of OOV, TNH"),
+    (dict(queue="POLITIE"), "queue", "not a queue; one of OOV, STRAATCOACH, TNH"),
     (dict(state="open"), "state", "not a state"),
     (dict(outcome="opgepakt"), "outcome", "not an outcome"),
     (dict(state="in_behandeling", closed_time="", outcome="aangesproken"), "outcome", "only a closed report"),
