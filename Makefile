@@ -16,7 +16,7 @@ DEMO_STAFF_PASSWORD ?= samen-alert-demo
 run: export MELDPUNT_CONFIG = config.DevelopmentConfig
 run: os-deps-run install translations instance db
 	$(FLASK) demo-data --reports $(DEMO_REPORTS) --history $(DEMO_HISTORY) --if-empty --staff-password $(DEMO_STAFF_PASSWORD)
-	@echo "Samen alert: http://127.0.0.1:5000  (staff: /medewerkers/inloggen as demo-oov, demo-tnh, demo-boa, demo-analist or demo-beheer, password $(DEMO_STAFF_PASSWORD))"
+	@echo "Samen alert: http://127.0.0.1:5000  (staff: /medewerkers/inloggen as demo-oov, demo-tnh, demo-boa, demo-straatcoach, demo-analist or demo-beheer, password $(DEMO_STAFF_PASSWORD))"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## make test: install everything, then run every test on SpatiaLite and on PostGIS (and in Chromium)
