@@ -156,6 +156,11 @@ class Profile:
     def field_team_of_queue(self, queue_code: str) -> FieldTeam | None:
         return next((t for t in self.field_teams if t.queue == queue_code), None)
 
+    def field_worker_of_queue(self, queue_code: str) -> str:
+        """One person of the queue's field team (Boa, Straatcoach, Toezichthouder), as a form's field label."""
+        team = self.field_team_of_queue(queue_code)
+        return str(team.worker if team else self.field_worker)
+
     def queue_access(self, code: str, is_field: bool) -> tuple[frozenset[str], frozenset[str]]:
         """(roles that read, roles that act) for a queue: the queue's seed in this profile, else by its kind.
         Whoever acts also reads; `regie_roles` read every queue."""

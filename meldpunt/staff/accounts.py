@@ -23,7 +23,7 @@ from meldpunt.extensions import db
 from meldpunt.profiles import current_profile
 from meldpunt.staff import sessions, throttle
 from meldpunt.staff.models import RestrictedAccessRequest, StaffSession, User, audit
-from meldpunt.staff.roles import BEHEERDER, ROLES, is_active_field_officer
+from meldpunt.staff.roles import BEHEERDER, ROLES, field_team_of, is_active_field_officer
 
 MIN_PASSWORD_LENGTH = 12
 MIN_PASSWORD_SCORE = 3  # zxcvbn: 0 (guessed at once) … 4 (very hard); 3 stands up to an offline attack on slow hashes
@@ -444,7 +444,9 @@ def enrol_at_sign_in(user: User, code: str, *, keep_session: StaffSession | None
     return True
 
 
-def active_field_officers() -> list[User]:
-    """The field workers a report can be assigned to or an area named after, by name."""
+def active_field_officers(queue_code: str | None = None) -> list[User]:
+    """The field workers a report can be assigned to or an area named after, by name. `queue_code`: a field
+    queue's team only (a report of the straatcoaches' queue goes to a straatcoach, never to a boa)."""
     users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
-    return [user for user in users if is_active_field_officer(user)]
+    team = current_profile().field_team_of_queue(queue_code) if queue_code is not None else None
+    return [u for u in users if is_active_field_officer(u) and (team is None or field_team_of(u) == team)]

@@ -51,7 +51,6 @@ from meldpunt.staff.roles import (
     can_read_queue,
     can_read_report,
     can_see_photos_of,
-    field_team_of,
 )
 from meldpunt.staff.saved_filters import SavedFilterError, clean_query, delete_filter, filters_of, save_filter
 from meldpunt.staff.vaste_boa import VasteBoaError, set_vaste_boa, vaste_boa_areas
@@ -88,25 +87,14 @@ def _queue_or_404(code) -> Queue:
     return q
 
 
-def _boas(queue: Queue | None = None) -> list[User]:
-    """Active field workers; for a field queue, the members of its team only (a report of the straatcoaches' queue
-    goes to a straatcoach, never to a boa)."""
-    team = current_profile().field_team_of_queue(queue.code) if queue is not None else None
-    return [u for u in active_field_officers() if team is None or field_team_of(u) == team]
-
-
-def _field_worker(queue: Queue) -> str:
-    """One person of the queue's field team, as a form's field label (Boa, Straatcoach, Toezichthouder)."""
-    team = current_profile().field_team_of_queue(queue.code)
-    return str(team.worker if team else current_profile().field_worker)
-
-
 def _bulk_form(queue: Queue, boas: list[User] | None = None, queues: list[Queue] | None = None) -> forms.BulkForm:
     form = forms.BulkForm()
     form.action.choices = [("", _("Choose…"))] + [(k, str(v)) for k, v in BULK_ACTION_LABELS.items()
                                                  if k != "assign" or workflow.assignable_in(queue)]  # fmt: skip
-    form.boa.choices = [("", _("Choose…"))] + [(str(u.id), u.name) for u in (_boas(queue) if boas is None else boas)]
-    form.boa.label.text = _field_worker(queue)
+    form.boa.choices = [("", _("Choose…"))] + [
+        (str(u.id), u.name) for u in (active_field_officers(queue.code) if boas is None else boas)
+    ]
+    form.boa.label.text = current_profile().field_worker_of_queue(queue.code)
     locale = str(get_locale() or "nl")
     others = [x for x in (db.session.scalars(sa.select(Queue)) if queues is None else queues) if x.id != queue.id]
     form.queue.choices = [("", _("Choose…"))] + [(x.code, x.name(locale)) for x in others]
@@ -180,7 +168,7 @@ def queue(code, bulk_form=None):
     profile = current_profile()
     parts = queue_map(profile, current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"])
     back = clean_query(filters.as_args())
-    boas = _boas(q)
+    boas = active_field_officers(q.code)
     now = utcnow()
     return render_template(
         "staff/queue.html",
@@ -409,8 +397,8 @@ def _report_or_404(report_id: int) -> Report:
 def _action_forms(report: Report) -> dict:
     version = {"version": report.version}
     assign = forms.AssignForm(data=version)
-    assign.boa.choices = [(u.id, u.name) for u in _boas(report.queue)]
-    assign.boa.label.text = _field_worker(report.queue)
+    assign.boa.choices = [(u.id, u.name) for u in active_field_officers(report.queue.code)]
+    assign.boa.label.text = current_profile().field_worker_of_queue(report.queue.code)
     reroute = forms.RerouteForm(data=version)
     queues = db.session.scalars(sa.select(Queue))
     reroute.queue.choices = [(q.code, q.name(str(get_locale() or "nl"))) for q in queues if q.id != report.queue_id]
